@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# tools/tool.sh — build one pinned tool from the Go module proxy into the per-version cache, or print where it is.
+#
+#   tools/tool.sh path  NAME   print the binary's path if it is built (exit 1 if not)
+#   tools/tool.sh build NAME   build it unless cached, showing progress; print the binary's path
+#
+# NAME is tofu, aws or kumo (versions in tools/versions.env). The cache lives outside the clone, keyed by version:
+# ${REFARCH_CACHE:-$HOME/.cache/refarch}/tools/<name>/<version>/<binary>, so fresh clones and CI reuse it.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=versions.env
+. "$here/versions.env"
+cache=${REFARCH_CACHE:-$HOME/.cache/refarch}
+
+die() { echo "tools: $*" >&2; exit 2; }
+
+cmd=${1:-}; name=${2:-}
+case "$name" in
+  tofu) module=$TOFU_MODULE version=$TOFU_VERSION pkg=$TOFU_PKG bin=tofu ;;
+  aws)  module=$AWS_MODULE  version=$AWS_VERSION  pkg=$AWS_PKG  bin=terraform-provider-aws ;;
+  kumo) module=$KUMO_MODULE version=$KUMO_VERSION pkg=$KUMO_PKG bin=kumo ;;
+  *) die "unknown tool '${name}' (want tofu, aws or kumo)" ;;
+esac
+dir=$cache/tools/$name/$version
+out=$dir/$bin
+
+case "$cmd" in
+  path) [ -x "$out" ] && { echo "$out"; exit 0; }; exit 1 ;;
+  build) ;;
+  *) die "usage: tools/tool.sh path|build tofu|aws|kumo" ;;
+esac
+
+if [ -x "$out" ]; then echo "$out"; exit 0; fi
+command -v go >/dev/null 2>&1 || die "no Go toolchain on PATH: install Go 1.26 (https://go.dev/dl) and retry"
+
+mkdir -p "$dir"
+exec 9>"$dir.lock"
+flock 9                                   # two builds of the same tool wait for each other instead of racing
+if [ -x "$out" ]; then echo "$out"; exit 0; fi
+
+start=$(date +%s)
+log=$dir/build.log
+echo "tools: building $name $version (log: $log)" >&2
+(
+  set -e
+  src=$(GOFLAGS=-mod=mod go mod download -json "$module@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [ -d "$src" ] || { echo "go mod download $module@$version gave no source directory" >&2; exit 1; }
+  work=$(mktemp -d "${TMPDIR:-/tmp}/refarch-$name.XXXXXX")
+  trap 'rm -rf "$work"' EXIT
+  cp -r "$src/." "$work/"
+  chmod -R u+w "$work"
+  cd "$work"
+  go mod download
+  CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$out.tmp" "$pkg"
+  mv "$out.tmp" "$out"
+) >"$log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' INT TERM
+while kill -0 $pid 2>/dev/null; do
+  sleep 30
+  kill -0 $pid 2>/dev/null && echo "tools: still building $name $version … $(( $(date +%s) - start ))s" >&2
+done
+if ! wait $pid; then
+  tail -n 20 "$log" >&2
+  die "building $name $version failed after $(( $(date +%s) - start ))s; see $log"
+fi
+echo "tools: built $name $version in $(( $(date +%s) - start ))s" >&2
+echo "$out"
