@@ -4,7 +4,7 @@
 #   tools/tool.sh path  NAME   print the binary's path if it is built (exit 1 if not)
 #   tools/tool.sh build NAME   build it unless cached, showing progress; print the binary's path
 #
-# NAME is tofu, aws or kumo (versions in tools/versions.env). The cache lives outside the clone, keyed by version:
+# NAME is tofu, aws, kumo, gotestsum or tfplugindocs (versions in tools/versions.env). The cache lives outside the clone, keyed by version:
 # ${REFARCH_CACHE:-$HOME/.cache/refarch}/tools/<name>/<version>/<binary>, so fresh clones and CI reuse it.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -19,7 +19,9 @@ case "$name" in
   tofu) module=$TOFU_MODULE version=$TOFU_VERSION pkg=$TOFU_PKG bin=tofu ;;
   aws)  module=$AWS_MODULE  version=$AWS_VERSION  pkg=$AWS_PKG  bin=terraform-provider-aws ;;
   kumo) module=$KUMO_MODULE version=$KUMO_VERSION pkg=$KUMO_PKG bin=kumo ;;
-  *) die "unknown tool '${name}' (want tofu, aws or kumo)" ;;
+  gotestsum) module=$GOTESTSUM_MODULE version=$GOTESTSUM_VERSION pkg=$GOTESTSUM_PKG bin=gotestsum ;;
+  tfplugindocs) module=$TFPLUGINDOCS_MODULE version=$TFPLUGINDOCS_VERSION pkg=$TFPLUGINDOCS_PKG bin=tfplugindocs ;;
+  *) die "unknown tool '${name}' (want tofu, aws, kumo, gotestsum or tfplugindocs)" ;;
 esac
 dir=$cache/tools/$name/$version
 out=$dir/$bin
@@ -27,7 +29,7 @@ out=$dir/$bin
 case "$cmd" in
   path) [ -x "$out" ] && { echo "$out"; exit 0; }; exit 1 ;;
   build) ;;
-  *) die "usage: tools/tool.sh path|build tofu|aws|kumo" ;;
+  *) die "usage: tools/tool.sh path|build tofu|aws|kumo|gotestsum|tfplugindocs" ;;
 esac
 
 if [ -x "$out" ]; then echo "$out"; exit 0; fi

@@ -1,0 +1,175 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
+
+	"github.com/refarch/terraform-provider-refarch/internal/restapi"
+	"github.com/refarch/terraform-provider-refarch/internal/sandbox"
+)
+
+// journey is one architecture's demo: the variables the sandbox needs, the functions to run and the user steps.
+type journey struct {
+	vars      map[string]string // sandbox-only switches for what kumo cannot apply
+	functions map[string]string // terraform output holding a function name → lambda-src handler
+	walk      func(ctx context.Context, api *restapi.Client, step stepper) error
+}
+
+// stepper prints one step of the journey with its HTTP status.
+type stepper func(what string, resp restapi.Response, err error) error
+
+func demo(ctx context.Context, arch string, j journey, keep bool) (err error) {
+	tofu, err := toolPath("REFARCH_TOFU", "tofu")
+	if err != nil {
+		return err
+	}
+	if os.Getenv("TF_CLI_CONFIG_FILE") == "" {
+		return fmt.Errorf("TF_CLI_CONFIG_FILE is not set: run `make demo`, which builds the tools and the provider mirror")
+	}
+
+	say("starting the local AWS sandbox (kumo)")
+	sb, err := sandbox.Start(ctx, sandbox.Options{})
+	if err != nil {
+		return err
+	}
+	defer sb.Stop()
+	say("sandbox at %s (logs in %s)", sb.Endpoint, sb.LogDir)
+
+	work, err := os.MkdirTemp("", "refarch-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	dir, err := sandbox.StageExample(arch, work)
+	if err != nil {
+		return err
+	}
+	if err := sb.WriteOverride(dir); err != nil {
+		return err
+	}
+	tf, err := tfexec.NewTerraform(dir, tofu)
+	if err != nil {
+		return err
+	}
+	tf.SetStdout(nil)
+	var vars []tfexec.ApplyOption
+	var destroyVars []tfexec.DestroyOption
+	name := fmt.Sprintf("demo-%d", time.Now().Unix()%100000)
+	for k, v := range mergeVars(j.vars, map[string]string{"name": arch + "-" + name}) {
+		vars = append(vars, tfexec.Var(k+"="+v))
+		destroyVars = append(destroyVars, tfexec.Var(k+"="+v))
+	}
+
+	say("tofu init")
+	if err := tf.Init(ctx, tfexec.Upgrade(false)); err != nil {
+		return fmt.Errorf("tofu init: %w", err)
+	}
+	say("tofu apply examples/%s", arch)
+	defer func() {
+		// Tear down even when the journey failed, with a fresh context so Ctrl-C still cleans up.
+		say("tofu destroy")
+		dctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		if derr := tf.Destroy(dctx, destroyVars...); derr != nil && err == nil {
+			err = fmt.Errorf("tofu destroy: %w", derr)
+		}
+	}()
+	start := time.Now()
+	if err := tf.Apply(ctx, vars...); err != nil {
+		return fmt.Errorf("tofu apply: %w", err)
+	}
+	outputs, err := tf.Output(ctx)
+	if err != nil {
+		return err
+	}
+	out := func(k string) string { return strings.Trim(string(outputs[k].Value), `"`) }
+	say("applied in %s", time.Since(start).Round(time.Second))
+
+	for output, handler := range j.functions {
+		bin, err := sandbox.BuildBootstrap(ctx, handler, work)
+		if err != nil {
+			return err
+		}
+		if err := sb.StartFunction(ctx, out(output), bin); err != nil {
+			return err
+		}
+		say("function %s running (lambda-src/%s)", out(output), handler)
+	}
+
+	api := restapi.ForSandbox(sb.Endpoint, sb.Region, out("rest_api_id"), out("stage_name"))
+	say("API %s (Host: %s)", api.BaseURL, api.Host)
+	failed := 0
+	step := func(what string, resp restapi.Response, err error) error {
+		if err != nil {
+			failed++
+			fmt.Printf("  ✗ %-40s error: %v\n", what, err)
+			return err
+		}
+		mark := "✓"
+		if resp.Status >= 500 {
+			mark, failed = "✗", failed+1
+		}
+		fmt.Printf("  %s %-40s HTTP %d  %s\n", mark, what, resp.Status, oneLine(resp.Body))
+		return nil
+	}
+	if err := j.walk(ctx, api, step); err != nil {
+		return err
+	}
+	if err := sb.Err(); err != nil {
+		return err
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d step(s) of the journey failed", failed)
+	}
+	say("journey complete")
+
+	if keep {
+		say("keeping the sandbox running; try:\n  curl -H 'Host: %s' %s/todos\nCtrl-C tears it down", api.Host, api.BaseURL)
+		<-ctx.Done()
+	}
+	return nil
+}
+
+func mergeVars(ms ...map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, m := range ms {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func say(format string, args ...any) {
+	fmt.Printf("==> "+format+"\n", args...)
+}
+
+func oneLine(b []byte) string {
+	s := strings.Join(strings.Fields(string(b)), " ")
+	if len(s) > 100 {
+		s = s[:100] + "…"
+	}
+	return s
+}
+
+func toolPath(envVar, name string) (string, error) {
+	if p := os.Getenv(envVar); p != "" {
+		return p, nil
+	}
+	root, err := sandbox.RepoRoot()
+	if err != nil {
+		return "", err
+	}
+	b, err := exec.Command(filepath.Join(root, "tools", "tool.sh"), "path", name).Output()
+	if err != nil {
+		return "", fmt.Errorf("%s is not built yet: run `make demo` (it builds the pinned tools first)", name)
+	}
+	return strings.TrimSpace(string(b)), nil
+}

@@ -1,0 +1,23 @@
+variable "region" {
+  description = "AWS region to deploy to."
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "name" {
+  description = "Name prefix of every resource; make it unique per deployment in an account."
+  type        = string
+  default     = "mytodolist"
+}
+
+variable "point_in_time_recovery" {
+  description = "Point-in-time recovery of the todos table (the local sandbox has no such API and sets false)."
+  type        = bool
+  default     = true
+}
+
+variable "access_logs" {
+  description = "API Gateway access logs (need the account's API Gateway CloudWatch role on AWS)."
+  type        = bool
+  default     = true
+}

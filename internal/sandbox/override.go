@@ -1,0 +1,57 @@
+package sandbox
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// OverrideFile is the name of the file WriteOverride writes into a root module.
+const OverrideFile = "refarch_sandbox_override.tf"
+
+// awsEndpoints are the hashicorp/aws endpoint keys pointed at the sandbox; kumo serves them all on one port.
+var awsEndpoints = []string{
+	"apigateway", "athena", "cloudfront", "cognitoidp", "dynamodb", "events", "firehose", "glue", "iam", "kinesis",
+	"kms", "lambda", "logs", "s3", "scheduler", "secretsmanager", "ses", "sesv2", "sns", "sqs", "sts",
+}
+
+// refarchEndpoints are the refarch provider's endpoint keys.
+var refarchEndpoints = []string{
+	"athena", "cloudfront", "dynamodb", "iam", "lambda", "s3", "scheduler", "secretsmanager", "sts",
+}
+
+// Override is an OpenTofu override file that points a root module's aws and refarch providers at the sandbox.
+// The root module must declare both provider blocks (override files only merge into existing ones).
+//
+// skip_requesting_account_id is on: with an account id the AWS provider tags S3 buckets through S3 Control at
+// <account>.<endpoint>, a host that does not resolve locally; without it ARNs carry an empty account field,
+// which kumo accepts.
+func (s *Sandbox) Override() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Written by refarch's sandbox harness: points the providers at kumo on %s. Never commit.\n", s.Endpoint)
+	fmt.Fprintf(&b, "provider \"aws\" {\n")
+	fmt.Fprintf(&b, "  region                      = %q\n  access_key                  = %q\n  secret_key                  = %q\n", s.Region, accessKey, secretKey)
+	b.WriteString("  skip_credentials_validation = true\n  skip_metadata_api_check     = true\n")
+	b.WriteString("  skip_region_validation      = true\n  skip_requesting_account_id  = true\n  s3_use_path_style           = true\n")
+	writeEndpoints(&b, awsEndpoints, s.Endpoint)
+	b.WriteString("}\n\n")
+	fmt.Fprintf(&b, "provider \"refarch\" {\n")
+	fmt.Fprintf(&b, "  region     = %q\n  access_key = %q\n  secret_key = %q\n", s.Region, accessKey, secretKey)
+	writeEndpoints(&b, refarchEndpoints, s.Endpoint)
+	b.WriteString("}\n")
+	return b.String()
+}
+
+func writeEndpoints(b *strings.Builder, keys []string, url string) {
+	b.WriteString("  endpoints {\n")
+	for _, k := range keys {
+		fmt.Fprintf(b, "    %-14s = %q\n", k, url)
+	}
+	b.WriteString("  }\n")
+}
+
+// WriteOverride writes Override into dir (a root module, usually a temporary copy of an example).
+func (s *Sandbox) WriteOverride(dir string) error {
+	return os.WriteFile(filepath.Join(dir, OverrideFile), []byte(s.Override()), 0o644)
+}

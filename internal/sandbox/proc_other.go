@@ -1,0 +1,10 @@
+//go:build !linux
+
+package sandbox
+
+import "syscall"
+
+// childAttrs puts a child in its own process group so Stop ends its children too.
+func childAttrs() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Setpgid: true}
+}

@@ -1,0 +1,92 @@
+package sandbox_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/refarch/terraform-provider-refarch/internal/sandbox"
+	"github.com/refarch/terraform-provider-refarch/internal/sandbox/sandboxtest"
+)
+
+func TestSandboxServesAWSAPIsOnLoopback(t *testing.T) {
+	sb := sandboxtest.Start(t)
+	if !strings.HasPrefix(sb.Endpoint, "http://127.0.0.1:") {
+		t.Fatalf("endpoint %s is not on loopback", sb.Endpoint)
+	}
+	cfg, err := sb.AWSConfig(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dynamodb.NewFromConfig(cfg).ListTables(context.Background(), &dynamodb.ListTablesInput{}); err != nil {
+		t.Fatalf("DynamoDB ListTables against the sandbox: %v", err)
+	}
+	override := sb.Override()
+	for _, want := range []string{`provider "aws"`, `provider "refarch"`, `dynamodb       = "` + sb.Endpoint + `"`, "skip_requesting_account_id  = true"} {
+		if !strings.Contains(override, want) {
+			t.Errorf("override lacks %q:\n%s", want, override)
+		}
+	}
+}
+
+func TestSandboxBusyPortIsOneClearError(t *testing.T) {
+	if _, err := sandbox.RepoRoot(); err != nil {
+		t.Skip(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	port := l.Addr().(*net.TCPAddr).Port
+	_, err = sandbox.Start(context.Background(), sandbox.Options{KumoPath: "/bin/true", Port: port, LogDir: t.TempDir()})
+	if err == nil || !strings.Contains(err.Error(), "port "+strconv.Itoa(port)+" is busy") {
+		t.Fatalf("got %v, want a 'port %d is busy' error", err, port)
+	}
+}
+
+func TestSandboxThatDiesIsReported(t *testing.T) {
+	sb := sandboxtest.Start(t)
+	// Kill kumo behind the harness's back, as a crash would.
+	pid := kumoPID(t, sb)
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for sb.Err() == nil && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := sb.Err(); !errors.Is(err, sandbox.ErrDied) {
+		t.Fatalf("Err() = %v, want ErrDied", err)
+	}
+	sb.Stop() // the cleanup would otherwise report the death we caused
+}
+
+func TestSandboxMissingToolSaysWhatToDo(t *testing.T) {
+	t.Setenv("REFARCH_KUMO", "")
+	t.Setenv("REFARCH_CACHE", t.TempDir())
+	if _, err := sandbox.RepoRoot(); err != nil {
+		t.Skip(err)
+	}
+	_, err := sandbox.Start(context.Background(), sandbox.Options{LogDir: t.TempDir()})
+	if err == nil || !strings.Contains(err.Error(), "make tools") {
+		t.Fatalf("got %v, want an error telling to run 'make tools'", err)
+	}
+}
+
+func kumoPID(t *testing.T, sb *sandbox.Sandbox) int {
+	t.Helper()
+	pid := sandbox.PIDForTest(sb)
+	if pid == 0 || os.Getpid() == pid {
+		t.Fatal("no kumo process")
+	}
+	return pid
+}

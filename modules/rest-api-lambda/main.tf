@@ -1,0 +1,256 @@
+# REST API (API Gateway, regional) → Lambda proxy integration → one Go function with its own least-privilege role.
+
+data "aws_partition" "current" {}
+
+locals {
+  # Every route's path and all its prefixes, e.g. /todos/{id} → /todos, /todos/{id}.
+  route_segments = [for r in var.routes : split("/", trimprefix(r.path, "/"))]
+  paths = distinct(flatten([
+    for segs in local.route_segments : [for i in range(1, length(segs) + 1) : "/${join("/", slice(segs, 0, i))}"]
+  ]))
+  depth1 = { for p in local.paths : p => basename(p) if length(split("/", p)) == 2 }
+  depth2 = { for p in local.paths : p => basename(p) if length(split("/", p)) == 3 }
+  depth3 = { for p in local.paths : p => basename(p) if length(split("/", p)) == 4 }
+
+  resource_ids = merge(
+    { for p, r in aws_api_gateway_resource.depth1 : p => r.id },
+    { for p, r in aws_api_gateway_resource.depth2 : p => r.id },
+    { for p, r in aws_api_gateway_resource.depth3 : p => r.id },
+  )
+
+  use_authorizer = length(var.cognito_user_pool_arns) > 0
+  routes = { for r in var.routes : "${r.method} ${r.path}" => merge(r, {
+    authorization = coalesce(r.authorization, local.use_authorizer ? "COGNITO_USER_POOLS" : "NONE")
+  }) }
+}
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Function
+# ---------------------------------------------------------------------------------------------------------------------
+
+resource "aws_iam_role" "function" {
+  name               = "${var.name}-fn"
+  description        = "Execution role of the ${var.name} function."
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }] })
+  tags               = var.tags
+}
+
+resource "aws_cloudwatch_log_group" "function" {
+  name              = "/aws/lambda/${var.name}"
+  retention_in_days = var.log_retention_days
+  tags              = var.tags
+}
+
+# Only its own log group: not the managed AWSLambdaBasicExecutionRole, which may write to any log group.
+resource "aws_iam_role_policy" "function_logs" {
+  name = "logs"
+  role = aws_iam_role.function.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = concat(
+      [{ Effect = "Allow", Action = ["logs:CreateLogStream", "logs:PutLogEvents"], Resource = "${aws_cloudwatch_log_group.function.arn}:*" }],
+      var.tracing ? [{ Effect = "Allow", Action = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource = "*" }] : [],
+    )
+  })
+}
+
+resource "aws_iam_role_policy" "function_extra" {
+  count  = var.policy_json == null ? 0 : 1
+  name   = "app"
+  role   = aws_iam_role.function.id
+  policy = var.policy_json
+}
+
+resource "aws_lambda_function" "this" {
+  function_name                  = var.name
+  description                    = var.description
+  role                           = aws_iam_role.function.arn
+  runtime                        = "provided.al2023"
+  handler                        = "bootstrap"
+  architectures                  = [var.architecture]
+  filename                       = var.lambda_package.filename
+  source_code_hash               = var.lambda_package.source_code_hash
+  memory_size                    = var.memory_size
+  timeout                        = var.timeout
+  reserved_concurrent_executions = var.reserved_concurrent_executions
+
+  environment {
+    variables = var.environment
+  }
+
+  logging_config {
+    log_format = "JSON"
+    log_group  = aws_cloudwatch_log_group.function.name
+  }
+
+  dynamic "tracing_config" {
+    for_each = var.tracing ? [1] : []
+    content {
+      mode = "Active"
+    }
+  }
+
+  tags = var.tags
+
+  # The role's policies must exist before the first invocation can log.
+  depends_on = [aws_iam_role_policy.function_logs, aws_iam_role_policy.function_extra]
+}
+
+# ---------------------------------------------------------------------------------------------------------------------
+# REST API
+# ---------------------------------------------------------------------------------------------------------------------
+
+resource "aws_api_gateway_rest_api" "this" {
+  name        = var.name
+  description = var.description
+
+  endpoint_configuration {
+    types = ["REGIONAL"]
+  }
+
+  tags = var.tags
+}
+
+resource "aws_api_gateway_resource" "depth1" {
+  for_each    = local.depth1
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  parent_id   = aws_api_gateway_rest_api.this.root_resource_id
+  path_part   = each.value
+}
+
+resource "aws_api_gateway_resource" "depth2" {
+  for_each    = local.depth2
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  parent_id   = aws_api_gateway_resource.depth1[dirname(each.key)].id
+  path_part   = each.value
+}
+
+resource "aws_api_gateway_resource" "depth3" {
+  for_each    = local.depth3
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  parent_id   = aws_api_gateway_resource.depth2[dirname(each.key)].id
+  path_part   = each.value
+}
+
+resource "aws_api_gateway_authorizer" "cognito" {
+  count           = local.use_authorizer ? 1 : 0
+  name            = "${var.name}-cognito"
+  rest_api_id     = aws_api_gateway_rest_api.this.id
+  type            = "COGNITO_USER_POOLS"
+  provider_arns   = var.cognito_user_pool_arns
+  identity_source = "method.request.header.Authorization"
+}
+
+resource "aws_api_gateway_method" "this" {
+  for_each      = local.routes
+  rest_api_id   = aws_api_gateway_rest_api.this.id
+  resource_id   = local.resource_ids[each.value.path]
+  http_method   = each.value.method
+  authorization = each.value.authorization
+  authorizer_id = each.value.authorization == "COGNITO_USER_POOLS" ? aws_api_gateway_authorizer.cognito[0].id : null
+}
+
+resource "aws_api_gateway_integration" "this" {
+  for_each                = local.routes
+  rest_api_id             = aws_api_gateway_rest_api.this.id
+  resource_id             = aws_api_gateway_method.this[each.key].resource_id
+  http_method             = aws_api_gateway_method.this[each.key].http_method
+  type                    = "AWS_PROXY"
+  integration_http_method = "POST"
+  uri                     = aws_lambda_function.this.invoke_arn
+}
+
+resource "aws_lambda_permission" "api" {
+  statement_id  = "AllowInvokeFromApiGateway"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.this.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_api_gateway_rest_api.this.execution_arn}/*/*"
+}
+
+resource "aws_api_gateway_deployment" "this" {
+  rest_api_id = aws_api_gateway_rest_api.this.id
+
+  # A new deployment whenever a route, its method or its integration changes.
+  triggers = {
+    redeployment = sha1(jsonencode([
+      local.routes,
+      [for k, m in aws_api_gateway_method.this : [m.id, m.authorization, m.authorizer_id]],
+      [for k, i in aws_api_gateway_integration.this : [i.id, i.uri]],
+    ]))
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Stage, logging, throttling
+# ---------------------------------------------------------------------------------------------------------------------
+
+resource "aws_iam_role" "apigateway_logging" {
+  count              = var.manage_account_logging_role ? 1 : 0
+  name               = "${var.name}-apigw-logs"
+  description        = "Lets API Gateway write CloudWatch logs in this account and region."
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "apigateway.amazonaws.com" } }] })
+  tags               = var.tags
+}
+
+resource "aws_iam_role_policy_attachment" "apigateway_logging" {
+  count      = var.manage_account_logging_role ? 1 : 0
+  role       = aws_iam_role.apigateway_logging[0].name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+}
+
+resource "aws_api_gateway_account" "this" {
+  count               = var.manage_account_logging_role ? 1 : 0
+  cloudwatch_role_arn = aws_iam_role.apigateway_logging[0].arn
+  depends_on          = [aws_iam_role_policy_attachment.apigateway_logging]
+}
+
+resource "aws_cloudwatch_log_group" "access" {
+  count             = var.access_logs ? 1 : 0
+  name              = "/aws/apigateway/${var.name}/access"
+  retention_in_days = var.log_retention_days
+  tags              = var.tags
+}
+
+resource "aws_api_gateway_stage" "this" {
+  rest_api_id          = aws_api_gateway_rest_api.this.id
+  deployment_id        = aws_api_gateway_deployment.this.id
+  stage_name           = var.stage_name
+  xray_tracing_enabled = var.tracing
+
+  dynamic "access_log_settings" {
+    for_each = var.access_logs ? [1] : []
+    content {
+      destination_arn = aws_cloudwatch_log_group.access[0].arn
+      format = jsonencode({
+        requestId      = "$context.requestId"
+        ip             = "$context.identity.sourceIp"
+        requestTime    = "$context.requestTime"
+        httpMethod     = "$context.httpMethod"
+        resourcePath   = "$context.resourcePath"
+        status         = "$context.status"
+        responseLength = "$context.responseLength"
+        user           = "$context.authorizer.claims.sub"
+      })
+    }
+  }
+
+  tags       = var.tags
+  depends_on = [aws_api_gateway_account.this]
+}
+
+resource "aws_api_gateway_method_settings" "all" {
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  stage_name  = aws_api_gateway_stage.this.stage_name
+  method_path = "*/*"
+
+  settings {
+    metrics_enabled        = true
+    throttling_burst_limit = var.throttling.burst_limit
+    throttling_rate_limit  = var.throttling.rate_limit
+  }
+}

@@ -1,0 +1,166 @@
+variable "name" {
+  description = "Name shared by the REST API, the Lambda function, its role and log groups. 1-56 letters, digits, hyphens or underscores."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,56}$", var.name))
+    error_message = "name must be 1-56 characters of letters, digits, '-' or '_' (it prefixes IAM role and Lambda names, which AWS limits to 64)."
+  }
+}
+
+variable "description" {
+  description = "Description of the REST API and the function."
+  type        = string
+  default     = ""
+}
+
+variable "lambda_package" {
+  description = "The function's deployment zip: `filename` (a local path) and `source_code_hash` (base64 SHA-256 of the zip), e.g. from the `refarch_lambda_package` data source. The zip holds a Go `bootstrap` for the `provided.al2023` runtime."
+  type = object({
+    filename         = string
+    source_code_hash = string
+  })
+}
+
+variable "architecture" {
+  description = "Instruction set of the function: `arm64` (default, cheaper per GB-second) or `x86_64`. Must match the package."
+  type        = string
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.architecture)
+    error_message = "architecture must be \"arm64\" or \"x86_64\"."
+  }
+}
+
+variable "environment" {
+  description = "Environment variables of the function. Never put secrets here: they are visible to anyone who can read the function's configuration."
+  type        = map(string)
+  default     = {}
+}
+
+variable "memory_size" {
+  description = "Memory of the function in MB, 128-10240."
+  type        = number
+  default     = 256
+
+  validation {
+    condition     = var.memory_size >= 128 && var.memory_size <= 10240
+    error_message = "memory_size must be between 128 and 10240 MB."
+  }
+}
+
+variable "timeout" {
+  description = "Timeout of the function in seconds, 1-29 (API Gateway stops waiting for an integration after 29 s)."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.timeout >= 1 && var.timeout <= 29
+    error_message = "timeout must be between 1 and 29 seconds: API Gateway's integration limit is 29 s."
+  }
+}
+
+variable "reserved_concurrent_executions" {
+  description = "Concurrency reserved for the function; -1 (default) leaves it unreserved, 0 disables it."
+  type        = number
+  default     = -1
+
+  validation {
+    condition     = var.reserved_concurrent_executions >= -1
+    error_message = "reserved_concurrent_executions must be -1 (unreserved) or more."
+  }
+}
+
+variable "policy_json" {
+  description = "IAM policy document (JSON) with the extra permissions the function needs, e.g. access to its table. Attached inline to the function's own role; null adds nothing."
+  type        = string
+  default     = null
+}
+
+variable "routes" {
+  description = "The API's routes: `method` (GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS or ANY), `path` (e.g. `/todos/{id}`, up to 3 segments) and `authorization` (`NONE` or `COGNITO_USER_POOLS`, default `COGNITO_USER_POOLS` when `cognito_user_pool_arns` is set, else `NONE`). Every route is a Lambda proxy integration."
+  type = list(object({
+    method        = string
+    path          = string
+    authorization = optional(string)
+  }))
+
+  validation {
+    condition     = length(var.routes) > 0
+    error_message = "routes must contain at least one route."
+  }
+  validation {
+    condition     = alltrue([for r in var.routes : contains(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"], r.method)])
+    error_message = "Each route's method must be one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS or ANY."
+  }
+  validation {
+    condition     = alltrue([for r in var.routes : can(regex("^(/([A-Za-z0-9._-]+|\\{[A-Za-z0-9_]+\\+?\\})){1,3}$", r.path))])
+    error_message = "Each route's path must start with '/', have 1-3 segments of letters, digits, '.', '_', '-' or a {parameter}, and no trailing slash."
+  }
+  validation {
+    condition     = alltrue([for r in var.routes : r.authorization == null || contains(["NONE", "COGNITO_USER_POOLS"], coalesce(r.authorization, "NONE"))])
+    error_message = "Each route's authorization must be \"NONE\" or \"COGNITO_USER_POOLS\"."
+  }
+}
+
+variable "cognito_user_pool_arns" {
+  description = "ARNs of Cognito user pools whose ID tokens the API accepts (a COGNITO_USER_POOLS authorizer reading the Authorization header). Empty (default) creates no authorizer."
+  type        = list(string)
+  default     = []
+}
+
+variable "stage_name" {
+  description = "Name of the API stage, which is also the first path segment of the invoke URL."
+  type        = string
+  default     = "v1"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,128}$", var.stage_name))
+    error_message = "stage_name must be 1-128 letters, digits, '-' or '_'."
+  }
+}
+
+variable "throttling" {
+  description = "Stage-wide throttling for every method: `burst_limit` requests and `rate_limit` requests per second. Defaults protect the function and table from a runaway client."
+  type = object({
+    burst_limit = optional(number, 100)
+    rate_limit  = optional(number, 50)
+  })
+  default = {}
+}
+
+variable "access_logs" {
+  description = "Write API Gateway access logs to a CloudWatch log group (default true). Needs the account-level API Gateway CloudWatch role: see `manage_account_logging_role`."
+  type        = bool
+  default     = true
+}
+
+variable "manage_account_logging_role" {
+  description = "Create the role API Gateway uses to write CloudWatch logs and set it in the region's API Gateway account settings (default false). That setting is one per account and region: let exactly one stack own it."
+  type        = bool
+  default     = false
+}
+
+variable "log_retention_days" {
+  description = "Retention of the function's and the API's log groups in days; one of the values CloudWatch Logs accepts."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+  }
+}
+
+variable "tracing" {
+  description = "Enable AWS X-Ray active tracing on the function and the stage (default false: it costs per trace)."
+  type        = bool
+  default     = false
+}
+
+variable "tags" {
+  description = "Tags for every resource that takes tags."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,54 @@
+//go:build aws
+
+package test
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/gruntwork-io/terratest/modules/terraform"
+
+	"github.com/refarch/terraform-provider-refarch/internal/restapi"
+)
+
+// target is real AWS, with the credentials and region of the environment (AWS_PROFILE / AWS_REGION, …).
+// Run: make test-aws (go test -tags aws ./test/...). Functions run as arm64 zips from the refarch provider.
+type target struct{ region string }
+
+func newTarget(t *testing.T) target {
+	region := os.Getenv("AWS_REGION")
+	if region == "" {
+		region = os.Getenv("AWS_DEFAULT_REGION")
+	}
+	if region == "" {
+		t.Fatal("set AWS_REGION (and credentials) to run the real-AWS tier")
+	}
+	return target{region: region}
+}
+
+func (tg target) prepare(t *testing.T, opts *terraform.Options) {
+	if opts.Vars == nil {
+		opts.Vars = map[string]any{}
+	}
+	opts.Vars["region"] = tg.region
+}
+
+// startFunction is a no-op: AWS Lambda runs the deployed package.
+func (tg target) startFunction(*testing.T, string, string) {}
+
+func (tg target) api(t *testing.T, opts *terraform.Options) *restapi.Client {
+	return restapi.ForURL(terraform.Output(t, opts, "api_url"))
+}
+
+func (tg target) awsConfig(t *testing.T) aws.Config {
+	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithRegion(tg.region))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+func (tg target) alive(*testing.T) {}

@@ -1,0 +1,71 @@
+//go:build !aws
+
+package test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/gruntwork-io/terratest/modules/terraform"
+
+	"github.com/refarch/terraform-provider-refarch/internal/restapi"
+	"github.com/refarch/terraform-provider-refarch/internal/sandbox"
+	"github.com/refarch/terraform-provider-refarch/internal/sandbox/sandboxtest"
+)
+
+// target is where a test deploys: here the local sandbox (kumo), one per test so tests run in parallel.
+type target struct {
+	sb *sandbox.Sandbox
+}
+
+func newTarget(t *testing.T) target {
+	return target{sb: sandboxtest.Start(t)}
+}
+
+// localVars switch off, for the sandbox only, what kumo cannot apply; real AWS keeps the modules' defaults.
+var localVars = map[string]map[string]any{
+	"mytodolist": {"point_in_time_recovery": false},
+}
+
+func (tg target) prepare(t *testing.T, opts *terraform.Options) {
+	t.Helper()
+	if err := tg.sb.WriteOverride(opts.TerraformDir); err != nil {
+		t.Fatal(err)
+	}
+	if opts.Vars == nil {
+		opts.Vars = map[string]any{}
+	}
+	for k, v := range localVars[exampleName(opts)] {
+		opts.Vars[k] = v
+	}
+}
+
+// startFunction runs a deployed function's bootstrap (built for this machine) against the sandbox.
+func (tg target) startFunction(t *testing.T, name, handler string) {
+	t.Helper()
+	ctx := context.Background()
+	bin, err := sandbox.BuildBootstrap(ctx, handler, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tg.sb.StartFunction(ctx, name, bin); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (tg target) api(t *testing.T, opts *terraform.Options) *restapi.Client {
+	t.Helper()
+	return restapi.ForSandbox(tg.sb.Endpoint, tg.sb.Region, terraform.Output(t, opts, "rest_api_id"), terraform.Output(t, opts, "stage_name"))
+}
+
+func (tg target) awsConfig(t *testing.T) aws.Config {
+	t.Helper()
+	cfg, err := tg.sb.AWSConfig(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+func (tg target) alive(t *testing.T) { sandboxtest.Alive(t, tg.sb) }

@@ -1,0 +1,59 @@
+package test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gruntwork-io/terratest/modules/random"
+	"github.com/gruntwork-io/terratest/modules/terraform"
+
+	"github.com/refarch/terraform-provider-refarch/internal/sandbox"
+)
+
+// uniqueName is a resource-name prefix no other run shares: tests run in parallel and on shared AWS accounts.
+func uniqueName(prefix string) string {
+	return prefix + "-" + strings.ToLower(random.UniqueId())
+}
+
+// tofuBinary is the CLI the tests drive: $REFARCH_TOFU (set by the Makefile), else the pinned OpenTofu.
+func tofuBinary(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("REFARCH_TOFU"); p != "" {
+		return p
+	}
+	root, err := sandbox.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(filepath.Join(root, "tools", "tool.sh"), "path", "tofu").Output()
+	if err != nil {
+		t.Skip("OpenTofu is not built: run these tests with `make test`")
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func exampleName(opts *terraform.Options) string { return filepath.Base(opts.TerraformDir) }
+
+// stage copies examples/<name> (with the modules) into a temporary directory and returns terraform options for it,
+// prepared for the current target (sandbox by default, real AWS with -tags aws).
+func stage(t *testing.T, tg target, example string, vars map[string]any) *terraform.Options {
+	t.Helper()
+	if os.Getenv("TF_CLI_CONFIG_FILE") == "" {
+		t.Skip("TF_CLI_CONFIG_FILE is not set: run these tests with `make test`, which points OpenTofu at the provider mirror")
+	}
+	dir, err := sandbox.StageExample(example, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := &terraform.Options{
+		TerraformDir:    dir,
+		TerraformBinary: tofuBinary(t),
+		Vars:            vars,
+		NoColor:         true,
+	}
+	tg.prepare(t, opts)
+	return opts
+}
