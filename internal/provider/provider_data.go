@@ -1,0 +1,62 @@
+package provider
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/refarch/terraform-provider-refarch/internal/awsconfig"
+)
+
+// providerData is what the provider's Configure hands to every resource,
+// data source and ephemeral resource as ResourceData / DataSourceData /
+// EphemeralResourceData. Get it in their Configure method with
+// providerDataFrom, and the AWS clients in CRUD/Read with AWS().
+type providerData struct {
+	version string
+	// Exactly one of clients and awsErr is set.
+	clients *awsconfig.Clients
+	awsErr  error
+}
+
+// AWS returns the AWS client factory, or an error diagnostic when the
+// provider configuration does not allow calling AWS (no Region, or values
+// still unknown). Call it where AWS is needed, not in Configure, so that
+// resources that make no AWS call keep working without a Region.
+func (d *providerData) AWS() (*awsconfig.Clients, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if d == nil {
+		diags.AddError("Unconfigured refarch provider",
+			"The refarch provider was not configured before an AWS call. This is a bug in the provider: please report it.")
+		return nil, diags
+	}
+	if d.awsErr != nil {
+		diags.AddError("Cannot call AWS with this refarch provider configuration", d.awsErr.Error())
+		return nil, diags
+	}
+	return d.clients, diags
+}
+
+// providerDataFrom converts the ProviderData of a resource's, data source's
+// or ephemeral resource's ConfigureRequest. It returns nil and no diagnostics
+// while the provider is not configured yet (ProviderData is nil during
+// validation), so a Configure method should just return on nil:
+//
+//	func (r *fooResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+//		data, diags := providerDataFrom(req.ProviderData)
+//		resp.Diagnostics.Append(diags...)
+//		r.data = data
+//	}
+func providerDataFrom(v any) (*providerData, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if v == nil {
+		return nil, diags
+	}
+	data, ok := v.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data type",
+			fmt.Sprintf("Expected *provider.providerData, got %T. This is a bug in the provider: please report it.", v))
+		return nil, diags
+	}
+	return data, diags
+}
