@@ -23,11 +23,6 @@ func newTarget(t *testing.T) target {
 	return target{sb: sandboxtest.Start(t)}
 }
 
-// localVars switch off, for the sandbox only, what kumo cannot apply; real AWS keeps the modules' defaults.
-var localVars = map[string]map[string]any{
-	"mytodolist": {"point_in_time_recovery": false},
-}
-
 func (tg target) prepare(t *testing.T, opts *terraform.Options) {
 	t.Helper()
 	if err := tg.sb.WriteOverride(opts.TerraformDir); err != nil {
@@ -36,7 +31,7 @@ func (tg target) prepare(t *testing.T, opts *terraform.Options) {
 	if opts.Vars == nil {
 		opts.Vars = map[string]any{}
 	}
-	for k, v := range localVars[exampleName(opts)] {
+	for k, v := range sandbox.LocalProfile(exampleName(opts)) {
 		opts.Vars[k] = v
 	}
 }

@@ -15,9 +15,8 @@ import (
 	"github.com/refarch/terraform-provider-refarch/internal/sandbox"
 )
 
-// journey is one architecture's demo: the variables the sandbox needs, the functions to run and the user steps.
+// journey is one architecture's demo: the functions to run and the user's steps.
 type journey struct {
-	vars      map[string]string // sandbox-only switches for what kumo cannot apply
 	functions map[string]string // terraform output holding a function name → lambda-src handler
 	walk      func(ctx context.Context, api *restapi.Client, step stepper) error
 }
@@ -62,9 +61,11 @@ func demo(ctx context.Context, arch string, j journey, keep bool) (err error) {
 	var vars []tfexec.ApplyOption
 	var destroyVars []tfexec.DestroyOption
 	name := fmt.Sprintf("demo-%d", time.Now().Unix()%100000)
-	for k, v := range mergeVars(j.vars, map[string]string{"name": arch + "-" + name}) {
-		vars = append(vars, tfexec.Var(k+"="+v))
-		destroyVars = append(destroyVars, tfexec.Var(k+"="+v))
+	tfvars := sandbox.LocalProfile(arch)
+	tfvars["name"] = arch + "-" + name
+	for k, v := range tfvars {
+		vars = append(vars, tfexec.Var(fmt.Sprintf("%s=%v", k, v)))
+		destroyVars = append(destroyVars, tfexec.Var(fmt.Sprintf("%s=%v", k, v)))
 	}
 
 	say("tofu init")
@@ -135,16 +136,6 @@ func demo(ctx context.Context, arch string, j journey, keep bool) (err error) {
 		<-ctx.Done()
 	}
 	return nil
-}
-
-func mergeVars(ms ...map[string]string) map[string]string {
-	out := map[string]string{}
-	for _, m := range ms {
-		for k, v := range m {
-			out[k] = v
-		}
-	}
-	return out
 }
 
 func say(format string, args ...any) {

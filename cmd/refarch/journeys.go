@@ -10,7 +10,6 @@ import (
 
 var journeys = map[string]journey{
 	"mytodolist": {
-		vars:      map[string]string{"point_in_time_recovery": "false"},
 		functions: map[string]string{"function_name": "todos"},
 		walk:      walkMyTodoList,
 	},

@@ -30,7 +30,8 @@ module "mytodolist" {
   name                   = var.name
   point_in_time_recovery = var.point_in_time_recovery
   api = {
-    access_logs = var.access_logs
+    access_logs     = var.access_logs
+    method_settings = var.method_settings
   }
   log_retention_days = 30
   tags               = { project = "refarch", architecture = "mytodolist" }

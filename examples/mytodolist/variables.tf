@@ -17,7 +17,13 @@ variable "point_in_time_recovery" {
 }
 
 variable "access_logs" {
-  description = "API Gateway access logs (need the account's API Gateway CloudWatch role on AWS)."
+  description = "API Gateway access logs (need the account's API Gateway CloudWatch role on AWS; the local sandbox has no UpdateStage and sets false)."
+  type        = bool
+  default     = true
+}
+
+variable "method_settings" {
+  description = "Stage-wide throttling and metrics (the local sandbox has no UpdateStage and sets false)."
   type        = bool
   default     = true
 }

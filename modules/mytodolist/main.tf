@@ -70,7 +70,7 @@ module "api" {
   ]
 
   stage_name                  = var.api.stage_name
-  throttling                  = var.api.throttling
+  throttling                  = var.api.method_settings ? var.api.throttling : null
   access_logs                 = var.api.access_logs
   manage_account_logging_role = var.api.manage_account_logging_role
   log_retention_days          = var.log_retention_days

@@ -48,10 +48,11 @@ variable "kms_key_arn" {
 }
 
 variable "api" {
-  description = "API settings: `stage_name` (default `v1`), `throttling` (`burst_limit` default 100, `rate_limit` default 50 per second), `access_logs` (default true) and `manage_account_logging_role` (default false; see the rest-api-lambda module)."
+  description = "API settings: `stage_name` (default `v1`), `throttling` (`burst_limit` default 100, `rate_limit` default 50 per second), `method_settings` (default true: apply the throttling and metrics; false only where the API is unavailable, the local sandbox), `access_logs` (default true) and `manage_account_logging_role` (default false; see the rest-api-lambda module)."
   type = object({
     stage_name                  = optional(string, "v1")
     throttling                  = optional(object({ burst_limit = optional(number, 100), rate_limit = optional(number, 50) }), {})
+    method_settings             = optional(bool, true)
     access_logs                 = optional(bool, true)
     manage_account_logging_role = optional(bool, false)
   })

@@ -78,11 +78,6 @@ resource "aws_lambda_function" "this" {
     variables = var.environment
   }
 
-  logging_config {
-    log_format = "JSON"
-    log_group  = aws_cloudwatch_log_group.function.name
-  }
-
   dynamic "tracing_config" {
     for_each = var.tracing ? [1] : []
     content {
@@ -244,6 +239,7 @@ resource "aws_api_gateway_stage" "this" {
 }
 
 resource "aws_api_gateway_method_settings" "all" {
+  count       = var.throttling == null ? 0 : 1
   rest_api_id = aws_api_gateway_rest_api.this.id
   stage_name  = aws_api_gateway_stage.this.stage_name
   method_path = "*/*"

@@ -122,7 +122,7 @@ variable "stage_name" {
 }
 
 variable "throttling" {
-  description = "Stage-wide throttling for every method: `burst_limit` requests and `rate_limit` requests per second. Defaults protect the function and table from a runaway client."
+  description = "Stage-wide throttling (and CloudWatch metrics) for every method: `burst_limit` requests and `rate_limit` requests per second. Defaults (100, 50/s) protect the function and table from a runaway client; null applies no method settings (only for emulators without UpdateStage)."
   type = object({
     burst_limit = optional(number, 100)
     rate_limit  = optional(number, 50)

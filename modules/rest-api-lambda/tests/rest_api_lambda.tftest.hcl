@@ -69,7 +69,7 @@ run "secure_defaults" {
     error_message = "access logs are on by default"
   }
   assert {
-    condition     = aws_api_gateway_method_settings.all.settings[0].throttling_burst_limit == 100 && aws_api_gateway_method_settings.all.settings[0].throttling_rate_limit == 50
+    condition     = aws_api_gateway_method_settings.all[0].settings[0].throttling_burst_limit == 100 && aws_api_gateway_method_settings.all[0].settings[0].throttling_rate_limit == 50
     error_message = "stage throttling defaults to burst 100, rate 50/s"
   }
   assert {
