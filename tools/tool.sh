@@ -16,7 +16,7 @@ die() { echo "tools: $*" >&2; exit 2; }
 
 cmd=${1:-}; name=${2:-}
 case "$name" in
-  tofu) module=$TOFU_MODULE version=$TOFU_VERSION pkg=$TOFU_PKG bin=tofu ;;
+  tofu) module=$TOFU_MODULE version=$TOFU_VERSION pkg=$TOFU_PKG bin=tofu ldflags=${TOFU_LDFLAGS:-} ;;
   aws)  module=$AWS_MODULE  version=$AWS_VERSION  pkg=$AWS_PKG  bin=terraform-provider-aws ;;
   kumo) module=$KUMO_MODULE version=$KUMO_VERSION pkg=$KUMO_PKG bin=kumo ;;
   gotestsum) module=$GOTESTSUM_MODULE version=$GOTESTSUM_VERSION pkg=$GOTESTSUM_PKG bin=gotestsum ;;
@@ -45,25 +45,29 @@ log=$dir/build.log
 echo "tools: building $name $version (log: $log)" >&2
 (
   set -e
-  src=$(GOFLAGS=-mod=mod go mod download -json "$module@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-  [ -d "$src" ] || { echo "go mod download $module@$version gave no source directory" >&2; exit 1; }
+  src=$(GOFLAGS=-mod=mod go mod download -json "$module@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' || true)
+  [ -d "$src" ] || { echo "tools: the Go module proxy has no $module@$version: check the version in tools/versions.env" >&2; exit 1; }
   work=$(mktemp -d "${TMPDIR:-/tmp}/refarch-$name.XXXXXX")
   trap 'rm -rf "$work"' EXIT
   cp -r "$src/." "$work/"
   chmod -R u+w "$work"
   cd "$work"
   go mod download
-  CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$out.tmp" "$pkg"
+  CGO_ENABLED=0 go build -trimpath -ldflags "-s -w ${ldflags:-}" -o "$out.tmp" "$pkg"
   mv "$out.tmp" "$out"
 ) >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' INT TERM
+ticks=0
 while kill -0 $pid 2>/dev/null; do
-  sleep 30
-  kill -0 $pid 2>/dev/null && echo "tools: still building $name $version … $(( $(date +%s) - start ))s" >&2
+  sleep 1
+  ticks=$((ticks + 1))
+  if [ $((ticks % 30)) -eq 0 ] && kill -0 $pid 2>/dev/null; then
+    echo "tools: still building $name $version … $(( $(date +%s) - start ))s" >&2
+  fi
 done
 if ! wait $pid; then
-  tail -n 20 "$log" >&2
+  tail -n 20 "$log" | sed 's/^/  | /' >&2
   die "building $name $version failed after $(( $(date +%s) - start ))s; see $log"
 fi
 echo "tools: built $name $version in $(( $(date +%s) - start ))s" >&2
