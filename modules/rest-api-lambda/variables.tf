@@ -1,10 +1,10 @@
 variable "name" {
-  description = "Name shared by the REST API, the Lambda function, its role and log groups. 1-56 letters, digits, hyphens or underscores."
+  description = "Name shared by the REST API, the Lambda function, its roles and log groups. 1-52 letters, digits, hyphens or underscores."
   type        = string
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_-]{1,56}$", var.name))
-    error_message = "name must be 1-56 characters of letters, digits, '-' or '_' (it prefixes IAM role and Lambda names, which AWS limits to 64)."
+    condition     = can(regex("^[A-Za-z0-9_-]{1,52}$", var.name))
+    error_message = "name must be 1-52 characters of letters, digits, '-' or '_' (it prefixes IAM role names such as <name>-apigw-logs, which AWS limits to 64)."
   }
 }
 
