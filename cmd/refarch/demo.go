@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -25,7 +23,7 @@ type journey struct {
 type stepper func(what string, resp restapi.Response, err error) error
 
 func demo(ctx context.Context, arch string, j journey, keep bool) (err error) {
-	tofu, err := toolPath("REFARCH_TOFU", "tofu")
+	tofu, err := sandbox.ToolPath("REFARCH_TOFU", "tofu")
 	if err != nil {
 		return err
 	}
@@ -148,19 +146,4 @@ func oneLine(b []byte) string {
 		s = s[:100] + "…"
 	}
 	return s
-}
-
-func toolPath(envVar, name string) (string, error) {
-	if p := os.Getenv(envVar); p != "" {
-		return p, nil
-	}
-	root, err := sandbox.RepoRoot()
-	if err != nil {
-		return "", err
-	}
-	b, err := exec.Command(filepath.Join(root, "tools", "tool.sh"), "path", name).Output()
-	if err != nil {
-		return "", fmt.Errorf("%s is not built yet: run `make demo` (it builds the pinned tools first)", name)
-	}
-	return strings.TrimSpace(string(b)), nil
 }

@@ -70,9 +70,12 @@ var ErrDied = errors.New("sandbox: kumo exited unexpectedly")
 
 // Start launches kumo and waits until it answers its health check.
 func Start(ctx context.Context, opts Options) (*Sandbox, error) {
-	kumoPath, err := resolveTool(opts.KumoPath, "REFARCH_KUMO", "kumo")
-	if err != nil {
-		return nil, err
+	var err error
+	kumoPath := opts.KumoPath
+	if kumoPath == "" {
+		if kumoPath, err = ToolPath("REFARCH_KUMO", "kumo"); err != nil {
+			return nil, fmt.Errorf("sandbox: %w", err)
+		}
 	}
 	if opts.Region == "" {
 		opts.Region = DefaultRegion
@@ -260,11 +263,8 @@ func terminate(cmd *exec.Cmd, exited <-chan struct{}) {
 	}
 }
 
-// resolveTool finds a pinned tool: an explicit path, then the environment variable, then the tool cache.
-func resolveTool(explicit, envVar, name string) (string, error) {
-	if explicit != "" {
-		return explicit, nil
-	}
+// ToolPath finds a pinned tool (kumo, tofu, ...): the environment variable the Makefile sets, else the tool cache.
+func ToolPath(envVar, name string) (string, error) {
 	if p := os.Getenv(envVar); p != "" {
 		return p, nil
 	}
@@ -274,7 +274,7 @@ func resolveTool(explicit, envVar, name string) (string, error) {
 	}
 	out, err := exec.Command(filepath.Join(root, "tools", "tool.sh"), "path", name).Output()
 	if err != nil {
-		return "", fmt.Errorf("sandbox: %s is not built yet: run 'make tools' (or set %s to its path)", name, envVar)
+		return "", fmt.Errorf("%s is not built yet: run 'make tools' (or set %s to its path)", name, envVar)
 	}
 	return strings.TrimSpace(string(out)), nil
 }
