@@ -23,22 +23,30 @@ var refarchEndpoints = []string{
 
 // Override is an OpenTofu override file that points a root module's aws and refarch providers at the sandbox.
 // The root module must declare both provider blocks (override files only merge into existing ones).
-//
-// skip_requesting_account_id is on: with an account id the AWS provider tags S3 buckets through S3 Control at
-// <account>.<endpoint>, a host that does not resolve locally; without it ARNs carry an empty account field,
-// which kumo accepts.
 func (s *Sandbox) Override() string {
+	return fmt.Sprintf("# Written by refarch's sandbox harness: points the providers at kumo on %s. Never commit.\n%s\n%s",
+		s.Endpoint, s.ProviderBlock("aws"), s.ProviderBlock("refarch"))
+}
+
+// ProviderBlock is a `provider "aws"` or `provider "refarch"` block configured for the sandbox, e.g. for the
+// provider's acceptance tests.
+//
+// For aws, skip_requesting_account_id is on: with an account id the AWS provider tags S3 buckets through S3 Control
+// at <account>.<endpoint>, a host that does not resolve locally; without it ARNs carry an empty account field,
+// which kumo accepts.
+func (s *Sandbox) ProviderBlock(name string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Written by refarch's sandbox harness: points the providers at kumo on %s. Never commit.\n", s.Endpoint)
-	fmt.Fprintf(&b, "provider \"aws\" {\n")
-	fmt.Fprintf(&b, "  region                      = %q\n  access_key                  = %q\n  secret_key                  = %q\n", s.Region, accessKey, secretKey)
-	b.WriteString("  skip_credentials_validation = true\n  skip_metadata_api_check     = true\n")
-	b.WriteString("  skip_region_validation      = true\n  skip_requesting_account_id  = true\n  s3_use_path_style           = true\n")
-	writeEndpoints(&b, awsEndpoints, s.Endpoint)
-	b.WriteString("}\n\n")
-	fmt.Fprintf(&b, "provider \"refarch\" {\n")
-	fmt.Fprintf(&b, "  region     = %q\n  access_key = %q\n  secret_key = %q\n", s.Region, accessKey, secretKey)
-	writeEndpoints(&b, refarchEndpoints, s.Endpoint)
+	fmt.Fprintf(&b, "provider %q {\n", name)
+	switch name {
+	case "aws":
+		fmt.Fprintf(&b, "  region                      = %q\n  access_key                  = %q\n  secret_key                  = %q\n", s.Region, accessKey, secretKey)
+		b.WriteString("  skip_credentials_validation = true\n  skip_metadata_api_check     = true\n")
+		b.WriteString("  skip_region_validation      = true\n  skip_requesting_account_id  = true\n  s3_use_path_style           = true\n")
+		writeEndpoints(&b, awsEndpoints, s.Endpoint)
+	case "refarch":
+		fmt.Fprintf(&b, "  region     = %q\n  access_key = %q\n  secret_key = %q\n", s.Region, accessKey, secretKey)
+		writeEndpoints(&b, refarchEndpoints, s.Endpoint)
+	}
 	b.WriteString("}\n")
 	return b.String()
 }
