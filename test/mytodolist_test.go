@@ -25,7 +25,7 @@ func TestMyTodoListAPI(t *testing.T) {
 	t.Parallel()
 	tg := newTarget(t)
 	opts := stage(t, tg, "mytodolist", map[string]any{"name": uniqueName("todo")})
-	defer terraform.Destroy(t, opts)
+	defer tg.destroy(t, opts)
 	terraform.InitAndApply(t, opts)
 
 	tg.startFunction(t, terraform.Output(t, opts, "function_name"), "todos")

@@ -52,3 +52,5 @@ func (tg target) awsConfig(t *testing.T) aws.Config {
 }
 
 func (tg target) alive(*testing.T) {}
+
+func (tg target) destroy(t *testing.T, opts *terraform.Options) { terraform.Destroy(t, opts) }

@@ -64,3 +64,16 @@ func (tg target) awsConfig(t *testing.T) aws.Config {
 }
 
 func (tg target) alive(t *testing.T) { sandboxtest.Alive(t, tg.sb) }
+
+// destroy tears the deployment down; resources kumo cannot delete on their own are forgotten first (their parents'
+// deletion takes them along).
+func (tg target) destroy(t *testing.T, opts *terraform.Options) {
+	t.Helper()
+	list, err := terraform.RunTerraformCommandE(t, opts, "state", "list")
+	if err == nil {
+		if addrs := sandbox.Undeletable(list); len(addrs) > 0 {
+			terraform.RunTerraformCommand(t, opts, append([]string{"state", "rm"}, addrs...)...)
+		}
+	}
+	terraform.Destroy(t, opts)
+}

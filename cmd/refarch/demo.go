@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
+	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/refarch/terraform-provider-refarch/internal/restapi"
 	"github.com/refarch/terraform-provider-refarch/internal/sandbox"
@@ -76,6 +77,11 @@ func demo(ctx context.Context, arch string, j journey, keep bool) (err error) {
 		say("tofu destroy")
 		dctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
+		if state, serr := tf.Show(dctx); serr == nil && state.Values != nil {
+			for _, addr := range sandbox.Undeletable(stateAddresses(state.Values.RootModule)) {
+				_ = tf.StateRm(dctx, addr)
+			}
+		}
 		if derr := tf.Destroy(dctx, destroyVars...); derr != nil && err == nil {
 			err = fmt.Errorf("tofu destroy: %w", derr)
 		}
@@ -146,4 +152,19 @@ func oneLine(b []byte) string {
 		s = s[:100] + "…"
 	}
 	return s
+}
+
+// stateAddresses lists every resource address in a state module tree, one per line.
+func stateAddresses(m *tfjson.StateModule) string {
+	if m == nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, r := range m.Resources {
+		b.WriteString(r.Address + "\n")
+	}
+	for _, c := range m.ChildModules {
+		b.WriteString(stateAddresses(c))
+	}
+	return b.String()
 }

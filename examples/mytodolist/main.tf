@@ -29,6 +29,7 @@ module "mytodolist" {
 
   name                   = var.name
   point_in_time_recovery = var.point_in_time_recovery
+  table_encryption       = var.table_encryption
   api = {
     access_logs     = var.access_logs
     method_settings = var.method_settings

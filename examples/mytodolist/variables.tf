@@ -27,3 +27,9 @@ variable "method_settings" {
   type        = bool
   default     = true
 }
+
+variable "table_encryption" {
+  description = "Key for the todos table's encryption at rest: AWS_MANAGED (aws/dynamodb KMS key) or AWS_OWNED (the local sandbox, which does not report KMS encryption, sets AWS_OWNED)."
+  type        = string
+  default     = "AWS_MANAGED"
+}

@@ -30,9 +30,14 @@ resource "aws_dynamodb_table" "todos" {
     type = "S"
   }
 
-  server_side_encryption {
-    enabled     = true
-    kms_key_arn = var.kms_key_arn
+  # DynamoDB always encrypts at rest; this block picks a KMS key (AWS-managed aws/dynamodb or the caller's) instead
+  # of the AWS-owned one, so key use shows up in CloudTrail.
+  dynamic "server_side_encryption" {
+    for_each = var.kms_key_arn != null || var.table_encryption == "AWS_MANAGED" ? [1] : []
+    content {
+      enabled     = true
+      kms_key_arn = var.kms_key_arn
+    }
   }
 
   point_in_time_recovery {

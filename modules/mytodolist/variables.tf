@@ -41,8 +41,19 @@ variable "deletion_protection" {
   default     = false
 }
 
+variable "table_encryption" {
+  description = "Key for the table's encryption at rest when `kms_key_arn` is null: `AWS_MANAGED` (default: the account's `aws/dynamodb` KMS key, auditable in CloudTrail) or `AWS_OWNED` (a key DynamoDB owns, no KMS charges). DynamoDB encrypts every table either way."
+  type        = string
+  default     = "AWS_MANAGED"
+
+  validation {
+    condition     = contains(["AWS_MANAGED", "AWS_OWNED"], var.table_encryption)
+    error_message = "table_encryption must be \"AWS_MANAGED\" or \"AWS_OWNED\" (set kms_key_arn for a customer-managed key)."
+  }
+}
+
 variable "kms_key_arn" {
-  description = "Customer-managed KMS key for the table's encryption at rest. Null (default) uses the AWS-managed key `aws/dynamodb`."
+  description = "Customer-managed KMS key for the table's encryption at rest; overrides `table_encryption`. Null (default) leaves the choice to `table_encryption`."
   type        = string
   default     = null
 }

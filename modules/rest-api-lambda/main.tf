@@ -166,12 +166,15 @@ resource "aws_lambda_permission" "api" {
 resource "aws_api_gateway_deployment" "this" {
   rest_api_id = aws_api_gateway_rest_api.this.id
 
-  # A new deployment whenever a route, its method or its integration changes.
+  # A new deployment whenever a route, its authorization, its method or its integration changes. Only values known
+  # from configuration or stable ids: attributes the API echoes back (which may be normalised) would redeploy forever.
   triggers = {
     redeployment = sha1(jsonencode([
       local.routes,
-      [for k, m in aws_api_gateway_method.this : [m.id, m.authorization, m.authorizer_id]],
-      [for k, i in aws_api_gateway_integration.this : [i.id, i.uri]],
+      aws_lambda_function.this.invoke_arn,
+      aws_api_gateway_authorizer.cognito[*].id,
+      [for k, m in aws_api_gateway_method.this : m.id],
+      [for k, i in aws_api_gateway_integration.this : i.id],
     ]))
   }
 

@@ -42,7 +42,7 @@ run "real_aws_defaults" {
   }
   assert {
     condition     = aws_dynamodb_table.todos.server_side_encryption[0].enabled
-    error_message = "the table must be encrypted with a KMS key"
+    error_message = "the table must be encrypted with a KMS key (aws/dynamodb) by default"
   }
   assert {
     condition     = aws_dynamodb_table.todos.billing_mode == "PAY_PER_REQUEST" && aws_dynamodb_table.todos.hash_key == "owner" && aws_dynamodb_table.todos.range_key == "id"
@@ -76,7 +76,20 @@ run "local_profile_switches_off_pitr_only" {
 
   assert {
     condition     = !aws_dynamodb_table.todos.point_in_time_recovery[0].enabled && aws_dynamodb_table.todos.server_side_encryption[0].enabled
-    error_message = "turning PITR off must not turn encryption off"
+    error_message = "turning PITR off must not change the table's KMS encryption"
+  }
+}
+
+run "aws_owned_key_needs_no_kms_block" {
+  command = apply
+
+  variables {
+    table_encryption = "AWS_OWNED"
+  }
+
+  assert {
+    condition     = length(aws_dynamodb_table.todos.server_side_encryption) == 0 && length(jsondecode(local.todos_policy).Statement) == 1
+    error_message = "AWS_OWNED uses DynamoDB's own key: no KMS block, no KMS grant"
   }
 }
 
