@@ -57,6 +57,8 @@ func (s *Sandbox) StartFunction(ctx context.Context, name, bootstrap string) err
 	polled := make(chan struct{})
 	var once sync.Once
 	proxy := httputil.NewSingleHostReverseProxy(target)
+	// A runtime's long poll is cut when the sandbox stops; that is not worth a log line.
+	proxy.ErrorHandler = func(w http.ResponseWriter, _ *http.Request, _ error) { w.WriteHeader(http.StatusBadGateway) }
 	relay := &http.Server{
 		ReadHeaderTimeout: 10 * time.Second,
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
