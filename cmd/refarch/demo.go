@@ -67,8 +67,12 @@ func demo(ctx context.Context, arch string, j journey, keep bool) (err error) {
 		destroyVars = append(destroyVars, tfexec.Var(fmt.Sprintf("%s=%v", k, v)))
 	}
 
+	// Every step has a deadline: a stuck apply ends with an error instead of hanging the demo.
+	deployCtx, cancelDeploy := context.WithTimeout(ctx, 15*time.Minute)
+	defer cancelDeploy()
+
 	say("tofu init")
-	if err := tf.Init(ctx, tfexec.Upgrade(false)); err != nil {
+	if err := tf.Init(deployCtx, tfexec.Upgrade(false)); err != nil {
 		return fmt.Errorf("tofu init: %w", err)
 	}
 	say("tofu apply examples/%s", arch)
@@ -87,10 +91,10 @@ func demo(ctx context.Context, arch string, j journey, keep bool) (err error) {
 		}
 	}()
 	start := time.Now()
-	if err := tf.Apply(ctx, vars...); err != nil {
+	if err := tf.Apply(deployCtx, vars...); err != nil {
 		return fmt.Errorf("tofu apply: %w", err)
 	}
-	outputs, err := tf.Output(ctx)
+	outputs, err := tf.Output(deployCtx)
 	if err != nil {
 		return err
 	}
