@@ -180,17 +180,23 @@ func (p *refarchProvider) Configure(ctx context.Context, req provider.ConfigureR
 }
 
 func (p *refarchProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{
+		NewSignedURLKeypairResource,
+	}
 }
 
 func (p *refarchProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewLambdaPackageDataSource,
+		NewCognitoIdentityS3PrefixPolicyDataSource,
 	}
 }
 
 func (p *refarchProvider) Functions(_ context.Context) []func() function.Function {
-	return nil
+	return []func() function.Function{
+		NewCloudFrontSignedURLFunction,
+		NewCloudFrontSignedCookiesFunction,
+	}
 }
 
 // settingsFromModel turns the provider configuration into awsconfig.Settings;
