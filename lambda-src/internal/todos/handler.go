@@ -3,9 +3,7 @@ package todos
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,12 +11,14 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
-	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/refarch/terraform-provider-refarch/lambda-src/internal/auth"
 )
 
 const (
@@ -27,31 +27,48 @@ const (
 	MaxBodyBytes = 16 << 10
 	// MaxTitleRunes is the maximum length of a (trimmed) title in runes.
 	MaxTitleRunes = 200
-	// AnonymousOwner owns every todo created without authorizer claims.
-	AnonymousOwner = "anonymous"
-
-	// maxIDBytes bounds path ids: DynamoDB sort keys cannot exceed 1024
-	// bytes, so a longer id can never exist.
-	maxIDBytes = 1024
+	// DefaultPageSize and MaxPageSize bound GET /todos?limit=N.
+	DefaultPageSize = 50
+	MaxPageSize     = 100
 )
 
+// Authenticator finds the verified caller of a request; *auth.Authenticator
+// is the implementation. Errors are answered with 401 (see auth.Challenge).
+type Authenticator interface {
+	Authenticate(ctx context.Context, req events.APIGatewayProxyRequest) (auth.Identity, error)
+}
+
 // Handler serves the MyTodoList REST API behind an API Gateway REST API with
-// an AWS_PROXY integration.
+// an AWS_PROXY integration:
+//
+//	GET    /todos?limit=N&cursor=C  200 {"todos": [...], "next_cursor": "..."}
+//	POST   /todos                   201 the new todo
+//	GET    /todos/{id}              200 the todo, 404
+//	PATCH  /todos/{id}              200 the updated todo, 404
+//	DELETE /todos/{id}              204, 404
+//
+// Every route needs an authenticated caller (401 otherwise) and only ever
+// sees the caller's own todos. Errors are JSON {"error": "..."}: 400 invalid
+// input, 404, 405 (with Allow), 413 body too large, 500 internal.
 type Handler struct {
 	// Store persists todos. Required.
 	Store Store
-	// Now returns the current time; defaults to time.Now().UTC().
+	// Auth authenticates callers. Required: without it every request on a
+	// route fails with 500.
+	Auth Authenticator
+	// Now returns the current time; defaults to time.Now.
 	Now func() time.Time
 	// Logger receives error logs; defaults to slog.Default().
 	Logger *slog.Logger
 
-	// newID generates todo ids; defaults to randomID. Overridden in tests.
-	newID func() (string, error)
+	// newID generates todo ids; defaults to NewID. Overridden in tests.
+	newID func(time.Time) (string, error)
 }
 
-// NewHandler returns a Handler using store and default clock/logger.
-func NewHandler(store Store) *Handler {
-	return &Handler{Store: store}
+// NewHandler returns a Handler using store and authn, with the default
+// clock and logger.
+func NewHandler(store Store, authn Authenticator) *Handler {
+	return &Handler{Store: store, Auth: authn}
 }
 
 type route int
@@ -62,8 +79,13 @@ const (
 	routeItem             // /todos/{id}
 )
 
+const (
+	allowCollection = "GET, POST"
+	allowItem       = "GET, PATCH, DELETE"
+)
+
 // Handle is the Lambda entry point. It never returns a non-nil error: every
-// failure is reported as a JSON HTTP response so API Gateway does not turn it
+// failure is reported as an HTTP response so API Gateway does not turn it
 // into a 502.
 func (h *Handler) Handle(ctx context.Context, req events.APIGatewayProxyRequest) (resp events.APIGatewayProxyResponse, err error) {
 	defer func() {
@@ -79,24 +101,65 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayProxyRequest)
 	}()
 
 	rt, id := resolveRoute(req)
-	switch rt {
-	case routeCollection:
-		switch req.HTTPMethod {
-		case http.MethodGet:
-			return h.list(ctx, req)
-		case http.MethodPost:
-			return h.create(ctx, req)
-		default:
-			return methodNotAllowed("GET, POST"), nil
-		}
-	case routeItem:
-		if req.HTTPMethod != http.MethodGet {
-			return methodNotAllowed("GET"), nil
-		}
-		return h.get(ctx, req, id)
-	default:
+	m := req.HTTPMethod
+	switch {
+	case rt == routeUnknown:
 		return errorResponse(http.StatusNotFound, "route not found"), nil
+	case rt == routeCollection && m != http.MethodGet && m != http.MethodPost:
+		return methodNotAllowed(allowCollection), nil
+	case rt == routeItem && m != http.MethodGet && m != http.MethodPatch && m != http.MethodDelete:
+		return methodNotAllowed(allowItem), nil
 	}
+
+	owner, denied, ok := h.authenticate(ctx, req)
+	if !ok {
+		return denied, nil
+	}
+
+	if rt == routeCollection {
+		if m == http.MethodGet {
+			return h.list(ctx, req, owner), nil
+		}
+		return h.create(ctx, req, owner), nil
+	}
+	if !ValidID(id) {
+		return errorResponse(http.StatusBadRequest, "invalid todo id (want a ULID)"), nil
+	}
+	switch m {
+	case http.MethodGet:
+		return h.get(ctx, req, owner, id), nil
+	case http.MethodPatch:
+		return h.update(ctx, req, owner, id), nil
+	default:
+		return h.delete(ctx, req, owner, id), nil
+	}
+}
+
+// authenticate returns the caller's owner id, or the response to send
+// instead: 401 with WWW-Authenticate for every authentication failure.
+func (h *Handler) authenticate(ctx context.Context, req events.APIGatewayProxyRequest) (string, events.APIGatewayProxyResponse, bool) {
+	if h.Auth == nil {
+		h.logger().ErrorContext(ctx, "handler has no authenticator; refusing every request",
+			"request_id", req.RequestContext.RequestID)
+		return "", internalError(), false
+	}
+	id, err := h.Auth.Authenticate(ctx, req)
+	if err == nil && id.Subject == "" { // an Authenticator bug; fail closed
+		err = fmt.Errorf("%w: empty subject", auth.ErrInvalidToken)
+	}
+	if err != nil {
+		// The reason comes from the verifier and never holds the token.
+		h.logger().InfoContext(ctx, "authentication failed",
+			"reason", truncate(err.Error(), 200),
+			"method", req.HTTPMethod,
+			"resource", req.Resource,
+			"request_id", req.RequestContext.RequestID)
+		status, challenge, msg := auth.Challenge(err)
+		resp := errorResponse(status, msg)
+		resp.Headers["WWW-Authenticate"] = challenge
+		return "", resp, false
+	}
+	return id.Subject, events.APIGatewayProxyResponse{}, true
 }
 
 // resolveRoute maps a request to a route. It prefers the API Gateway resource
@@ -138,117 +201,181 @@ func resolveRoute(req events.APIGatewayProxyRequest) (route, string) {
 	return routeUnknown, ""
 }
 
-// ownerOf returns the identity that owns the caller's todos: the "sub" claim
-// of the Cognito user-pool authorizer.
-//
-// WALKING-SKELETON FALLBACK: the API is currently deployed without an
-// authorizer, so when no claims are present at all the owner is the shared
-// AnonymousOwner ("anonymous"). Remove this fallback once the Cognito
-// authorizer is mandatory. If claims ARE present but carry no usable "sub",
-// ok is false and the request is rejected (never silently anonymous).
-func ownerOf(req events.APIGatewayProxyRequest) (owner string, ok bool) {
-	raw, present := req.RequestContext.Authorizer["claims"]
-	if !present || raw == nil {
-		return AnonymousOwner, true
-	}
-	var sub any
-	switch c := raw.(type) {
-	case map[string]any:
-		sub = c["sub"]
-	case map[string]string:
-		sub = c["sub"]
-	default:
-		return "", false
-	}
-	s, isString := sub.(string)
-	if !isString || s == "" || len(s) > maxIDBytes || !utf8.ValidString(s) {
-		return "", false
-	}
-	return s, true
+// listResponse is the GET /todos body. NextCursor is omitted on the last page.
+type listResponse struct {
+	Todos      []Todo `json:"todos"`
+	NextCursor string `json:"next_cursor,omitempty"`
 }
 
-func (h *Handler) list(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
-	owner, ok := ownerOf(req)
-	if !ok {
-		return unauthorized(), nil
+func (h *Handler) list(ctx context.Context, req events.APIGatewayProxyRequest, owner string) events.APIGatewayProxyResponse {
+	limit := DefaultPageSize
+	if v, ok := req.QueryStringParameters["limit"]; ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > MaxPageSize {
+			return errorResponse(http.StatusBadRequest, fmt.Sprintf("limit must be an integer from 1 to %d", MaxPageSize))
+		}
+		limit = n
 	}
-	todos, err := h.Store.List(ctx, owner)
+	var after string
+	if c := req.QueryStringParameters["cursor"]; c != "" {
+		var err error
+		if after, err = decodeCursor(owner, c); err != nil {
+			return errorResponse(http.StatusBadRequest, "invalid cursor")
+		}
+	}
+
+	todos, next, err := h.Store.List(ctx, owner, limit, after)
 	if err != nil {
-		return h.storeFailure(ctx, req, "list todos", err), nil
+		return h.storeFailure(ctx, req, "list todos", err)
 	}
-	if todos == nil {
-		todos = []Todo{}
+	out := listResponse{Todos: todos}
+	if out.Todos == nil {
+		out.Todos = []Todo{}
 	}
-	sortTodos(todos)
-	return h.jsonResponse(ctx, req, http.StatusOK, struct {
-		Todos []Todo `json:"todos"`
-	}{todos}), nil
+	if next != "" {
+		out.NextCursor = encodeCursor(owner, next)
+	}
+	return h.jsonResponse(ctx, req, http.StatusOK, out)
 }
 
-func (h *Handler) get(ctx context.Context, req events.APIGatewayProxyRequest, id string) (events.APIGatewayProxyResponse, error) {
-	owner, ok := ownerOf(req)
-	if !ok {
-		return unauthorized(), nil
-	}
-	// An id that could not be a DynamoDB key cannot exist.
-	if len(id) > maxIDBytes || !utf8.ValidString(id) {
-		return errorResponse(http.StatusNotFound, "todo not found"), nil
-	}
+func (h *Handler) get(ctx context.Context, req events.APIGatewayProxyRequest, owner, id string) events.APIGatewayProxyResponse {
 	t, err := h.Store.Get(ctx, owner, id)
 	if errors.Is(err, ErrNotFound) {
-		return errorResponse(http.StatusNotFound, "todo not found"), nil
+		return errorResponse(http.StatusNotFound, "todo not found")
 	}
 	if err != nil {
-		return h.storeFailure(ctx, req, "get todo", err), nil
+		return h.storeFailure(ctx, req, "get todo", err)
 	}
-	return h.jsonResponse(ctx, req, http.StatusOK, t), nil
+	return h.jsonResponse(ctx, req, http.StatusOK, t)
 }
 
 // createRequest is the POST /todos body. Pointers distinguish missing/null
-// fields from zero values.
+// fields from zero values; a null done means false.
 type createRequest struct {
 	Title *string `json:"title"`
 	Done  *bool   `json:"done"`
 }
 
-func (h *Handler) create(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
-	owner, ok := ownerOf(req)
-	if !ok {
-		return unauthorized(), nil
-	}
+func (h *Handler) create(ctx context.Context, req events.APIGatewayProxyRequest, owner string) events.APIGatewayProxyResponse {
 	body, status, msg := readBody(req)
 	if status != 0 {
-		return errorResponse(status, msg), nil
+		return errorResponse(status, msg)
 	}
-	in, msg := decodeCreate(body)
+	var in createRequest
+	if msg := decodeObject(body, &in); msg != "" {
+		return errorResponse(http.StatusBadRequest, msg)
+	}
+	if in.Title == nil {
+		return errorResponse(http.StatusBadRequest, "title is required")
+	}
+	title, msg := validTitle(*in.Title)
 	if msg != "" {
-		return errorResponse(http.StatusBadRequest, msg), nil
+		return errorResponse(http.StatusBadRequest, msg)
 	}
 
-	title := strings.TrimSpace(*in.Title)
-	if title == "" {
-		return errorResponse(http.StatusBadRequest, "title is required"), nil
-	}
-	if n := utf8.RuneCountInString(title); n > MaxTitleRunes {
-		return errorResponse(http.StatusBadRequest,
-			fmt.Sprintf("title must be at most %d characters (got %d)", MaxTitleRunes, n)), nil
-	}
-
-	id, err := h.generateID()
+	now := h.clock()
+	id, err := h.generateID(now)
 	if err != nil {
-		return h.storeFailure(ctx, req, "generate id", err), nil
+		return h.storeFailure(ctx, req, "generate id", err)
 	}
 	t := Todo{
-		ID:        id,
-		Owner:     owner,
-		Title:     title,
-		Done:      in.Done != nil && *in.Done,
-		CreatedAt: h.now(),
+		ID:    id,
+		Owner: owner,
+		Title: title,
+		Done:  in.Done != nil && *in.Done,
+		// Whole seconds in UTC so created_at serialises as plain RFC3339.
+		CreatedAt: now.UTC().Truncate(time.Second),
 	}
 	if err := h.Store.Put(ctx, t); err != nil {
-		return h.storeFailure(ctx, req, "put todo", err), nil
+		return h.storeFailure(ctx, req, "put todo", err)
 	}
-	return h.jsonResponse(ctx, req, http.StatusCreated, t), nil
+	return h.jsonResponse(ctx, req, http.StatusCreated, t)
+}
+
+// patchRequest is the PATCH /todos/{id} body: optional fields that, when
+// present, must not be null.
+type patchRequest struct {
+	Title optional[string] `json:"title"`
+	Done  optional[bool]   `json:"done"`
+}
+
+// optional records whether a JSON field was present and whether it was null.
+type optional[T any] struct {
+	Set, Null bool
+	V         T
+}
+
+func (o *optional[T]) UnmarshalJSON(b []byte) error {
+	o.Set = true
+	if string(b) == "null" {
+		o.Null = true
+		return nil
+	}
+	return json.Unmarshal(b, &o.V)
+}
+
+func (h *Handler) update(ctx context.Context, req events.APIGatewayProxyRequest, owner, id string) events.APIGatewayProxyResponse {
+	body, status, msg := readBody(req)
+	if status != 0 {
+		return errorResponse(status, msg)
+	}
+	var in patchRequest
+	if msg := decodeObject(body, &in); msg != "" {
+		return errorResponse(http.StatusBadRequest, msg)
+	}
+	var p Patch
+	switch {
+	case in.Title.Null:
+		return errorResponse(http.StatusBadRequest, "title must be a string")
+	case in.Title.Set:
+		title, msg := validTitle(in.Title.V)
+		if msg != "" {
+			return errorResponse(http.StatusBadRequest, msg)
+		}
+		p.Title = &title
+	}
+	switch {
+	case in.Done.Null:
+		return errorResponse(http.StatusBadRequest, "done must be a boolean")
+	case in.Done.Set:
+		p.Done = &in.Done.V
+	}
+	if p.Title == nil && p.Done == nil {
+		return errorResponse(http.StatusBadRequest, `request body must set "title" or "done"`)
+	}
+
+	t, err := h.Store.Update(ctx, owner, id, p)
+	if errors.Is(err, ErrNotFound) {
+		return errorResponse(http.StatusNotFound, "todo not found")
+	}
+	if err != nil {
+		return h.storeFailure(ctx, req, "update todo", err)
+	}
+	return h.jsonResponse(ctx, req, http.StatusOK, t)
+}
+
+func (h *Handler) delete(ctx context.Context, req events.APIGatewayProxyRequest, owner, id string) events.APIGatewayProxyResponse {
+	err := h.Store.Delete(ctx, owner, id)
+	if errors.Is(err, ErrNotFound) {
+		return errorResponse(http.StatusNotFound, "todo not found")
+	}
+	if err != nil {
+		return h.storeFailure(ctx, req, "delete todo", err)
+	}
+	return events.APIGatewayProxyResponse{StatusCode: http.StatusNoContent}
+}
+
+// validTitle trims a title and checks its length; it returns a non-empty
+// client message when it is invalid.
+func validTitle(raw string) (string, string) {
+	title := strings.TrimSpace(raw)
+	if title == "" {
+		return "", "title is required"
+	}
+	if n := utf8.RuneCountInString(title); n > MaxTitleRunes {
+		return "", fmt.Sprintf("title must be at most %d characters (got %d)", MaxTitleRunes, n)
+	}
+	return title, ""
 }
 
 // readBody returns the raw request body, decoding base64 when API Gateway
@@ -275,29 +402,26 @@ func readBody(req events.APIGatewayProxyRequest) ([]byte, int, string) {
 	return b, 0, ""
 }
 
-// decodeCreate parses and structurally validates a POST /todos body. It
-// returns a non-empty client-facing message on failure.
-func decodeCreate(body []byte) (createRequest, string) {
-	var in createRequest
+// decodeObject parses body as exactly one JSON object into dst (a pointer
+// to a struct), refusing unknown fields. It returns a non-empty
+// client-facing message on failure.
+func decodeObject(body []byte, dst any) string {
 	trimmed := bytes.TrimLeft(body, " \t\r\n")
 	if len(trimmed) == 0 {
-		return in, "request body is required"
+		return "request body is required"
 	}
 	if trimmed[0] != '{' {
-		return in, "request body must be a JSON object"
+		return "request body must be a JSON object"
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		return in, decodeErrorMessage(err)
+	if err := dec.Decode(dst); err != nil {
+		return decodeErrorMessage(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return in, "request body must contain a single JSON object"
+		return "request body must contain a single JSON object"
 	}
-	if in.Title == nil {
-		return in, "title is required"
-	}
-	return in, ""
+	return ""
 }
 
 func decodeErrorMessage(err error) string {
@@ -330,31 +454,18 @@ func truncate(s string, maxRunes int) string {
 	return string([]rune(s)[:maxRunes]) + "…"
 }
 
-func (h *Handler) now() time.Time {
-	var t time.Time
+func (h *Handler) clock() time.Time {
 	if h.Now != nil {
-		t = h.Now()
-	} else {
-		t = time.Now()
+		return h.Now()
 	}
-	// Whole seconds in UTC so created_at serialises as plain RFC3339.
-	return t.UTC().Truncate(time.Second)
+	return time.Now()
 }
 
-func (h *Handler) generateID() (string, error) {
+func (h *Handler) generateID(t time.Time) (string, error) {
 	if h.newID != nil {
-		return h.newID()
+		return h.newID(t)
 	}
-	return randomID()
-}
-
-// randomID returns 128 random bits, hex encoded (32 characters).
-func randomID() (string, error) {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(b[:]), nil
+	return NewID(t)
 }
 
 func (h *Handler) logger() *slog.Logger {
@@ -374,16 +485,6 @@ func (h *Handler) storeFailure(ctx context.Context, req events.APIGatewayProxyRe
 		"resource", req.Resource,
 		"request_id", req.RequestContext.RequestID)
 	return internalError()
-}
-
-// sortTodos orders todos by created_at, then id, for stable output.
-func sortTodos(todos []Todo) {
-	slices.SortFunc(todos, func(a, b Todo) int {
-		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
 }
 
 func (h *Handler) jsonResponse(ctx context.Context, req events.APIGatewayProxyRequest, status int, v any) events.APIGatewayProxyResponse {
@@ -412,10 +513,6 @@ func errorResponse(status int, msg string) events.APIGatewayProxyResponse {
 
 func internalError() events.APIGatewayProxyResponse {
 	return errorResponse(http.StatusInternalServerError, "internal error")
-}
-
-func unauthorized() events.APIGatewayProxyResponse {
-	return errorResponse(http.StatusUnauthorized, "unauthorized")
 }
 
 func methodNotAllowed(allow string) events.APIGatewayProxyResponse {

@@ -1,7 +1,6 @@
 package todos
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -9,126 +8,32 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 )
 
-var fixedNow = time.Date(2024, 5, 6, 7, 8, 9, 123456789, time.FixedZone("X", 3600))
-
-// memStore is an in-memory fake Store.
-type memStore struct {
-	mu      sync.Mutex
-	items   map[string]map[string]Todo // owner -> id -> todo
-	failPut error
-	failGet error
-	failLst error
-	puts    int
-}
-
-func newMemStore() *memStore { return &memStore{items: map[string]map[string]Todo{}} }
-
-func (m *memStore) Put(_ context.Context, t Todo) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.puts++
-	if m.failPut != nil {
-		return m.failPut
+func do(t *testing.T, h *Handler, req events.APIGatewayProxyRequest) events.APIGatewayProxyResponse {
+	t.Helper()
+	resp, err := h.Handle(context.Background(), req)
+	if err != nil {
+		t.Fatalf("Handle error: %v", err)
 	}
-	if m.items[t.Owner] == nil {
-		m.items[t.Owner] = map[string]Todo{}
-	}
-	if _, ok := m.items[t.Owner][t.ID]; ok {
-		return ErrAlreadyExists
-	}
-	m.items[t.Owner][t.ID] = t
-	return nil
-}
-
-func (m *memStore) Get(_ context.Context, owner, id string) (Todo, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.failGet != nil {
-		return Todo{}, m.failGet
-	}
-	t, ok := m.items[owner][id]
-	if !ok {
-		return Todo{}, ErrNotFound
-	}
-	return t, nil
-}
-
-func (m *memStore) List(_ context.Context, owner string) ([]Todo, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.failLst != nil {
-		return nil, m.failLst
-	}
-	var out []Todo // deliberately nil when empty
-	for _, t := range m.items[owner] {
-		out = append(out, t)
-	}
-	return out, nil
-}
-
-func (m *memStore) add(t Todo) {
-	if m.items[t.Owner] == nil {
-		m.items[t.Owner] = map[string]Todo{}
-	}
-	m.items[t.Owner][t.ID] = t
-}
-
-type testEnv struct {
-	h     *Handler
-	store *memStore
-	logs  *bytes.Buffer
-}
-
-func newTestEnv() *testEnv {
-	store := newMemStore()
-	logs := &bytes.Buffer{}
-	n := 0
-	h := &Handler{
-		Store:  store,
-		Now:    func() time.Time { return fixedNow },
-		Logger: slog.New(slog.NewJSONHandler(logs, nil)),
-		newID: func() (string, error) {
-			n++
-			return fmt.Sprintf("id-%d", n), nil
-		},
-	}
-	return &testEnv{h: h, store: store, logs: logs}
-}
-
-func claims(sub any) map[string]any {
-	return map[string]any{"claims": map[string]any{"sub": sub, "email": "x@example.com"}}
-}
-
-func collectionReq(method, body string) events.APIGatewayProxyRequest {
-	return events.APIGatewayProxyRequest{HTTPMethod: method, Resource: "/todos", Path: "/todos", Body: body}
-}
-
-func itemReq(method, id string) events.APIGatewayProxyRequest {
-	return events.APIGatewayProxyRequest{
-		HTTPMethod:     method,
-		Resource:       "/todos/{id}",
-		Path:           "/todos/" + id,
-		PathParameters: map[string]string{"id": id},
-	}
-}
-
-func withOwner(req events.APIGatewayProxyRequest, sub string) events.APIGatewayProxyRequest {
-	req.RequestContext.Authorizer = claims(sub)
-	return req
+	checkResponse(t, resp)
+	return resp
 }
 
 // checkResponse asserts the invariants every response must satisfy.
 func checkResponse(t *testing.T, resp events.APIGatewayProxyResponse) {
 	t.Helper()
+	if resp.StatusCode == http.StatusNoContent {
+		if resp.Body != "" {
+			t.Errorf("204 with a body: %q", resp.Body)
+		}
+		return
+	}
 	if got := resp.Headers["Content-Type"]; got != "application/json" {
 		t.Errorf("Content-Type = %q, want application/json", got)
 	}
@@ -141,6 +46,9 @@ func checkResponse(t *testing.T, resp events.APIGatewayProxyResponse) {
 			t.Errorf("error response without error message: %q", resp.Body)
 		}
 	}
+	if resp.StatusCode == http.StatusUnauthorized && !strings.HasPrefix(resp.Headers["WWW-Authenticate"], "Bearer") {
+		t.Errorf("401 without WWW-Authenticate: Bearer: %v", resp.Headers)
+	}
 }
 
 func errorOf(t *testing.T, resp events.APIGatewayProxyResponse) string {
@@ -152,6 +60,37 @@ func errorOf(t *testing.T, resp events.APIGatewayProxyResponse) string {
 		t.Fatalf("unmarshal error body: %v", err)
 	}
 	return e.Error
+}
+
+func decodeTodo(t *testing.T, resp events.APIGatewayProxyResponse) Todo {
+	t.Helper()
+	var td Todo
+	if err := json.Unmarshal([]byte(resp.Body), &td); err != nil {
+		t.Fatal(err)
+	}
+	return td
+}
+
+type listBody struct {
+	Todos      []Todo  `json:"todos"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+func decodeList(t *testing.T, resp events.APIGatewayProxyResponse) listBody {
+	t.Helper()
+	var l listBody
+	if err := json.Unmarshal([]byte(resp.Body), &l); err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+func ids(todos []Todo) string {
+	var s []string
+	for _, td := range todos {
+		s = append(s, td.ID)
+	}
+	return strings.Join(s, ",")
 }
 
 func TestCreate(t *testing.T) {
@@ -177,13 +116,9 @@ func TestCreate(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			env := newTestEnv()
-			req := collectionReq(http.MethodPost, tc.body)
+			req := as("user-a", collectionReq(http.MethodPost, tc.body))
 			req.IsBase64Encoded = tc.b64
-			resp, err := env.h.Handle(context.Background(), req)
-			if err != nil {
-				t.Fatalf("Handle error: %v", err)
-			}
-			checkResponse(t, resp)
+			resp := do(t, env.h, req)
 			if resp.StatusCode != http.StatusCreated {
 				t.Fatalf("status = %d, body %s", resp.StatusCode, resp.Body)
 			}
@@ -192,13 +127,13 @@ func TestCreate(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := map[string]any{
-				"id": "id-1", "owner": AnonymousOwner, "title": tc.wantTitle,
+				"id": testID(1), "owner": "user-a", "title": tc.wantTitle,
 				"done": tc.wantDone, "created_at": wantTime,
 			}
 			if fmt.Sprint(raw) != fmt.Sprint(want) {
 				t.Errorf("body = %v, want %v", raw, want)
 			}
-			stored, err := env.store.Get(context.Background(), AnonymousOwner, "id-1")
+			stored, err := env.store.Get(context.Background(), "user-a", testID(1))
 			if err != nil {
 				t.Fatalf("todo not stored: %v", err)
 			}
@@ -209,20 +144,24 @@ func TestCreate(t *testing.T) {
 	}
 }
 
-func TestCreateValidation(t *testing.T) {
+// bodyValidationCases are the body errors POST and PATCH share.
+func bodyValidationCases() []struct {
+	name       string
+	body       string
+	b64        bool
+	wantStatus int
+	wantErr    string
+} {
 	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
-	tests := []struct {
+	return []struct {
 		name       string
 		body       string
 		b64        bool
 		wantStatus int
-		wantErr    string // substring
+		wantErr    string
 	}{
 		{"empty body", "", false, 400, "request body is required"},
 		{"whitespace body", "  \n", false, 400, "request body is required"},
-		{"missing title", `{"done":true}`, false, 400, "title is required"},
-		{"empty object", `{}`, false, 400, "title is required"},
-		{"null title", `{"title":null}`, false, 400, "title is required"},
 		{"empty title", `{"title":""}`, false, 400, "title is required"},
 		{"blank title", `{"title":"  \t\n "}`, false, 400, "title is required"},
 		{"title too long", `{"title":"` + strings.Repeat("a", 201) + `"}`, false, 400, "title must be at most 200 characters"},
@@ -251,92 +190,369 @@ func TestCreateValidation(t *testing.T) {
 		{"oversized base64 decoded", b64(`{"title":"x"}` + strings.Repeat(" ", MaxBodyBytes-len(`{"title":"x"}`)+1)), true, 413, "request body too large"},
 		{"oversized base64 encoded", strings.Repeat("A", 4*MaxBodyBytes), true, 413, "request body too large"},
 	}
-	for _, tc := range tests {
+}
+
+func TestCreateValidation(t *testing.T) {
+	cases := bodyValidationCases()
+	cases = append(cases, []struct {
+		name       string
+		body       string
+		b64        bool
+		wantStatus int
+		wantErr    string
+	}{
+		{"missing title", `{"done":true}`, false, 400, "title is required"},
+		{"empty object", `{}`, false, 400, "title is required"},
+		{"null title", `{"title":null}`, false, 400, "title is required"},
+	}...)
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			env := newTestEnv()
-			req := collectionReq(http.MethodPost, tc.body)
+			req := as("user-a", collectionReq(http.MethodPost, tc.body))
 			req.IsBase64Encoded = tc.b64
-			resp, err := env.h.Handle(context.Background(), req)
-			if err != nil {
-				t.Fatalf("Handle error: %v", err)
-			}
-			checkResponse(t, resp)
+			resp := do(t, env.h, req)
 			if resp.StatusCode != tc.wantStatus {
 				t.Fatalf("status = %d, want %d (body %s)", resp.StatusCode, tc.wantStatus, resp.Body)
 			}
 			if msg := errorOf(t, resp); !strings.Contains(msg, tc.wantErr) {
 				t.Errorf("error = %q, want it to contain %q", msg, tc.wantErr)
 			}
-			if env.store.puts != 0 {
-				t.Errorf("store.Put called %d times for invalid input", env.store.puts)
+			if env.store.writes() != 0 {
+				t.Errorf("store written for invalid input")
 			}
 		})
 	}
 }
 
-func TestList(t *testing.T) {
-	t.Run("empty is an array, not null", func(t *testing.T) {
-		env := newTestEnv()
-		resp, _ := env.h.Handle(context.Background(), collectionReq(http.MethodGet, ""))
-		checkResponse(t, resp)
-		if resp.StatusCode != 200 || resp.Body != `{"todos":[]}` {
-			t.Fatalf("got %d %s", resp.StatusCode, resp.Body)
+func seed(env *testEnv, owner string, n int) []Todo {
+	var out []Todo
+	for i := 1; i <= n; i++ {
+		td := Todo{ID: testID(100 + i), Owner: owner, Title: fmt.Sprintf("todo %d", i), CreatedAt: fixedNow.UTC().Truncate(time.Second)}
+		env.store.add(td)
+		out = append(out, td)
+	}
+	return out
+}
+
+func TestPatch(t *testing.T) {
+	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+	tests := []struct {
+		name      string
+		body      string
+		b64       bool
+		wantTitle string
+		wantDone  bool
+	}{
+		{"title only", `{"title":"renamed"}`, false, "renamed", false},
+		{"done only", `{"done":true}`, false, "todo 1", true},
+		{"both", `{"title":"both","done":true}`, false, "both", true},
+		{"done false", `{"done":false}`, false, "todo 1", false},
+		{"title trimmed", `{"title":"  padded  "}`, false, "padded", false},
+		{"200 runes", `{"title":"` + strings.Repeat("ü", 200) + `"}`, false, strings.Repeat("ü", 200), false},
+		{"base64", b64(`{"done":true}`), true, "todo 1", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			env := newTestEnv()
+			orig := seed(env, "user-a", 1)[0]
+			req := as("user-a", itemReqBody(http.MethodPatch, orig.ID, tc.body))
+			req.IsBase64Encoded = tc.b64
+			resp := do(t, env.h, req)
+			if resp.StatusCode != 200 {
+				t.Fatalf("status %d %s", resp.StatusCode, resp.Body)
+			}
+			got := decodeTodo(t, resp)
+			want := orig
+			want.Title, want.Done = tc.wantTitle, tc.wantDone
+			if !got.CreatedAt.Equal(want.CreatedAt) || got.ID != want.ID || got.Owner != want.Owner ||
+				got.Title != want.Title || got.Done != want.Done {
+				t.Errorf("response %+v, want %+v", got, want)
+			}
+			stored, _ := env.store.Get(context.Background(), "user-a", orig.ID)
+			if stored.Title != tc.wantTitle || stored.Done != tc.wantDone {
+				t.Errorf("stored %+v", stored)
+			}
+		})
+	}
+}
+
+func TestPatchValidation(t *testing.T) {
+	cases := bodyValidationCases()
+	cases = append(cases, []struct {
+		name       string
+		body       string
+		b64        bool
+		wantStatus int
+		wantErr    string
+	}{
+		{"empty object", `{}`, false, 400, `request body must set "title" or "done"`},
+		{"null title", `{"title":null}`, false, 400, "title must be a string"},
+		{"null done", `{"done":null}`, false, 400, "done must be a boolean"},
+		{"null done with title", `{"title":"x","done":null}`, false, 400, "done must be a boolean"},
+		{"done object", `{"done":{}}`, false, 400, "done must be a boolean"},
+		{"title array", `{"title":["x"]}`, false, 400, "title must be a string"},
+	}...)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			env := newTestEnv()
+			orig := seed(env, "user-a", 1)[0]
+			req := as("user-a", itemReqBody(http.MethodPatch, orig.ID, tc.body))
+			req.IsBase64Encoded = tc.b64
+			resp := do(t, env.h, req)
+			if resp.StatusCode != tc.wantStatus {
+				t.Fatalf("status = %d, want %d (body %s)", resp.StatusCode, tc.wantStatus, resp.Body)
+			}
+			if msg := errorOf(t, resp); !strings.Contains(msg, tc.wantErr) {
+				t.Errorf("error = %q, want it to contain %q", msg, tc.wantErr)
+			}
+			if env.store.writes() != 0 {
+				t.Errorf("store written for invalid input")
+			}
+			if stored, _ := env.store.Get(context.Background(), "user-a", orig.ID); stored != orig {
+				t.Errorf("todo changed: %+v", stored)
+			}
+		})
+	}
+}
+
+func TestPatchAndDeleteMissing(t *testing.T) {
+	env := newTestEnv()
+	mine := seed(env, "user-a", 1)[0]
+	for _, req := range []events.APIGatewayProxyRequest{
+		as("user-a", itemReqBody(http.MethodPatch, testID(999), `{"done":true}`)),
+		as("user-a", itemReq(http.MethodDelete, testID(999))),
+		as("user-a", itemReq(http.MethodGet, testID(999))),
+		// Another owner's todo does not exist for user-b.
+		as("user-b", itemReqBody(http.MethodPatch, mine.ID, `{"title":"stolen"}`)),
+		as("user-b", itemReq(http.MethodDelete, mine.ID)),
+		as("user-b", itemReq(http.MethodGet, mine.ID)),
+	} {
+		resp := do(t, env.h, req)
+		if resp.StatusCode != 404 || errorOf(t, resp) != "todo not found" {
+			t.Errorf("%s as %s: %d %s", req.HTTPMethod, req.Headers["Authorization"], resp.StatusCode, resp.Body)
 		}
-	})
-	t.Run("sorted by created_at then id, owner scoped", func(t *testing.T) {
-		env := newTestEnv()
-		t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-		env.store.add(Todo{ID: "c", Owner: AnonymousOwner, Title: "third", CreatedAt: t0.Add(time.Hour)})
-		env.store.add(Todo{ID: "b", Owner: AnonymousOwner, Title: "second", CreatedAt: t0})
-		env.store.add(Todo{ID: "a", Owner: AnonymousOwner, Title: "first", CreatedAt: t0})
-		env.store.add(Todo{ID: "z", Owner: AnonymousOwner, Title: "oldest", CreatedAt: t0.Add(-time.Hour)})
-		env.store.add(Todo{ID: "other", Owner: "user-b", Title: "not mine", CreatedAt: t0})
-		resp, _ := env.h.Handle(context.Background(), collectionReq(http.MethodGet, ""))
-		checkResponse(t, resp)
-		if resp.StatusCode != 200 {
-			t.Fatalf("status %d", resp.StatusCode)
-		}
-		var got struct{ Todos []Todo }
-		if err := json.Unmarshal([]byte(resp.Body), &got); err != nil {
-			t.Fatal(err)
-		}
-		var ids []string
-		for _, td := range got.Todos {
-			ids = append(ids, td.ID)
-		}
-		if strings.Join(ids, ",") != "z,a,b,c" {
-			t.Errorf("order = %v, want z,a,b,c", ids)
-		}
-	})
+	}
+	if stored, err := env.store.Get(context.Background(), "user-a", mine.ID); err != nil || stored != mine {
+		t.Errorf("user-a's todo after user-b's attempts: %+v %v", stored, err)
+	}
+	if _, err := env.store.Get(context.Background(), "user-a", testID(999)); !errors.Is(err, ErrNotFound) {
+		t.Errorf("PATCH of a missing todo created it")
+	}
+}
+
+func TestDelete(t *testing.T) {
+	env := newTestEnv()
+	todos := seed(env, "user-a", 2)
+	resp := do(t, env.h, as("user-a", itemReq(http.MethodDelete, todos[0].ID)))
+	if resp.StatusCode != 204 || resp.Body != "" {
+		t.Fatalf("DELETE: %d %q", resp.StatusCode, resp.Body)
+	}
+	if resp := do(t, env.h, as("user-a", itemReq(http.MethodGet, todos[0].ID))); resp.StatusCode != 404 {
+		t.Errorf("GET after DELETE: %d", resp.StatusCode)
+	}
+	if resp := do(t, env.h, as("user-a", itemReq(http.MethodDelete, todos[0].ID))); resp.StatusCode != 404 {
+		t.Errorf("second DELETE: %d", resp.StatusCode)
+	}
+	l := decodeList(t, do(t, env.h, as("user-a", listReq(nil))))
+	if ids(l.Todos) != todos[1].ID {
+		t.Errorf("list after DELETE = %s", ids(l.Todos))
+	}
 }
 
 func TestGet(t *testing.T) {
 	env := newTestEnv()
-	want := Todo{ID: "abc", Owner: AnonymousOwner, Title: "t", Done: true, CreatedAt: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)}
-	env.store.add(want)
+	id := testID(7)
+	env.store.add(Todo{ID: id, Owner: "user-a", Title: "t", Done: true, CreatedAt: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)})
 
-	resp, _ := env.h.Handle(context.Background(), itemReq(http.MethodGet, "abc"))
-	checkResponse(t, resp)
+	resp := do(t, env.h, as("user-a", itemReq(http.MethodGet, id)))
 	if resp.StatusCode != 200 {
 		t.Fatalf("status %d: %s", resp.StatusCode, resp.Body)
 	}
-	wantBody := `{"id":"abc","owner":"anonymous","title":"t","done":true,"created_at":"2024-01-02T03:04:05Z"}`
+	wantBody := `{"id":"` + id + `","owner":"user-a","title":"t","done":true,"created_at":"2024-01-02T03:04:05Z"}`
 	if resp.Body != wantBody {
 		t.Errorf("body = %s, want %s", resp.Body, wantBody)
 	}
+	if resp := do(t, env.h, as("user-a", itemReq(http.MethodGet, testID(8)))); resp.StatusCode != 404 {
+		t.Errorf("absent valid id: %d", resp.StatusCode)
+	}
+}
 
-	for _, id := range []string{"missing", strings.Repeat("x", 2000), "bad\xffutf8"} {
-		resp, _ = env.h.Handle(context.Background(), itemReq(http.MethodGet, id))
-		checkResponse(t, resp)
-		if resp.StatusCode != 404 || errorOf(t, resp) != "todo not found" {
-			t.Errorf("id %.20q: got %d %s", id, resp.StatusCode, resp.Body)
+func TestBadIDs(t *testing.T) {
+	valid := testID(1)
+	bad := []string{
+		"missing",
+		"does-not-exist",
+		strings.ToLower(valid),                  // not canonical
+		valid + "0",                             // 27 characters
+		valid[:25],                              // 25 characters
+		"8" + valid[1:],                         // overflows 128 bits
+		valid[:10] + "IIIIIIIIIIIIIIII",         // I is not Crockford base32
+		valid[:25] + "U",                        // nor is U
+		strings.Repeat("x", 2000),               // longer than any key
+		"bad\xffutf8",                           // invalid UTF-8
+		"0123456789abcdef0123456789abcdef",      // the old hex ids
+		"01HZX3\u00e901HZX3\u00e901HZX3\u00e90", // non-ASCII
+	}
+	env := newTestEnv()
+	env.store.add(Todo{ID: valid, Owner: "user-a", Title: "t", CreatedAt: fixedNow})
+	for _, id := range bad {
+		for _, req := range []events.APIGatewayProxyRequest{
+			itemReq(http.MethodGet, id),
+			itemReqBody(http.MethodPatch, id, `{"done":true}`),
+			itemReq(http.MethodDelete, id),
+		} {
+			resp := do(t, env.h, as("user-a", req))
+			if resp.StatusCode != 400 || !strings.Contains(errorOf(t, resp), "invalid todo id") {
+				t.Errorf("%s %.30q: %d %s", req.HTTPMethod, id, resp.StatusCode, resp.Body)
+			}
+		}
+	}
+	if env.store.count("get")+env.store.writes() != 0 {
+		t.Error("store called with an invalid id")
+	}
+}
+
+func TestListPagination(t *testing.T) {
+	env := newTestEnv()
+	all := seed(env, "user-a", 5)
+	seed(env, "user-b", 3) // never visible to user-a
+
+	var got []Todo
+	var pages []int
+	cursor := ""
+	for range 10 {
+		q := map[string]string{"limit": "2"}
+		if cursor != "" {
+			q["cursor"] = cursor
+		}
+		resp := do(t, env.h, as("user-a", listReq(q)))
+		if resp.StatusCode != 200 {
+			t.Fatalf("list: %d %s", resp.StatusCode, resp.Body)
+		}
+		l := decodeList(t, resp)
+		got = append(got, l.Todos...)
+		pages = append(pages, len(l.Todos))
+		if l.NextCursor == nil {
+			if strings.Contains(resp.Body, "next_cursor") {
+				t.Errorf("last page carries next_cursor: %s", resp.Body)
+			}
+			break
+		}
+		cursor = *l.NextCursor
+		if cursor == "" {
+			t.Fatal("empty next_cursor")
+		}
+	}
+	if fmt.Sprint(pages) != "[2 2 1]" {
+		t.Errorf("page sizes %v, want [2 2 1]", pages)
+	}
+	if ids(got) != ids(all) {
+		t.Errorf("ids = %s, want %s (creation order)", ids(got), ids(all))
+	}
+
+	// An exactly full last page has no cursor.
+	l := decodeList(t, do(t, env.h, as("user-a", listReq(map[string]string{"limit": "5"}))))
+	if len(l.Todos) != 5 || l.NextCursor != nil {
+		t.Errorf("limit=5 of 5: %d todos, cursor %v", len(l.Todos), l.NextCursor)
+	}
+}
+
+func TestListDefaultsAndLimits(t *testing.T) {
+	env := newTestEnv()
+	seed(env, "user-a", 120)
+	tests := []struct {
+		query      map[string]string
+		wantStatus int
+		wantCount  int
+		wantCursor bool
+	}{
+		{nil, 200, DefaultPageSize, true},
+		{map[string]string{"limit": "1"}, 200, 1, true},
+		{map[string]string{"limit": "100"}, 200, 100, true},
+		{map[string]string{"cursor": ""}, 200, DefaultPageSize, true},
+		{map[string]string{"other": "x"}, 200, DefaultPageSize, true},
+		{map[string]string{"limit": "0"}, 400, 0, false},
+		{map[string]string{"limit": "101"}, 400, 0, false},
+		{map[string]string{"limit": "-1"}, 400, 0, false},
+		{map[string]string{"limit": ""}, 400, 0, false},
+		{map[string]string{"limit": "ten"}, 400, 0, false},
+		{map[string]string{"limit": "1.5"}, 400, 0, false},
+		{map[string]string{"limit": "99999999999999999999"}, 400, 0, false},
+	}
+	for _, tc := range tests {
+		resp := do(t, env.h, as("user-a", listReq(tc.query)))
+		if resp.StatusCode != tc.wantStatus {
+			t.Errorf("%v: status %d %s", tc.query, resp.StatusCode, resp.Body)
+			continue
+		}
+		if tc.wantStatus != 200 {
+			if !strings.Contains(errorOf(t, resp), "limit must be an integer from 1 to 100") {
+				t.Errorf("%v: %s", tc.query, resp.Body)
+			}
+			continue
+		}
+		l := decodeList(t, resp)
+		if len(l.Todos) != tc.wantCount || (l.NextCursor != nil) != tc.wantCursor {
+			t.Errorf("%v: %d todos, cursor %v", tc.query, len(l.Todos), l.NextCursor)
+		}
+	}
+
+	// Empty list: an array, not null, and no cursor.
+	resp := do(t, env.h, as("nobody", listReq(nil)))
+	if resp.StatusCode != 200 || resp.Body != `{"todos":[]}` {
+		t.Fatalf("empty list: %d %s", resp.StatusCode, resp.Body)
+	}
+}
+
+func TestListCursorTampering(t *testing.T) {
+	env := newTestEnv()
+	seed(env, "user-a", 3)
+	seed(env, "user-b", 3)
+	cursorOf := func(sub string) string {
+		l := decodeList(t, do(t, env.h, as(sub, listReq(map[string]string{"limit": "1"}))))
+		if l.NextCursor == nil {
+			t.Fatal("no cursor")
+		}
+		return *l.NextCursor
+	}
+	mine, theirs := cursorOf("user-a"), cursorOf("user-b")
+	enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	raw, _ := base64.RawURLEncoding.DecodeString(mine)
+
+	if resp := do(t, env.h, as("user-a", listReq(map[string]string{"cursor": mine}))); resp.StatusCode != 200 {
+		t.Fatalf("own cursor: %d %s", resp.StatusCode, resp.Body)
+	}
+	bad := map[string]string{
+		"another owner's cursor":    theirs,
+		"owner swapped in the JSON": enc(strings.Replace(string(raw), "user-a", "user-b", 1)),
+		"not base64":                "!!!",
+		"padded base64":             base64.URLEncoding.EncodeToString(raw),
+		"std base64 alphabet":       strings.NewReplacer("-", "+", "_", "/").Replace(mine) + "+/",
+		"truncated":                 mine[:len(mine)-3],
+		"not JSON":                  enc("hello"),
+		"JSON array":                enc(`["user-a","` + testID(1) + `"]`),
+		"extra field":               enc(`{"owner":"user-a","id":"` + testID(1) + `","x":1}`),
+		"missing owner":             enc(`{"id":"` + testID(1) + `"}`),
+		"id not a ULID":             enc(`{"owner":"user-a","id":"x"}`),
+		"id lower case":             enc(`{"owner":"user-a","id":"` + strings.ToLower(testID(1)) + `"}`),
+		"two objects":               enc(`{"owner":"user-a","id":"` + testID(1) + `"}{}`),
+		"huge":                      strings.Repeat("A", 5000),
+	}
+	for name, c := range bad {
+		resp := do(t, env.h, as("user-a", listReq(map[string]string{"cursor": c})))
+		if resp.StatusCode != 400 || errorOf(t, resp) != "invalid cursor" {
+			t.Errorf("%s: %d %s", name, resp.StatusCode, resp.Body)
 		}
 	}
 }
 
 func TestRouting(t *testing.T) {
 	env := newTestEnv()
-	env.store.add(Todo{ID: "abc", Owner: AnonymousOwner, Title: "t", CreatedAt: fixedNow})
+	id := testID(1)
+	env.store.add(Todo{ID: id, Owner: "user-a", Title: "t", CreatedAt: fixedNow})
+	r := func(method, path, resource string) events.APIGatewayProxyRequest {
+		return events.APIGatewayProxyRequest{HTTPMethod: method, Path: path, Resource: resource}
+	}
 	tests := []struct {
 		name       string
 		req        events.APIGatewayProxyRequest
@@ -344,38 +560,36 @@ func TestRouting(t *testing.T) {
 		wantAllow  string
 	}{
 		{"resource list", collectionReq("GET", ""), 200, ""},
-		{"resource item", itemReq("GET", "abc"), 200, ""},
-		{"path only list", events.APIGatewayProxyRequest{HTTPMethod: "GET", Path: "/todos"}, 200, ""},
-		{"path only list trailing slash", events.APIGatewayProxyRequest{HTTPMethod: "GET", Path: "/todos/"}, 200, ""},
-		{"path only item", events.APIGatewayProxyRequest{HTTPMethod: "GET", Path: "/todos/abc"}, 200, ""},
-		{"path with stage list", events.APIGatewayProxyRequest{HTTPMethod: "GET", Path: "/prod/todos"}, 200, ""},
-		{"path with stage item", events.APIGatewayProxyRequest{HTTPMethod: "GET", Path: "/prod/todos/abc"}, 200, ""},
-		{"proxy resource falls back to path", events.APIGatewayProxyRequest{HTTPMethod: "GET", Resource: "/{proxy+}", Path: "/todos/abc"}, 200, ""},
-		{"item resource without path params", events.APIGatewayProxyRequest{HTTPMethod: "GET", Resource: "/todos/{id}", Path: "/todos/abc"}, 200, ""},
-		{"path item missing", events.APIGatewayProxyRequest{HTTPMethod: "GET", Path: "/todos/nope"}, 404, ""},
-		{"root", events.APIGatewayProxyRequest{HTTPMethod: "GET", Path: "/"}, 404, ""},
+		{"resource item", itemReq("GET", id), 200, ""},
+		{"path only list", r("GET", "/todos", ""), 200, ""},
+		{"path only list trailing slash", r("GET", "/todos/", ""), 200, ""},
+		{"path only item", r("GET", "/todos/"+id, ""), 200, ""},
+		{"path with stage list", r("GET", "/prod/todos", ""), 200, ""},
+		{"path with stage item", r("GET", "/prod/todos/"+id, ""), 200, ""},
+		{"proxy resource falls back to path", r("GET", "/todos/"+id, "/{proxy+}"), 200, ""},
+		{"item resource without path params", r("GET", "/todos/"+id, "/todos/{id}"), 200, ""},
+		{"path item missing", r("GET", "/todos/"+testID(2), ""), 404, ""},
+		{"path item not a ULID", r("GET", "/todos/nope", ""), 400, ""},
+		{"root", r("GET", "/", ""), 404, ""},
 		{"empty", events.APIGatewayProxyRequest{}, 404, ""},
-		{"unknown path", events.APIGatewayProxyRequest{HTTPMethod: "GET", Path: "/users"}, 404, ""},
-		{"unknown resource and path", events.APIGatewayProxyRequest{HTTPMethod: "GET", Resource: "/users", Path: "/users"}, 404, ""},
-		{"too deep", events.APIGatewayProxyRequest{HTTPMethod: "GET", Path: "/todos/abc/extra"}, 404, ""},
-		{"too deep with stage", events.APIGatewayProxyRequest{HTTPMethod: "GET", Path: "/a/b/todos/abc"}, 404, ""},
-		{"empty segment", events.APIGatewayProxyRequest{HTTPMethod: "GET", Path: "/todos//abc"}, 404, ""},
+		{"unknown path", r("GET", "/users", ""), 404, ""},
+		{"unknown resource and path", r("GET", "/users", "/users"), 404, ""},
+		{"too deep", r("GET", "/todos/"+id+"/extra", ""), 404, ""},
+		{"too deep with stage", r("GET", "/a/b/todos/"+id, ""), 404, ""},
+		{"empty segment", r("GET", "/todos//"+id, ""), 404, ""},
 		{"delete collection", collectionReq("DELETE", ""), 405, "GET, POST"},
 		{"put collection", collectionReq("PUT", `{"title":"x"}`), 405, "GET, POST"},
+		{"patch collection", collectionReq("PATCH", `{"title":"x"}`), 405, "GET, POST"},
 		{"lowercase method", collectionReq("get", ""), 405, "GET, POST"},
 		{"empty method collection", collectionReq("", ""), 405, "GET, POST"},
-		{"post item", itemReq("POST", "abc"), 405, "GET"},
-		{"delete item", itemReq("DELETE", "abc"), 405, "GET"},
-		{"patch item via path", events.APIGatewayProxyRequest{HTTPMethod: "PATCH", Path: "/todos/abc"}, 405, "GET"},
 		{"options collection", collectionReq("OPTIONS", ""), 405, "GET, POST"},
+		{"post item", itemReq("POST", id), 405, "GET, PATCH, DELETE"},
+		{"put item", itemReq("PUT", id), 405, "GET, PATCH, DELETE"},
+		{"head item", itemReq("HEAD", id), 405, "GET, PATCH, DELETE"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			resp, err := env.h.Handle(context.Background(), tc.req)
-			if err != nil {
-				t.Fatalf("Handle error: %v", err)
-			}
-			checkResponse(t, resp)
+			resp := do(t, env.h, as("user-a", tc.req))
 			if resp.StatusCode != tc.wantStatus {
 				t.Fatalf("status = %d, want %d (%s)", resp.StatusCode, tc.wantStatus, resp.Body)
 			}
@@ -389,8 +603,82 @@ func TestRouting(t *testing.T) {
 	}
 }
 
+// TestAuthRequired: every route refuses unauthenticated callers with 401
+// and WWW-Authenticate before touching the store.
+func TestAuthRequired(t *testing.T) {
+	id := testID(1)
+	routes := []events.APIGatewayProxyRequest{
+		listReq(nil),
+		collectionReq("POST", `{"title":"x"}`),
+		itemReq("GET", id),
+		itemReqBody("PATCH", id, `{"done":true}`),
+		itemReq("DELETE", id),
+		itemReq("GET", "not-a-ulid"), // auth comes before input validation
+	}
+	tests := []struct {
+		name    string
+		set     func(*events.APIGatewayProxyRequest)
+		wantWWW string
+		wantMsg string
+	}{
+		{"no Authorization header", func(*events.APIGatewayProxyRequest) {}, "Bearer", "missing bearer token"},
+		{"empty bearer", func(r *events.APIGatewayProxyRequest) { r.Headers = map[string]string{"Authorization": "Bearer"} },
+			"Bearer", "missing bearer token"},
+		{"malformed token", func(r *events.APIGatewayProxyRequest) {
+			r.Headers = map[string]string{"Authorization": "Bearer garbage"}
+		},
+			`Bearer error="invalid_token"`, "invalid token"},
+		{"expired token", func(r *events.APIGatewayProxyRequest) {
+			r.Headers = map[string]string{"Authorization": "Bearer expired"}
+		},
+			`Bearer error="invalid_token", error_description="the token has expired"`, "token expired"},
+		{"basic auth", func(r *events.APIGatewayProxyRequest) { r.Headers = map[string]string{"Authorization": "Basic dTpw"} },
+			`Bearer error="invalid_token"`, "invalid token"},
+		{"claims without sub", func(r *events.APIGatewayProxyRequest) {
+			r.RequestContext.Authorizer = map[string]any{"claims": map[string]any{"email": "e"}}
+		}, `Bearer error="invalid_token"`, "invalid token"},
+		{"claims without sub beat a valid header", func(r *events.APIGatewayProxyRequest) {
+			r.Headers = map[string]string{"Authorization": "Bearer tok-user-a"}
+			r.RequestContext.Authorizer = map[string]any{"claims": map[string]any{"sub": ""}}
+		}, `Bearer error="invalid_token"`, "invalid token"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			env := newTestEnv()
+			env.store.add(Todo{ID: id, Owner: "user-a", Title: "t", CreatedAt: fixedNow})
+			for _, req := range routes {
+				tc.set(&req)
+				resp := do(t, env.h, req)
+				if resp.StatusCode != 401 || resp.Headers["WWW-Authenticate"] != tc.wantWWW || errorOf(t, resp) != tc.wantMsg {
+					t.Errorf("%s %s: %d %v %s", req.HTTPMethod, req.Path, resp.StatusCode, resp.Headers, resp.Body)
+				}
+			}
+			if n := env.store.count("get") + env.store.count("list") + env.store.writes(); n != 0 {
+				t.Errorf("store called %d times for unauthenticated requests", n)
+			}
+			if !strings.Contains(env.logs.String(), "authentication failed") {
+				t.Errorf("auth failure not logged: %s", env.logs.String())
+			}
+		})
+	}
+}
+
+func TestClaimsPath(t *testing.T) {
+	env := newTestEnv()
+	resp := do(t, env.h, asClaims("claims-user", collectionReq("POST", `{"title":"via authorizer"}`)))
+	if resp.StatusCode != 201 || decodeTodo(t, resp).Owner != "claims-user" {
+		t.Fatalf("create via claims: %d %s", resp.StatusCode, resp.Body)
+	}
+	// The same user via a token sees it.
+	l := decodeList(t, do(t, env.h, as("claims-user", listReq(nil))))
+	if len(l.Todos) != 1 {
+		t.Errorf("list = %+v", l)
+	}
+}
+
 func TestStoreFailures(t *testing.T) {
 	secret := "super-secret-title-do-not-log"
+	id := testID(1)
 	tests := []struct {
 		name  string
 		setup func(*memStore)
@@ -398,21 +686,18 @@ func TestStoreFailures(t *testing.T) {
 	}{
 		{"put", func(m *memStore) { m.failPut = errors.New("boom: put exploded") }, collectionReq("POST", `{"title":"`+secret+`"}`)},
 		{"put conflict", func(m *memStore) { m.failPut = ErrAlreadyExists }, collectionReq("POST", `{"title":"`+secret+`"}`)},
-		{"get", func(m *memStore) { m.failGet = errors.New("boom: get exploded") }, itemReq("GET", "abc")},
+		{"get", func(m *memStore) { m.failGet = errors.New("boom: get exploded") }, itemReq("GET", id)},
 		{"list", func(m *memStore) { m.failLst = errors.New("boom: list exploded") }, collectionReq("GET", "")},
+		{"update", func(m *memStore) { m.failUpd = errors.New("boom: update exploded") }, itemReqBody("PATCH", id, `{"title":"`+secret+`"}`)},
+		{"delete", func(m *memStore) { m.failDel = errors.New("boom: delete exploded") }, itemReq("DELETE", id)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			env := newTestEnv()
 			tc.setup(env.store)
-			req := tc.req
-			req.Headers = map[string]string{"Authorization": "Bearer tok-secret"}
+			req := as("user-secret-token", tc.req)
 			req.RequestContext.RequestID = "req-123"
-			resp, err := env.h.Handle(context.Background(), req)
-			if err != nil {
-				t.Fatalf("Handle error: %v", err)
-			}
-			checkResponse(t, resp)
+			resp := do(t, env.h, req)
 			if resp.StatusCode != 500 || resp.Body != `{"error":"internal error"}` {
 				t.Fatalf("got %d %s", resp.StatusCode, resp.Body)
 			}
@@ -423,7 +708,7 @@ func TestStoreFailures(t *testing.T) {
 			if tc.name != "put conflict" && !strings.Contains(logs, "exploded") {
 				t.Errorf("real error not logged: %s", logs)
 			}
-			if strings.Contains(logs, secret) || strings.Contains(logs, "tok-secret") {
+			if strings.Contains(logs, secret) || strings.Contains(logs, "tok-user-secret-token") {
 				t.Errorf("log leaks request body or token: %s", logs)
 			}
 		})
@@ -432,172 +717,102 @@ func TestStoreFailures(t *testing.T) {
 
 func TestIDGenerationFailure(t *testing.T) {
 	env := newTestEnv()
-	env.h.newID = func() (string, error) { return "", errors.New("entropy exhausted") }
-	resp, _ := env.h.Handle(context.Background(), collectionReq("POST", `{"title":"x"}`))
-	checkResponse(t, resp)
-	if resp.StatusCode != 500 || env.store.puts != 0 {
-		t.Fatalf("got %d, puts %d", resp.StatusCode, env.store.puts)
+	env.h.newID = func(time.Time) (string, error) { return "", errors.New("entropy exhausted") }
+	resp := do(t, env.h, as("user-a", collectionReq("POST", `{"title":"x"}`)))
+	if resp.StatusCode != 500 || env.store.writes() != 0 {
+		t.Fatalf("got %d, writes %d", resp.StatusCode, env.store.writes())
 	}
 }
 
 func TestOwnerIsolation(t *testing.T) {
 	env := newTestEnv()
-	ctx := context.Background()
-
-	resp, _ := env.h.Handle(ctx, withOwner(collectionReq("POST", `{"title":"alice's"}`), "user-a"))
+	resp := do(t, env.h, as("user-a", collectionReq("POST", `{"title":"alice's"}`)))
 	if resp.StatusCode != 201 {
 		t.Fatalf("create: %d %s", resp.StatusCode, resp.Body)
 	}
-	var created Todo
-	if err := json.Unmarshal([]byte(resp.Body), &created); err != nil {
-		t.Fatal(err)
-	}
+	created := decodeTodo(t, resp)
 	if created.Owner != "user-a" {
 		t.Fatalf("owner = %q, want user-a", created.Owner)
 	}
-
-	// Owner A sees it.
-	resp, _ = env.h.Handle(ctx, withOwner(itemReq("GET", created.ID), "user-a"))
-	if resp.StatusCode != 200 {
+	if resp := do(t, env.h, as("user-a", itemReq("GET", created.ID))); resp.StatusCode != 200 {
 		t.Errorf("owner GET: %d", resp.StatusCode)
 	}
-	// User B and anonymous get 404, not 403, and cannot see it in lists.
-	for _, req := range []events.APIGatewayProxyRequest{
-		withOwner(itemReq("GET", created.ID), "user-b"),
-		itemReq("GET", created.ID),
-	} {
-		resp, _ = env.h.Handle(ctx, req)
-		checkResponse(t, resp)
-		if resp.StatusCode != 404 {
-			t.Errorf("foreign GET: %d %s", resp.StatusCode, resp.Body)
-		}
+	// User B gets 404, not 403, and cannot see it in lists.
+	if resp := do(t, env.h, as("user-b", itemReq("GET", created.ID))); resp.StatusCode != 404 {
+		t.Errorf("foreign GET: %d %s", resp.StatusCode, resp.Body)
 	}
-	resp, _ = env.h.Handle(ctx, withOwner(collectionReq("GET", ""), "user-b"))
-	if resp.Body != `{"todos":[]}` {
+	if resp := do(t, env.h, as("user-b", listReq(nil))); resp.Body != `{"todos":[]}` {
 		t.Errorf("user-b list = %s", resp.Body)
 	}
-	resp, _ = env.h.Handle(ctx, collectionReq("GET", ""))
-	if resp.Body != `{"todos":[]}` {
-		t.Errorf("anonymous list = %s", resp.Body)
-	}
-	resp, _ = env.h.Handle(ctx, withOwner(collectionReq("GET", ""), "user-a"))
-	if !strings.Contains(resp.Body, created.ID) {
+	if resp := do(t, env.h, as("user-a", listReq(nil))); !strings.Contains(resp.Body, created.ID) {
 		t.Errorf("user-a list = %s", resp.Body)
 	}
 }
 
-func TestOwnerOf(t *testing.T) {
-	tests := []struct {
-		name       string
-		authorizer map[string]any
-		want       string
-		wantOK     bool
-	}{
-		{"no authorizer", nil, AnonymousOwner, true},
-		{"authorizer without claims", map[string]any{"principalId": "x"}, AnonymousOwner, true},
-		{"nil claims", map[string]any{"claims": nil}, AnonymousOwner, true},
-		{"cognito claims", claims("1234-abcd"), "1234-abcd", true},
-		{"string map claims", map[string]any{"claims": map[string]string{"sub": "s1"}}, "s1", true},
-		{"claims without sub", map[string]any{"claims": map[string]any{"email": "e"}}, "", false},
-		{"empty sub", claims(""), "", false},
-		{"non-string sub", claims(42), "", false},
-		{"claims not a map", map[string]any{"claims": "sub=x"}, "", false},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			req := events.APIGatewayProxyRequest{}
-			req.RequestContext.Authorizer = tc.authorizer
-			got, ok := ownerOf(req)
-			if got != tc.want || ok != tc.wantOK {
-				t.Errorf("ownerOf = %q, %v; want %q, %v", got, ok, tc.want, tc.wantOK)
-			}
-		})
-	}
-}
-
-func TestMalformedClaimsRejected(t *testing.T) {
-	env := newTestEnv()
-	for _, req := range []events.APIGatewayProxyRequest{
-		collectionReq("GET", ""), collectionReq("POST", `{"title":"x"}`), itemReq("GET", "abc"),
-	} {
-		req.RequestContext.Authorizer = map[string]any{"claims": map[string]any{"email": "e"}}
-		resp, _ := env.h.Handle(context.Background(), req)
-		checkResponse(t, resp)
-		if resp.StatusCode != 401 {
-			t.Errorf("%s %s: %d", req.HTTPMethod, req.Resource, resp.StatusCode)
-		}
-	}
-	if env.store.puts != 0 {
-		t.Error("store written with malformed claims")
-	}
-}
-
 func TestDefaults(t *testing.T) {
-	store := newMemStore()
-	h := NewHandler(store)
+	h := NewHandler(newMemStore(), testAuth)
 	before := time.Now().UTC().Truncate(time.Second)
-	resp, _ := h.Handle(context.Background(), collectionReq("POST", `{"title":"x"}`))
-	after := time.Now().UTC()
-	checkResponse(t, resp)
-	if resp.StatusCode != 201 {
-		t.Fatalf("status %d %s", resp.StatusCode, resp.Body)
-	}
-	var raw struct {
-		ID        string `json:"id"`
-		CreatedAt string `json:"created_at"`
-	}
-	if err := json.Unmarshal([]byte(resp.Body), &raw); err != nil {
-		t.Fatal(err)
-	}
-	if !regexp.MustCompile(`^[0-9a-f]{32}$`).MatchString(raw.ID) {
-		t.Errorf("id %q is not 128-bit hex", raw.ID)
-	}
-	ts, err := time.Parse(time.RFC3339, raw.CreatedAt)
-	if err != nil || ts.Format(time.RFC3339) != raw.CreatedAt || !strings.HasSuffix(raw.CreatedAt, "Z") {
-		t.Errorf("created_at %q is not RFC3339 UTC: %v", raw.CreatedAt, err)
-	}
-	if ts.Before(before) || ts.After(after) {
-		t.Errorf("created_at %v not in [%v, %v]", ts, before, after)
-	}
-	seen := map[string]bool{}
-	for range 100 {
-		id, err := randomID()
-		if err != nil || seen[id] {
-			t.Fatalf("randomID: %q %v (dup=%v)", id, err, seen[id])
+	var got []Todo
+	for i := range 3 {
+		resp := do(t, h, as("u", collectionReq("POST", fmt.Sprintf(`{"title":"t%d"}`, i))))
+		if resp.StatusCode != 201 {
+			t.Fatalf("status %d %s", resp.StatusCode, resp.Body)
 		}
-		seen[id] = true
+		got = append(got, decodeTodo(t, resp))
+	}
+	after := time.Now().UTC()
+	for i, td := range got {
+		if !ValidID(td.ID) {
+			t.Errorf("id %q is not a canonical ULID", td.ID)
+		}
+		if i > 0 && td.ID <= got[i-1].ID {
+			t.Errorf("ids not increasing: %s then %s", got[i-1].ID, td.ID)
+		}
+		if td.CreatedAt.Before(before) || td.CreatedAt.After(after) || td.CreatedAt.Location() != time.UTC {
+			t.Errorf("created_at %v not in [%v, %v] UTC", td.CreatedAt, before, after)
+		}
+	}
+	l := decodeList(t, do(t, h, as("u", listReq(nil))))
+	if ids(l.Todos) != ids(got) {
+		t.Errorf("list order %s, want creation order %s", ids(l.Todos), ids(got))
 	}
 }
 
-func TestNilStoreDoesNotPanic(t *testing.T) {
-	h := &Handler{Logger: slog.New(slog.DiscardHandler)}
-	resp, err := h.Handle(context.Background(), collectionReq("GET", ""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkResponse(t, resp)
-	if resp.StatusCode != 500 {
-		t.Errorf("status %d", resp.StatusCode)
+func TestNilDependencies(t *testing.T) {
+	for name, h := range map[string]*Handler{
+		"nil store": {Auth: testAuth, Logger: slog.New(slog.DiscardHandler)},
+		"nil auth":  {Store: newMemStore(), Logger: slog.New(slog.DiscardHandler)},
+	} {
+		resp := do(t, h, as("u", collectionReq("GET", "")))
+		if resp.StatusCode != 500 {
+			t.Errorf("%s: status %d", name, resp.StatusCode)
+		}
 	}
 }
 
 func FuzzHandle(f *testing.F) {
-	f.Add("POST", "/todos", "", `{"title":"hello","done":true}`, false, false)
-	f.Add("POST", "/todos", "/todos", `{"title":"hello","extra":1}`, false, true)
-	f.Add("POST", "/todos", "/todos", base64.StdEncoding.EncodeToString([]byte(`{"title":"b"}`)), true, false)
-	f.Add("GET", "/todos", "/todos", "", false, false)
-	f.Add("GET", "/todos/seed", "/todos/{id}", "", false, true)
-	f.Add("GET", "/prod/todos/seed", "", "", false, false)
-	f.Add("DELETE", "/todos/x", "/todos/{id}", "", false, false)
-	f.Add("POST", "/todos", "/todos", `[1,2,3]`, false, false)
-	f.Add("POST", "/todos", "/todos", `{"title":"`+strings.Repeat("x", 300)+`"}`, false, false)
-	f.Add("POST", "/todos", "/todos", "{\"title\":\"\xff\xfe\"}", false, false)
-	f.Add("GET", "//", "/{proxy+}", "", true, false)
+	id := testID(1)
+	f.Add("POST", "/todos", "", `{"title":"hello","done":true}`, false, "Bearer tok-u", "")
+	f.Add("POST", "/todos", "/todos", `{"title":"hello","extra":1}`, false, "tok-u", "")
+	f.Add("POST", "/todos", "/todos", base64.StdEncoding.EncodeToString([]byte(`{"title":"b"}`)), true, "Bearer tok-u", "")
+	f.Add("GET", "/todos", "/todos", "", false, "Bearer tok-u", "limit=1")
+	f.Add("GET", "/todos", "/todos", "", false, "Bearer tok-u", "cursor="+encodeCursor("u", id))
+	f.Add("GET", "/todos", "/todos", "", false, "", "cursor=!!")
+	f.Add("GET", "/todos/"+id, "/todos/{id}", "", false, "Bearer tok-u", "")
+	f.Add("PATCH", "/todos/"+id, "/todos/{id}", `{"done":true}`, false, "Bearer tok-u", "")
+	f.Add("PATCH", "/todos/"+id, "/todos/{id}", `{"title":null}`, false, "Bearer tok-u", "")
+	f.Add("DELETE", "/todos/"+id, "/todos/{id}", "", false, "Bearer tok-u", "")
+	f.Add("DELETE", "/todos/x", "/todos/{id}", "", false, "Bearer expired", "")
+	f.Add("GET", "/prod/todos/"+id, "", "", false, "claims:u", "")
+	f.Add("POST", "/todos", "/todos", `[1,2,3]`, false, "claims:", "")
+	f.Add("POST", "/todos", "/todos", `{"title":"`+strings.Repeat("x", 300)+`"}`, false, "Bearer tok-u", "")
+	f.Add("POST", "/todos", "/todos", "{\"title\":\"\xff\xfe\"}", false, "Bearer tok-u", "")
+	f.Add("GET", "//", "/{proxy+}", "", true, "Basic x", "limit=0")
 
-	f.Fuzz(func(t *testing.T, method, path, resource, body string, b64, withClaims bool) {
+	f.Fuzz(func(t *testing.T, method, path, resource, body string, b64 bool, authz, query string) {
 		store := newMemStore()
-		store.add(Todo{ID: "seed", Owner: AnonymousOwner, Title: "seed", CreatedAt: fixedNow})
-		h := &Handler{Store: store, Logger: slog.New(slog.DiscardHandler)}
+		store.add(Todo{ID: id, Owner: "u", Title: "seed", CreatedAt: fixedNow})
+		h := &Handler{Store: NewCachedStore(store, CacheOptions{TTL: time.Minute}), Auth: testAuth, Logger: slog.New(slog.DiscardHandler)}
 		req := events.APIGatewayProxyRequest{
 			HTTPMethod:      method,
 			Path:            path,
@@ -608,8 +823,13 @@ func FuzzHandle(f *testing.F) {
 		if strings.HasPrefix(resource, "/todos/") {
 			req.PathParameters = map[string]string{"id": strings.TrimPrefix(path, "/todos/")}
 		}
-		if withClaims {
-			req.RequestContext.Authorizer = claims(path)
+		if sub, ok := strings.CutPrefix(authz, "claims:"); ok {
+			req.RequestContext.Authorizer = map[string]any{"claims": map[string]any{"sub": sub}}
+		} else if authz != "" {
+			req.Headers = map[string]string{"Authorization": authz}
+		}
+		if k, v, ok := strings.Cut(query, "="); ok {
+			req.QueryStringParameters = map[string]string{k: v}
 		}
 		resp, err := h.Handle(context.Background(), req)
 		if err != nil {
@@ -623,11 +843,24 @@ func FuzzHandle(f *testing.F) {
 		if resp.StatusCode == 500 {
 			t.Fatalf("unexpected 500: %s", resp.Body)
 		}
+		if resp.StatusCode == 204 {
+			if resp.Body != "" {
+				t.Fatalf("204 with body %q", resp.Body)
+			}
+			return
+		}
 		if !json.Valid([]byte(resp.Body)) {
 			t.Fatalf("body is not valid JSON: %q", resp.Body)
 		}
 		if resp.Headers["Content-Type"] != "application/json" {
 			t.Fatalf("Content-Type = %q", resp.Headers["Content-Type"])
+		}
+		if resp.StatusCode == 401 && !strings.HasPrefix(resp.Headers["WWW-Authenticate"], "Bearer") {
+			t.Fatalf("401 without WWW-Authenticate")
+		}
+		// Only the owner "u" may ever see the seeded todo.
+		if strings.Contains(resp.Body, `"seed"`) && resp.StatusCode == 200 && !strings.Contains(resp.Body, `"owner":"u"`) {
+			t.Fatalf("seed leaked: %s", resp.Body)
 		}
 	})
 }
