@@ -1,5 +1,10 @@
 # Deploys MyTodoList. Real AWS: `tofu init && tofu apply`. Local sandbox: `make demo` (the harness adds an override
 # file pointing both providers at kumo and turns off what the sandbox lacks through the variables below).
+#
+# On real AWS the defaults deploy the architecture: Cognito user pool + identity pool, the users' S3 bucket, the API,
+# and DAX in a small VPC this example creates (private subnets, no NAT gateway, a DynamoDB gateway endpoint). The
+# API Gateway stage cache is opt-in (stage_cache = true). DAX and the stage cache bill per hour: see
+# modules/mytodolist/README.md for costs.
 
 terraform {
   required_version = ">= 1.6.0"
@@ -24,6 +29,10 @@ provider "refarch" {
   region = var.region
 }
 
+locals {
+  tags = var.tags
+}
+
 module "mytodolist" {
   source = "../../modules/mytodolist"
 
@@ -33,7 +42,85 @@ module "mytodolist" {
   api = {
     access_logs     = var.access_logs
     method_settings = var.method_settings
+    authorizer      = var.cognito_authorizer
+    cache           = { enabled = var.stage_cache }
+  }
+  auth = {
+    id_token_validity_minutes     = var.token_validity_minutes
+    access_token_validity_minutes = var.token_validity_minutes
+    identity_pool                 = var.identity_pool
+    allow_user_password_auth      = var.allow_user_password_auth
+    security_settings             = var.cognito_security_settings
+  }
+  storage = {
+    force_destroy      = var.bucket_force_destroy
+    ownership_controls = var.bucket_ownership_controls
+    lifecycle_rules    = var.bucket_lifecycle_rules
+  }
+  dax = {
+    vpc_id     = one(aws_vpc.dax[*].id)
+    subnet_ids = aws_subnet.dax[*].id
   }
   log_retention_days = 30
-  tags               = { project = "refarch", architecture = "mytodolist" }
+  tags               = local.tags
+}
+
+# ---------------------------------------------------------------------------------------------------------------------
+# A VPC for DAX (only with var.dax): one private subnet per AZ, no internet route; the function reaches DynamoDB
+# through a gateway endpoint and DAX inside the VPC.
+# ---------------------------------------------------------------------------------------------------------------------
+
+data "aws_availability_zones" "available" {
+  count = var.dax ? 1 : 0
+  state = "available"
+  filter {
+    name   = "opt-in-status"
+    values = ["opt-in-not-required"]
+  }
+}
+
+resource "aws_vpc" "dax" {
+  count                = var.dax ? 1 : 0
+  cidr_block           = var.vpc_cidr
+  enable_dns_support   = true
+  enable_dns_hostnames = true
+  tags                 = merge(local.tags, { Name = "${var.name}-dax" })
+}
+
+# The VPC's default security group allows nothing, so nothing lands in it by accident.
+resource "aws_default_security_group" "dax" {
+  count  = var.dax ? 1 : 0
+  vpc_id = aws_vpc.dax[0].id
+  tags   = merge(local.tags, { Name = "${var.name}-default" })
+}
+
+resource "aws_subnet" "dax" {
+  count             = var.dax ? min(3, length(data.aws_availability_zones.available[0].names)) : 0
+  vpc_id            = aws_vpc.dax[0].id
+  availability_zone = data.aws_availability_zones.available[0].names[count.index]
+  cidr_block        = cidrsubnet(var.vpc_cidr, 4, count.index)
+  tags              = merge(local.tags, { Name = "${var.name}-private-${count.index}" })
+}
+
+resource "aws_route_table" "dax" {
+  count  = var.dax ? 1 : 0
+  vpc_id = aws_vpc.dax[0].id
+  tags   = merge(local.tags, { Name = "${var.name}-private" })
+}
+
+resource "aws_route_table_association" "dax" {
+  count          = length(aws_subnet.dax)
+  subnet_id      = aws_subnet.dax[count.index].id
+  route_table_id = aws_route_table.dax[0].id
+}
+
+data "aws_region" "current" {}
+
+resource "aws_vpc_endpoint" "dynamodb" {
+  count             = var.dax ? 1 : 0
+  vpc_id            = aws_vpc.dax[0].id
+  service_name      = "com.amazonaws.${data.aws_region.current.region}.dynamodb"
+  vpc_endpoint_type = "Gateway"
+  route_table_ids   = [aws_route_table.dax[0].id]
+  tags              = merge(local.tags, { Name = "${var.name}-dynamodb" })
 }

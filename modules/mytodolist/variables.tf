@@ -36,7 +36,7 @@ variable "point_in_time_recovery" {
 }
 
 variable "deletion_protection" {
-  description = "Protect the todos table from deletion (default false so that `destroy` works; set true in production)."
+  description = "Protect the todos table and the user pool from deletion (default false so that `destroy` works; set true in production)."
   type        = bool
   default     = false
 }
@@ -59,15 +59,106 @@ variable "kms_key_arn" {
 }
 
 variable "api" {
-  description = "API settings: `stage_name` (default `v1`), `throttling` (`burst_limit` default 100, `rate_limit` default 50 per second), `method_settings` (default true: apply the throttling and metrics; false only where the API is unavailable, the local sandbox), `access_logs` (default true) and `manage_account_logging_role` (default false; see the rest-api-lambda module)."
+  description = "API settings: `stage_name` (default `v1`), `throttling` (`burst_limit` default 100, `rate_limit` default 50 per second), `method_settings` (default true: apply the throttling and metrics; false only where the API is unavailable, the local sandbox), `authorizer` (default true: every route needs a valid ID token of the user pool; **false leaves every route open** and exists only for the local sandbox, which neither returns nor enforces the authorizer's user pools), `cache` (the stage cache for GET routes: `enabled` default false, `size` in GB default `0.5`, `ttl_seconds` default 300; cached per user: the Authorization header is in the cache key), `access_logs` (default true) and `manage_account_logging_role` (default false; see the rest-api-lambda module)."
   type = object({
-    stage_name                  = optional(string, "v1")
-    throttling                  = optional(object({ burst_limit = optional(number, 100), rate_limit = optional(number, 50) }), {})
-    method_settings             = optional(bool, true)
+    stage_name      = optional(string, "v1")
+    throttling      = optional(object({ burst_limit = optional(number, 100), rate_limit = optional(number, 50) }), {})
+    method_settings = optional(bool, true)
+    authorizer      = optional(bool, true)
+    cache = optional(object({
+      enabled     = optional(bool, false)
+      size        = optional(string, "0.5")
+      ttl_seconds = optional(number, 300)
+    }), {})
     access_logs                 = optional(bool, true)
     manage_account_logging_role = optional(bool, false)
   })
-  default = {}
+  default  = {}
+  nullable = false
+}
+
+variable "auth" {
+  description = "Cognito settings: `identity_pool` (default true: signed-in users get temporary credentials for their S3 folder), `allow_user_password_auth` (default false; add the USER_PASSWORD_AUTH flow for test harnesses), `security_settings` (default true: the hardening that is not Cognito's API default; false only for the local sandbox, see the cognito-auth module), `mfa_configuration` (`OPTIONAL` default, `ON` or `OFF`; TOTP apps), `user_pool_tier` (`ESSENTIALS` default, `LITE` or `PLUS`), `threat_protection` (`OFF` default, `AUDIT` or `ENFORCED`, needs `PLUS`), `email` (SES sender; null uses Cognito's, 50 e-mails a day), and token lifetimes `id_token_validity_minutes`, `access_token_validity_minutes` (60) and `refresh_token_validity_days` (30). See the cognito-auth module."
+  type = object({
+    identity_pool            = optional(bool, true)
+    allow_user_password_auth = optional(bool, false)
+    security_settings        = optional(bool, true)
+    mfa_configuration        = optional(string, "OPTIONAL")
+    user_pool_tier           = optional(string, "ESSENTIALS")
+    threat_protection        = optional(string, "OFF")
+    email = optional(object({
+      source_arn   = string
+      from_address = optional(string)
+    }))
+    id_token_validity_minutes     = optional(number, 60)
+    access_token_validity_minutes = optional(number, 60)
+    refresh_token_validity_days   = optional(number, 30)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = contains(["OFF", "OPTIONAL", "ON"], var.auth.mfa_configuration)
+    error_message = "auth.mfa_configuration must be \"OFF\", \"OPTIONAL\" or \"ON\"."
+  }
+  validation {
+    condition     = var.auth.threat_protection == "OFF" || var.auth.user_pool_tier == "PLUS"
+    error_message = "auth.threat_protection (AUDIT or ENFORCED) needs auth.user_pool_tier = \"PLUS\"."
+  }
+}
+
+variable "storage" {
+  description = "Users' file bucket: `prefix` under which each identity gets its folder `<prefix><identity id>/` (default `private/`), `allowed_origins` for CORS (default none; native apps need none), `noncurrent_version_expiration_days` (30), `kms_key_arn` (null: SSE-S3; a key is also granted to the authenticated role), `force_destroy` (default false), `ownership_controls` and `lifecycle_rules` (default true; false only for the local sandbox, see the user-storage module) and `access_logs` (`target_bucket`, `target_prefix`; default off). See the user-storage module."
+  type = object({
+    prefix                             = optional(string, "private/")
+    allowed_origins                    = optional(list(string), [])
+    noncurrent_version_expiration_days = optional(number, 30)
+    kms_key_arn                        = optional(string)
+    force_destroy                      = optional(bool, false)
+    ownership_controls                 = optional(bool, true)
+    lifecycle_rules                    = optional(bool, true)
+    access_logs = optional(object({
+      target_bucket = string
+      target_prefix = optional(string)
+    }))
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = var.storage.prefix == "" || (endswith(var.storage.prefix, "/") && !startswith(var.storage.prefix, "/") && !can(regex("[*?$]", var.storage.prefix)))
+    error_message = "storage.prefix must be empty or end with '/', must not start with '/', and must not contain '*', '?' or '$'."
+  }
+}
+
+variable "dax" {
+  description = "DynamoDB Accelerator in front of the table. DAX runs only inside a VPC, so it is built when `subnet_ids` is not empty (default empty: no DAX): `vpc_id` and `subnet_ids` (private subnets, one per AZ; the function joins them and needs a route to DynamoDB there, e.g. a gateway endpoint), `node_type` (`dax.t3.small`), `replication_factor` (3 nodes, over 3 AZs), `item_ttl_seconds` (300; writes through DAX refresh cached items at once) and `query_ttl_seconds` (5, short on purpose: DAX never refreshes cached query results on writes, so `GET /todos` can lag the user's own write by up to this long). The function gets `DAX_ENDPOINT` (`daxs://…`)."
+  type = object({
+    vpc_id             = optional(string)
+    subnet_ids         = optional(list(string), [])
+    node_type          = optional(string, "dax.t3.small")
+    replication_factor = optional(number, 3)
+    item_ttl_seconds   = optional(number, 300)
+    query_ttl_seconds  = optional(number, 5)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = length(var.dax.subnet_ids) == 0 || var.dax.vpc_id != null
+    error_message = "dax.vpc_id is required with dax.subnet_ids."
+  }
+}
+
+variable "read_cache_ttl_seconds" {
+  description = "Passed to the function as READ_CACHE_TTL (seconds) when set; null (default) leaves it unset and the function uses its own default."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.read_cache_ttl_seconds == null || try(var.read_cache_ttl_seconds >= 0 && floor(var.read_cache_ttl_seconds) == var.read_cache_ttl_seconds, false)
+    error_message = "read_cache_ttl_seconds must be a whole number of seconds, 0 or more."
+  }
 }
 
 variable "log_retention_days" {

@@ -22,6 +22,18 @@ locals {
   routes = { for r in var.routes : "${r.method} ${r.path}" => merge(r, {
     authorization = coalesce(r.authorization, local.use_authorizer ? "COGNITO_USER_POOLS" : "NONE")
   }) }
+
+  # Stage cache: only GET routes are cached. A cached route's cache key holds its path parameters, the query-string
+  # parameters it names and, when it is authorized, the caller's Authorization header — so one user's cached
+  # response is never served to another. API Gateway takes cache keys only from declared request parameters.
+  cached_routes = var.cache.enabled ? { for k, r in local.routes : k => r if r.method == "GET" } : {}
+  cache_request_parameters_all = { for k, r in local.cached_routes : k => merge(
+    { for seg in split("/", trimprefix(r.path, "/")) : "method.request.path.${trimsuffix(trim(seg, "{}"), "+")}" => true if can(regex("^\\{.+\\}$", seg)) },
+    { for q in r.cache_query_parameters : "method.request.querystring.${q}" => false },
+    r.authorization == "NONE" ? {} : { "method.request.header.Authorization" = true },
+  ) }
+  # Routes with no such parameter (an open route without path parameters) keep one cache entry and declare nothing.
+  cache_request_parameters = { for k, p in local.cache_request_parameters_all : k => p if length(p) > 0 }
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -54,6 +66,30 @@ resource "aws_iam_role_policy" "function_logs" {
   })
 }
 
+# In a VPC, Lambda creates and deletes the function's network interfaces with the function's role. These are the EC2
+# actions of the managed AWSLambdaVPCAccessExecutionRole, without its logs:* on every log group. The EC2 Describe*
+# actions cannot be limited to resources, and Lambda checks the others against "*" when the function is created.
+resource "aws_iam_role_policy" "function_vpc" {
+  count = var.vpc == null ? 0 : 1
+  name  = "vpc-access"
+  role  = aws_iam_role.function.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect = "Allow"
+      Action = [
+        "ec2:CreateNetworkInterface",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeSubnets",
+        "ec2:DeleteNetworkInterface",
+        "ec2:AssignPrivateIpAddresses",
+        "ec2:UnassignPrivateIpAddresses",
+      ]
+      Resource = "*"
+    }]
+  })
+}
+
 resource "aws_iam_role_policy" "function_extra" {
   count  = var.policy_json == null ? 0 : 1
   name   = "app"
@@ -78,6 +114,14 @@ resource "aws_lambda_function" "this" {
     variables = var.environment
   }
 
+  dynamic "vpc_config" {
+    for_each = var.vpc == null ? [] : [var.vpc]
+    content {
+      subnet_ids         = vpc_config.value.subnet_ids
+      security_group_ids = vpc_config.value.security_group_ids
+    }
+  }
+
   dynamic "tracing_config" {
     for_each = var.tracing ? [1] : []
     content {
@@ -88,7 +132,7 @@ resource "aws_lambda_function" "this" {
   tags = var.tags
 
   # The role's policies must exist before the first invocation can log.
-  depends_on = [aws_iam_role_policy.function_logs, aws_iam_role_policy.function_extra]
+  depends_on = [aws_iam_role_policy.function_logs, aws_iam_role_policy.function_extra, aws_iam_role_policy.function_vpc]
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -143,6 +187,9 @@ resource "aws_api_gateway_method" "this" {
   http_method   = each.value.method
   authorization = each.value.authorization
   authorizer_id = each.value.authorization == "COGNITO_USER_POOLS" ? aws_api_gateway_authorizer.cognito[0].id : null
+
+  # Declared only for cached routes (the cache key can use only declared parameters); null otherwise, as before.
+  request_parameters = lookup(local.cache_request_parameters, each.key, null)
 }
 
 resource "aws_api_gateway_integration" "this" {
@@ -153,6 +200,7 @@ resource "aws_api_gateway_integration" "this" {
   type                    = "AWS_PROXY"
   integration_http_method = "POST"
   uri                     = aws_lambda_function.this.invoke_arn
+  cache_key_parameters    = contains(keys(local.cache_request_parameters), each.key) ? sort(keys(local.cache_request_parameters[each.key])) : null
 }
 
 resource "aws_lambda_permission" "api" {
@@ -171,6 +219,7 @@ resource "aws_api_gateway_deployment" "this" {
   triggers = {
     redeployment = sha1(jsonencode([
       local.routes,
+      local.cache_request_parameters,
       aws_lambda_function.this.invoke_arn,
       aws_api_gateway_authorizer.cognito[*].id,
       [for k, m in aws_api_gateway_method.this : m.id],
@@ -220,6 +269,10 @@ resource "aws_api_gateway_stage" "this" {
   stage_name           = var.stage_name
   xray_tracing_enabled = var.tracing
 
+  # A dedicated cache cluster, billed per hour while it exists (see var.cache).
+  cache_cluster_enabled = var.cache.enabled
+  cache_cluster_size    = var.cache.enabled ? var.cache.size : null
+
   dynamic "access_log_settings" {
     for_each = var.access_logs ? [1] : []
     content {
@@ -252,4 +305,31 @@ resource "aws_api_gateway_method_settings" "all" {
     throttling_burst_limit = var.throttling.burst_limit
     throttling_rate_limit  = var.throttling.rate_limit
   }
+}
+
+# Caching for each GET route (the stage-wide settings above leave caching off). Each override repeats the stage's
+# metrics and throttling, so that a cached method keeps the same limits.
+resource "aws_api_gateway_method_settings" "cache" {
+  for_each    = local.cached_routes
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  stage_name  = aws_api_gateway_stage.this.stage_name
+  # API Gateway's key for one method: the resource path with every "/" written as "~1", then the method.
+  method_path = "${replace(each.value.path, "/", "~1")}/${each.value.method}"
+
+  settings {
+    metrics_enabled        = var.throttling != null
+    throttling_burst_limit = var.throttling == null ? -1 : var.throttling.burst_limit
+    throttling_rate_limit  = var.throttling == null ? -1 : var.throttling.rate_limit
+
+    caching_enabled      = true
+    cache_ttl_in_seconds = var.cache.ttl_seconds
+    cache_data_encrypted = true
+    # Clients cannot flush or bypass the cache with "Cache-Control: max-age=0" (that needs the IAM permission
+    # execute-api:InvalidateCache); such requests are answered from the cache with a warning header, not refused.
+    require_authorization_for_cache_control    = true
+    unauthorized_cache_control_header_strategy = "SUCCEED_WITH_RESPONSE_HEADER"
+  }
+
+  # One UpdateStage at a time: concurrent patches of the same stage conflict.
+  depends_on = [aws_api_gateway_method_settings.all]
 }

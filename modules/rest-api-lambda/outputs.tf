@@ -37,3 +37,26 @@ output "function_log_group_name" {
   description = "Name of the function's CloudWatch log group."
   value       = aws_cloudwatch_log_group.function.name
 }
+
+output "routes" {
+  description = "The deployed routes, keyed `\"<METHOD> <path>\"`: `authorization` (`NONE` or `COGNITO_USER_POOLS`), `authorizer_id` (null for open routes) and `cache_key_parameters` (null unless the route is cached)."
+  value = { for k, m in aws_api_gateway_method.this : k => {
+    authorization        = m.authorization
+    authorizer_id        = m.authorizer_id
+    cache_key_parameters = aws_api_gateway_integration.this[k].cache_key_parameters == null ? null : sort(tolist(aws_api_gateway_integration.this[k].cache_key_parameters))
+  } }
+}
+
+output "authorizer" {
+  description = "The Cognito user-pool authorizer: `id` and `provider_arns` (the user pools whose tokens it accepts); null without `cognito_user_pool_arns`."
+  value       = length(aws_api_gateway_authorizer.cognito) == 0 ? null : { id = aws_api_gateway_authorizer.cognito[0].id, provider_arns = aws_api_gateway_authorizer.cognito[0].provider_arns }
+}
+
+output "function_vpc" {
+  description = "The function's VPC placement (`vpc_id`, `subnet_ids`, `security_group_ids`); null when it runs outside a VPC."
+  value = length(aws_lambda_function.this.vpc_config) == 0 ? null : {
+    vpc_id             = aws_lambda_function.this.vpc_config[0].vpc_id
+    subnet_ids         = sort(tolist(aws_lambda_function.this.vpc_config[0].subnet_ids))
+    security_group_ids = sort(tolist(aws_lambda_function.this.vpc_config[0].security_group_ids))
+  }
+}

@@ -79,11 +79,12 @@ variable "policy_json" {
 }
 
 variable "routes" {
-  description = "The API's routes: `method` (GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS or ANY), `path` (e.g. `/todos/{id}`, up to 3 segments) and `authorization` (`NONE` or `COGNITO_USER_POOLS`, default `COGNITO_USER_POOLS` when `cognito_user_pool_arns` is set, else `NONE`). Every route is a Lambda proxy integration."
+  description = "The API's routes: `method` (GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS or ANY), `path` (e.g. `/todos/{id}`, up to 3 segments), `authorization` (`NONE` or `COGNITO_USER_POOLS`, default `COGNITO_USER_POOLS` when `cognito_user_pool_arns` is set, else `NONE`) and `cache_query_parameters` (query-string parameters that change a GET route's response, so they must be part of its stage cache key; default none). Every route is a Lambda proxy integration."
   type = list(object({
-    method        = string
-    path          = string
-    authorization = optional(string)
+    method                 = string
+    path                   = string
+    authorization          = optional(string)
+    cache_query_parameters = optional(list(string), [])
   }))
 
   validation {
@@ -101,6 +102,10 @@ variable "routes" {
   validation {
     condition     = alltrue([for r in var.routes : r.authorization == null || contains(["NONE", "COGNITO_USER_POOLS"], coalesce(r.authorization, "NONE"))])
     error_message = "Each route's authorization must be \"NONE\" or \"COGNITO_USER_POOLS\"."
+  }
+  validation {
+    condition     = alltrue(flatten([for r in var.routes : [for q in r.cache_query_parameters : can(regex("^[A-Za-z0-9._~-]+$", q))]]))
+    error_message = "Each cache_query_parameters entry must be a query-string parameter name (letters, digits, '.', '_', '~' or '-')."
   }
 }
 
@@ -128,6 +133,44 @@ variable "throttling" {
     rate_limit  = optional(number, 50)
   })
   default = {}
+}
+
+variable "cache" {
+  description = "Stage cache for GET routes: `enabled` (default false), `size` of the cache cluster in GB (`0.5` default, `1.6`, `6.1`, `13.5`, `28.4`, `58.2`, `118` or `237`; billed per hour while enabled, from about $0.02/h for 0.5 GB) and `ttl_seconds` (0-3600, default 300). Cached data is encrypted; each cached route's cache key holds its path parameters, its `cache_query_parameters` and, for authorized routes, the Authorization header, so users never see each other's responses. Responses are served from the cache until the TTL ends, even after a write."
+  type = object({
+    enabled     = optional(bool, false)
+    size        = optional(string, "0.5")
+    ttl_seconds = optional(number, 300)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = contains(["0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237"], var.cache.size)
+    error_message = "cache.size must be one of \"0.5\", \"1.6\", \"6.1\", \"13.5\", \"28.4\", \"58.2\", \"118\" or \"237\" (GB)."
+  }
+  validation {
+    condition     = var.cache.ttl_seconds >= 0 && var.cache.ttl_seconds <= 3600 && floor(var.cache.ttl_seconds) == var.cache.ttl_seconds
+    error_message = "cache.ttl_seconds must be a whole number from 0 to 3600."
+  }
+}
+
+variable "vpc" {
+  description = "Run the function in a VPC (e.g. to reach a DAX cluster): `subnet_ids` (private subnets, ideally in two or more Availability Zones) and `security_group_ids`. The function then reaches AWS services only through those subnets' routes (NAT gateway or VPC endpoints, e.g. a DynamoDB gateway endpoint). Null (default): no VPC."
+  type = object({
+    subnet_ids         = list(string)
+    security_group_ids = list(string)
+  })
+  default = null
+
+  validation {
+    condition     = var.vpc == null || (length(try(var.vpc.subnet_ids, [])) > 0 && alltrue([for s in try(var.vpc.subnet_ids, []) : can(regex("^subnet-[0-9a-f]{8,17}$", s))]))
+    error_message = "vpc.subnet_ids must hold at least one subnet ID, subnet-<hex>."
+  }
+  validation {
+    condition     = var.vpc == null || (length(try(var.vpc.security_group_ids, [])) > 0 && alltrue([for s in try(var.vpc.security_group_ids, []) : can(regex("^sg-[0-9a-f]{8,17}$", s))]))
+    error_message = "vpc.security_group_ids must hold at least one security group ID, sg-<hex>."
+  }
 }
 
 variable "access_logs" {

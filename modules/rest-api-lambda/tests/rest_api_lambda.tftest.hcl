@@ -153,3 +153,142 @@ run "rejects_bad_log_retention" {
   }
   expect_failures = [var.log_retention_days]
 }
+
+run "no_cache_by_default" {
+  command = apply
+
+  assert {
+    condition     = !aws_api_gateway_stage.this.cache_cluster_enabled && length(aws_api_gateway_method_settings.cache) == 0
+    error_message = "no cache cluster and no cached methods by default"
+  }
+  assert {
+    condition     = alltrue([for m in aws_api_gateway_method.this : m.request_parameters == null]) && alltrue([for i in aws_api_gateway_integration.this : i.cache_key_parameters == null])
+    error_message = "without the cache, methods declare no request parameters and integrations no cache keys (as before)"
+  }
+}
+
+run "stage_cache_keys_hold_the_caller" {
+  command = apply
+
+  variables {
+    cognito_user_pool_arns = ["arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_abc"]
+    routes = [
+      { method = "GET", path = "/todos", cache_query_parameters = ["done"] },
+      { method = "POST", path = "/todos" },
+      { method = "GET", path = "/todos/{id}" },
+      { method = "GET", path = "/files/{key+}" },
+      { method = "GET", path = "/health", authorization = "NONE" },
+    ]
+    cache = { enabled = true, ttl_seconds = 120 }
+  }
+
+  assert {
+    condition     = aws_api_gateway_stage.this.cache_cluster_enabled && aws_api_gateway_stage.this.cache_cluster_size == "0.5"
+    error_message = "a 0.5 GB cache cluster on the stage"
+  }
+  assert {
+    condition     = toset(keys(aws_api_gateway_method_settings.cache)) == toset(["GET /todos", "GET /todos/{id}", "GET /files/{key+}", "GET /health"])
+    error_message = "only GET routes are cached"
+  }
+  assert {
+    condition     = aws_api_gateway_integration.this["GET /todos/{id}"].cache_key_parameters == toset(["method.request.header.Authorization", "method.request.path.id"])
+    error_message = "GET /todos/{id} is cached per caller (Authorization header) and id: ${jsonencode(aws_api_gateway_integration.this["GET /todos/{id}"].cache_key_parameters)}"
+  }
+  assert {
+    condition     = aws_api_gateway_method.this["GET /todos/{id}"].request_parameters == tomap({ "method.request.header.Authorization" = true, "method.request.path.id" = true })
+    error_message = "the cache-key parameters are declared on the method"
+  }
+  assert {
+    condition     = aws_api_gateway_integration.this["GET /todos"].cache_key_parameters == toset(["method.request.header.Authorization", "method.request.querystring.done"]) && aws_api_gateway_method.this["GET /todos"].request_parameters["method.request.querystring.done"] == false
+    error_message = "GET /todos is cached per caller and per listed query-string parameter (optional on the method)"
+  }
+  assert {
+    condition     = aws_api_gateway_integration.this["GET /files/{key+}"].cache_key_parameters == toset(["method.request.header.Authorization", "method.request.path.key"])
+    error_message = "a greedy path parameter {key+} is keyed as path.key"
+  }
+  assert {
+    condition     = alltrue([for k, i in aws_api_gateway_integration.this : contains(tolist(i.cache_key_parameters), "method.request.header.Authorization") if k != "GET /health" && k != "POST /todos"])
+    error_message = "every cached authorized route keys on the Authorization header, so one user's response never serves another"
+  }
+  assert {
+    condition     = aws_api_gateway_integration.this["GET /health"].cache_key_parameters == null && aws_api_gateway_method.this["GET /health"].request_parameters == null
+    error_message = "an open route with no parameters has one cache entry"
+  }
+  assert {
+    condition     = aws_api_gateway_integration.this["POST /todos"].cache_key_parameters == null && aws_api_gateway_method.this["POST /todos"].request_parameters == null
+    error_message = "writes are never cached"
+  }
+  assert {
+    condition     = aws_api_gateway_method_settings.cache["GET /todos/{id}"].method_path == "~1todos~1{id}/GET" && aws_api_gateway_method_settings.cache["GET /todos"].method_path == "~1todos/GET"
+    error_message = "method paths use API Gateway's ~1 escaping"
+  }
+  assert {
+    condition = alltrue([for s in aws_api_gateway_method_settings.cache : (
+      s.settings[0].caching_enabled && s.settings[0].cache_ttl_in_seconds == 120 && s.settings[0].cache_data_encrypted &&
+      s.settings[0].require_authorization_for_cache_control && s.settings[0].unauthorized_cache_control_header_strategy == "SUCCEED_WITH_RESPONSE_HEADER" &&
+      s.settings[0].throttling_burst_limit == 100 && s.settings[0].throttling_rate_limit == 50
+    )])
+    error_message = "cached methods: encrypted, TTL from the variable, clients cannot flush the cache, same throttling as the stage"
+  }
+}
+
+run "function_in_a_vpc" {
+  command = apply
+
+  variables {
+    vpc = {
+      subnet_ids         = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
+      security_group_ids = ["sg-0123456789abcdef0"]
+    }
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.vpc_config[0].subnet_ids == toset(var.vpc.subnet_ids) && aws_lambda_function.this.vpc_config[0].security_group_ids == toset(var.vpc.security_group_ids)
+    error_message = "the function runs in the given subnets and security groups"
+  }
+  assert {
+    condition = jsondecode(aws_iam_role_policy.function_vpc[0].policy).Statement == [{
+      Effect   = "Allow"
+      Action   = ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"]
+      Resource = "*"
+    }]
+    error_message = "only the ENI actions of AWSLambdaVPCAccessExecutionRole, without its logs:* on every log group"
+  }
+  assert {
+    condition     = length(jsondecode(aws_iam_role_policy.function_logs.policy).Statement) == 1
+    error_message = "logging stays limited to the function's own log group"
+  }
+}
+
+run "no_vpc_by_default" {
+  command = apply
+
+  assert {
+    condition     = length(aws_lambda_function.this.vpc_config) == 0 && length(aws_iam_role_policy.function_vpc) == 0
+    error_message = "no VPC and no ENI permissions by default"
+  }
+}
+
+run "rejects_unknown_cache_size" {
+  command = plan
+  variables {
+    cache = { enabled = true, size = "1" }
+  }
+  expect_failures = [var.cache]
+}
+
+run "rejects_cache_ttl_beyond_an_hour" {
+  command = plan
+  variables {
+    cache = { enabled = true, ttl_seconds = 3601 }
+  }
+  expect_failures = [var.cache]
+}
+
+run "rejects_vpc_without_security_groups" {
+  command = plan
+  variables {
+    vpc = { subnet_ids = ["subnet-0123456789abcdef0"], security_group_ids = [] }
+  }
+  expect_failures = [var.vpc]
+}
