@@ -3,12 +3,17 @@ package test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/gruntwork-io/terratest/modules/terraform"
+
+	"github.com/refarch/terraform-provider-refarch/internal/cognitouser"
+	"github.com/refarch/terraform-provider-refarch/internal/restapi"
 )
 
 type todo struct {
@@ -19,8 +24,9 @@ type todo struct {
 	CreatedAt string `json:"created_at"`
 }
 
-// TestMyTodoListAPI deploys examples/mytodolist, creates and reads todos over the execute-api URL, checks the item
-// in DynamoDB, re-plans to an empty plan and destroys.
+// TestMyTodoListAPI deploys examples/mytodolist and proves its promises over the execute-api URL: only signed-in
+// users get in, each sees only their own todos, todos are created, read, updated and deleted, the item is in
+// DynamoDB under the owner's key, a re-plan is empty, and destroy is clean.
 func TestMyTodoListAPI(t *testing.T) {
 	t.Parallel()
 	tg := newTarget(t)
@@ -29,77 +35,123 @@ func TestMyTodoListAPI(t *testing.T) {
 	terraform.InitAndApply(t, opts)
 
 	tg.startFunction(t, terraform.Output(t, opts, "function_name"), "todos")
-	api := tg.api(t, opts)
 	ctx := context.Background()
-
-	// Create.
-	resp, err := api.Do(ctx, http.MethodPost, "/todos", map[string]any{"title": "buy milk"})
-	tg.alive(t)
+	pool := cognitouser.Pool{
+		API:      cip.NewFromConfig(tg.awsConfig(t)),
+		PoolID:   terraform.Output(t, opts, "user_pool_id"),
+		ClientID: terraform.Output(t, opts, "user_pool_client_id"),
+		Sandbox:  tg.sandbox(),
+	}
+	alice, err := pool.SignUpAndSignIn(ctx, "alice-"+uniqueName("u")+"@example.com", "Correct-Horse-42!")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if resp.Status != http.StatusCreated {
-		t.Fatalf("POST /todos: %d %s", resp.Status, resp.Body)
-	}
-	var created todo
-	if err := resp.JSON(&created); err != nil {
+	bob, err := pool.SignUpAndSignIn(ctx, "bob-"+uniqueName("u")+"@example.com", "Battery-Staple-42!")
+	if err != nil {
 		t.Fatal(err)
 	}
-	if created.ID == "" || created.Title != "buy milk" || created.Done {
-		t.Fatalf("created todo %+v", created)
-	}
+	anon := tg.api(t, opts)
+	asAlice, asBob := withToken(anon, alice.IDToken), withToken(anon, bob.IDToken)
 
-	// List holds it.
-	resp, err = api.Do(ctx, http.MethodGet, "/todos", nil)
-	if err != nil || resp.Status != http.StatusOK {
-		t.Fatalf("GET /todos: %v %d %s", err, resp.Status, resp.Body)
+	// Only signed-in users get in.
+	expect(t, anon, http.MethodGet, "/todos", nil, http.StatusUnauthorized)
+	expect(t, withToken(anon, forge(alice.IDToken)), http.MethodGet, "/todos", nil, http.StatusUnauthorized)
+	expect(t, withToken(anon, "not-a-jwt"), http.MethodGet, "/todos", nil, http.StatusUnauthorized)
+	tg.alive(t)
+
+	// Alice creates, lists and reads her todo.
+	var created todo
+	decode(t, expect(t, asAlice, http.MethodPost, "/todos", map[string]any{"title": "buy milk"}, http.StatusCreated), &created)
+	if created.ID == "" || created.Title != "buy milk" || created.Done || created.Owner != alice.Sub {
+		t.Fatalf("created todo %+v, want owner %s", created, alice.Sub)
 	}
 	var list struct{ Todos []todo }
-	if err := resp.JSON(&list); err != nil {
-		t.Fatal(err)
-	}
+	decode(t, expect(t, asAlice, http.MethodGet, "/todos", nil, http.StatusOK), &list)
 	if len(list.Todos) != 1 || list.Todos[0].ID != created.ID {
-		t.Fatalf("GET /todos = %+v, want just %s", list.Todos, created.ID)
+		t.Fatalf("alice's list %+v, want just %s", list.Todos, created.ID)
 	}
+	expect(t, asAlice, http.MethodGet, "/todos/"+created.ID, nil, http.StatusOK)
 
-	// Get one, and a missing one.
-	resp, err = api.Do(ctx, http.MethodGet, "/todos/"+created.ID, nil)
-	if err != nil || resp.Status != http.StatusOK {
-		t.Fatalf("GET /todos/%s: %v %d %s", created.ID, err, resp.Status, resp.Body)
+	// Bob sees none of it.
+	decode(t, expect(t, asBob, http.MethodGet, "/todos", nil, http.StatusOK), &list)
+	if len(list.Todos) != 0 {
+		t.Fatalf("bob sees %+v, want nothing", list.Todos)
 	}
-	resp, err = api.Do(ctx, http.MethodGet, "/todos/does-not-exist", nil)
-	if err != nil || resp.Status != http.StatusNotFound {
-		t.Fatalf("GET missing todo: %v %d %s, want 404", err, resp.Status, resp.Body)
-	}
+	expect(t, asBob, http.MethodGet, "/todos/"+created.ID, nil, http.StatusNotFound)
+	expect(t, asBob, http.MethodPatch, "/todos/"+created.ID, map[string]any{"done": true}, http.StatusNotFound)
+	expect(t, asBob, http.MethodDelete, "/todos/"+created.ID, nil, http.StatusNotFound)
 
 	// Bad input is a 400 with a JSON error, not a 5xx.
-	resp, err = api.Do(ctx, http.MethodPost, "/todos", `{"title": ""}`)
-	if err != nil || resp.Status != http.StatusBadRequest {
-		t.Fatalf("POST empty title: %v %d %s, want 400", err, resp.Status, resp.Body)
-	}
+	resp := expect(t, asAlice, http.MethodPost, "/todos", `{"title": ""}`, http.StatusBadRequest)
 	var apiErr struct{ Error string }
-	if err := resp.JSON(&apiErr); err != nil || apiErr.Error == "" {
+	if decode(t, resp, &apiErr); apiErr.Error == "" {
 		t.Fatalf("400 body %s has no error message", resp.Body)
 	}
+	expect(t, asAlice, http.MethodPost, "/todos", `{"title": "x", "owner": "bob"}`, http.StatusBadRequest)
 
-	// The item is in the table, where the function wrote it.
-	out, err := dynamodb.NewFromConfig(tg.awsConfig(t)).GetItem(ctx, &dynamodb.GetItemInput{
-		TableName: aws.String(terraform.Output(t, opts, "table_name")),
-		Key: map[string]types.AttributeValue{
-			"owner": &types.AttributeValueMemberS{Value: created.Owner},
-			"id":    &types.AttributeValueMemberS{Value: created.ID},
-		},
+	// The item is in the table under Alice's key, where the function wrote it.
+	table := terraform.Output(t, opts, "table_name")
+	db := dynamodb.NewFromConfig(tg.awsConfig(t))
+	out, err := db.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:      aws.String(table),
+		Key:            map[string]types.AttributeValue{"owner": &types.AttributeValueMemberS{Value: alice.Sub}, "id": &types.AttributeValueMemberS{Value: created.ID}},
 		ConsistentRead: aws.Bool(true),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if title, ok := out.Item["title"].(*types.AttributeValueMemberS); !ok || title.Value != "buy milk" {
-		t.Fatalf("DynamoDB item %v, want title \"buy milk\"", out.Item)
+		t.Fatalf("DynamoDB item %v, want title \"buy milk\" under owner %s", out.Item, alice.Sub)
 	}
+
+	// Alice updates and deletes it.
+	var updated todo
+	decode(t, expect(t, asAlice, http.MethodPatch, "/todos/"+created.ID, map[string]any{"done": true}, http.StatusOK), &updated)
+	if !updated.Done || updated.Title != "buy milk" {
+		t.Fatalf("updated todo %+v", updated)
+	}
+	expect(t, asAlice, http.MethodDelete, "/todos/"+created.ID, nil, http.StatusNoContent)
+	expect(t, asAlice, http.MethodGet, "/todos/"+created.ID, nil, http.StatusNotFound)
 
 	// Re-applying changes nothing.
 	if code := terraform.PlanExitCode(t, opts); code != 0 {
 		t.Fatalf("plan after apply exit code %d, want 0 (empty plan)", code)
+	}
+}
+
+func withToken(c *restapi.Client, token string) *restapi.Client {
+	cp := *c
+	cp.Header = http.Header{"Authorization": {token}}
+	return &cp
+}
+
+// forge flips one character of the token's signature.
+func forge(jwt string) string {
+	i := strings.LastIndexByte(jwt, '.') + 5
+	b := []byte(jwt)
+	if b[i] == 'A' {
+		b[i] = 'B'
+	} else {
+		b[i] = 'A'
+	}
+	return string(b)
+}
+
+func expect(t *testing.T, c *restapi.Client, method, path string, body any, status int) restapi.Response {
+	t.Helper()
+	resp, err := c.Do(context.Background(), method, path, body)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	if resp.Status != status {
+		t.Fatalf("%s %s: HTTP %d %s, want %d", method, path, resp.Status, resp.Body, status)
+	}
+	return resp
+}
+
+func decode(t *testing.T, resp restapi.Response, v any) {
+	t.Helper()
+	if err := resp.JSON(v); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -34,6 +34,8 @@ func (tg target) prepare(t *testing.T, opts *terraform.Options) {
 		opts.Vars = map[string]any{}
 	}
 	opts.Vars["region"] = tg.region
+	// The test signs users in with USER_PASSWORD_AUTH (the example's default is SRP only).
+	opts.Vars["allow_user_password_auth"] = true
 }
 
 // startFunction is a no-op: AWS Lambda runs the deployed package.
@@ -52,5 +54,8 @@ func (tg target) awsConfig(t *testing.T) aws.Config {
 }
 
 func (tg target) alive(*testing.T) {}
+
+// sandbox is false here: Cognito sign-ups are confirmed with AdminConfirmSignUp.
+func (tg target) sandbox() bool { return false }
 
 func (tg target) destroy(t *testing.T, opts *terraform.Options) { terraform.Destroy(t, opts) }

@@ -65,6 +65,9 @@ func (tg target) awsConfig(t *testing.T) aws.Config {
 
 func (tg target) alive(t *testing.T) { sandboxtest.Alive(t, tg.sb) }
 
+// sandbox is true here: Cognito sign-ups are confirmed with kumo's fixed code.
+func (tg target) sandbox() bool { return true }
+
 // destroy tears the deployment down; resources kumo cannot delete on their own are forgotten first (their parents'
 // deletion takes them along).
 func (tg target) destroy(t *testing.T, opts *terraform.Options) {

@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/hashicorp/terraform-exec/tfexec"
 	tfjson "github.com/hashicorp/terraform-json"
 
@@ -17,7 +20,14 @@ import (
 // journey is one architecture's demo: the functions to run and the user's steps.
 type journey struct {
 	functions map[string]string // terraform output holding a function name → lambda-src handler
-	walk      func(ctx context.Context, api *restapi.Client, step stepper) error
+	walk      func(ctx context.Context, d deployment, step stepper) error
+}
+
+// deployment is what a journey gets: the API as a client app sees it, the stack's outputs and SDK settings.
+type deployment struct {
+	api    *restapi.Client
+	output func(name string) string
+	aws    aws.Config
 }
 
 // stepper prints one step of the journey with its HTTP status.
@@ -57,15 +67,20 @@ func demo(ctx context.Context, arch string, j journey, keep bool) (err error) {
 		return err
 	}
 	tf.SetStdout(nil)
-	var vars []tfexec.ApplyOption
-	var destroyVars []tfexec.DestroyOption
+	// The sandbox profile and a unique name go in a JSON var file: values of any type, no shell quoting.
 	name := fmt.Sprintf("demo-%d", time.Now().Unix()%100000)
 	tfvars := sandbox.LocalProfile(arch)
 	tfvars["name"] = arch + "-" + name
-	for k, v := range tfvars {
-		vars = append(vars, tfexec.Var(fmt.Sprintf("%s=%v", k, v)))
-		destroyVars = append(destroyVars, tfexec.Var(fmt.Sprintf("%s=%v", k, v)))
+	varFile := filepath.Join(dir, "refarch_sandbox.tfvars.json")
+	buf, err := json.Marshal(tfvars)
+	if err != nil {
+		return err
 	}
+	if err := os.WriteFile(varFile, buf, 0o644); err != nil {
+		return err
+	}
+	vars := []tfexec.ApplyOption{tfexec.VarFile(varFile)}
+	destroyVars := []tfexec.DestroyOption{tfexec.VarFile(varFile)}
 
 	// Every step has a deadline: a stuck apply ends with an error instead of hanging the demo.
 	deployCtx, cancelDeploy := context.WithTimeout(ctx, 15*time.Minute)
@@ -128,7 +143,11 @@ func demo(ctx context.Context, arch string, j journey, keep bool) (err error) {
 		fmt.Printf("  %s %-40s HTTP %d  %s\n", mark, what, resp.Status, oneLine(resp.Body))
 		return nil
 	}
-	if err := j.walk(ctx, api, step); err != nil {
+	cfg, err := sb.AWSConfig(ctx)
+	if err != nil {
+		return err
+	}
+	if err := j.walk(ctx, deployment{api: api, output: out, aws: cfg}, step); err != nil {
 		return err
 	}
 	if err := sb.Err(); err != nil {
@@ -140,7 +159,7 @@ func demo(ctx context.Context, arch string, j journey, keep bool) (err error) {
 	say("journey complete")
 
 	if keep {
-		say("keeping the sandbox running; try:\n  curl -H 'Host: %s' %s/todos\nCtrl-C tears it down", api.Host, api.BaseURL)
+		say("keeping the sandbox running at %s (Host: %s; requests need a Cognito ID token in Authorization); Ctrl-C tears it down", api.BaseURL, api.Host)
 		<-ctx.Done()
 	}
 	return nil
