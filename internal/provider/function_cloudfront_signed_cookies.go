@@ -4,7 +4,6 @@ import (
 	"context"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/feature/cloudfront/sign"
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -72,16 +71,7 @@ func (f *cloudFrontSignedCookiesFunction) Run(ctx context.Context, req function.
 		resp.Error = function.NewArgumentFuncError(cloudFrontArgURL, "resource: "+err.Error())
 		return
 	}
-	if err := validateCloudFrontKeyPairID(keyPairID); err != nil {
-		resp.Error = function.NewArgumentFuncError(cloudFrontArgKeyPairID, "key_pair_id: "+err.Error())
-		return
-	}
-	key, err := parseCloudFrontPrivateKey(privateKeyPEM)
-	if err != nil {
-		resp.Error = function.NewArgumentFuncError(cloudFrontArgPrivateKey, "private_key_pem: "+err.Error())
-		return
-	}
-	policy, known, funcErr := parseCloudFrontPolicyArgument(policyArg, false, time.Now())
+	key, policy, known, funcErr := parseCloudFrontSigningArguments(keyPairID, privateKeyPEM, policyArg, false)
 	if funcErr != nil {
 		resp.Error = funcErr
 		return

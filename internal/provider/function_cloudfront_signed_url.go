@@ -116,16 +116,7 @@ func (f *cloudFrontSignedURLFunction) Run(ctx context.Context, req function.RunR
 		resp.Error = function.NewArgumentFuncError(cloudFrontArgURL, "url: "+err.Error())
 		return
 	}
-	if err := validateCloudFrontKeyPairID(keyPairID); err != nil {
-		resp.Error = function.NewArgumentFuncError(cloudFrontArgKeyPairID, "key_pair_id: "+err.Error())
-		return
-	}
-	key, err := parseCloudFrontPrivateKey(privateKeyPEM)
-	if err != nil {
-		resp.Error = function.NewArgumentFuncError(cloudFrontArgPrivateKey, "private_key_pem: "+err.Error())
-		return
-	}
-	policy, known, funcErr := parseCloudFrontPolicyArgument(policyArg, true, time.Now())
+	key, policy, known, funcErr := parseCloudFrontSigningArguments(keyPairID, privateKeyPEM, policyArg, true)
 	if funcErr != nil {
 		resp.Error = funcErr
 		return
@@ -144,6 +135,7 @@ func (f *cloudFrontSignedURLFunction) Run(ctx context.Context, req function.RunR
 
 	signer := sign.NewURLSigner(keyPairID, key)
 	var signed string
+	var err error
 	if policy.canned() {
 		signed, err = signer.Sign(rawURL, policy.expiresAt)
 	} else {
@@ -230,6 +222,20 @@ func (p cloudFrontPolicy) customPolicy(resource string) *sign.Policy {
 // map of strings) with the attributes documented in cloudFrontPolicyParameter.
 // known is false when a value in it is not known yet (the result is then
 // unknown too).
+// parseCloudFrontSigningArguments checks the arguments both signing functions share: key pair id, private key and
+// policy. known is false while the policy is not known yet (plan time).
+func parseCloudFrontSigningArguments(keyPairID, privateKeyPEM string, policyArg types.Dynamic, withResource bool) (*rsa.PrivateKey, cloudFrontPolicy, bool, *function.FuncError) {
+	if err := validateCloudFrontKeyPairID(keyPairID); err != nil {
+		return nil, cloudFrontPolicy{}, false, function.NewArgumentFuncError(cloudFrontArgKeyPairID, "key_pair_id: "+err.Error())
+	}
+	key, err := parseCloudFrontPrivateKey(privateKeyPEM)
+	if err != nil {
+		return nil, cloudFrontPolicy{}, false, function.NewArgumentFuncError(cloudFrontArgPrivateKey, "private_key_pem: "+err.Error())
+	}
+	policy, known, funcErr := parseCloudFrontPolicyArgument(policyArg, withResource, time.Now())
+	return key, policy, known, funcErr
+}
+
 func parseCloudFrontPolicyArgument(arg types.Dynamic, withResource bool, now time.Time) (p cloudFrontPolicy, known bool, funcErr *function.FuncError) {
 	argErr := func(format string, a ...any) *function.FuncError {
 		return function.NewArgumentFuncError(cloudFrontArgPolicy, "policy: "+fmt.Sprintf(format, a...))
