@@ -182,6 +182,7 @@ func (p *refarchProvider) Configure(ctx context.Context, req provider.ConfigureR
 func (p *refarchProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewSignedURLKeypairResource,
+		NewAthenaReportScheduleResource,
 	}
 }
 

@@ -1,0 +1,214 @@
+package provider
+
+// Acceptance tests of refarch_athena_report_schedule against the local AWS
+// sandbox (kumo). They skip without the sandbox unless TF_ACC is set (see
+// sandboxtest.Start).
+//
+// kumo v0.33.1 implements EventBridge Scheduler (Create/Get/Update/
+// DeleteSchedule), IAM roles with inline policies, STS GetCallerIdentity and
+// Athena StartQueryExecution/GetQueryExecution, but not Athena named queries
+// (CreateNamedQuery, GetNamedQuery and DeleteNamedQuery answer
+// InvalidAction). The probe below asks kumo; while it lacks them, the
+// resource's three named-query calls go to the strict in-memory fake and
+// everything else — STS, the IAM role and its policy, the schedule, and the
+// StartQueryExecution of run_on_create — to kumo. The full Athena side runs
+// through OpenTofu in TestAccAthenaReportSchedule_withFakeAWS.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/athena"
+	athenatypes "github.com/aws/aws-sdk-go-v2/service/athena/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/refarch/terraform-provider-refarch/internal/sandbox"
+	"github.com/refarch/terraform-provider-refarch/internal/sandbox/sandboxtest"
+)
+
+type reportSandbox struct {
+	sb     *sandbox.Sandbox
+	sched  *scheduler.Client
+	iam    *iam.Client
+	athena *athena.Client
+	sts    *sts.Client
+	// namedQueryErr is nil when the sandbox implements Athena named
+	// queries, else what the probe got.
+	namedQueryErr error
+}
+
+func startReportSandbox(t *testing.T) *reportSandbox {
+	t.Helper()
+	isolateAWSEnv(t)
+	sb := sandboxtest.Start(t)
+	cfg, err := sb.AWSConfig(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &reportSandbox{sb: sb, sched: scheduler.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg), athena: athena.NewFromConfig(cfg), sts: sts.NewFromConfig(cfg)}
+	r.namedQueryErr = probeNamedQueries(context.Background(), r.athena)
+	return r
+}
+
+// probeNamedQueries: on AWS, GetNamedQuery of an unknown id is
+// InvalidRequestException. Any other answer means the sandbox lacks the
+// operation.
+func probeNamedQueries(ctx context.Context, c *athena.Client) error {
+	_, err := c.GetNamedQuery(ctx, &athena.GetNamedQueryInput{NamedQueryId: aws.String("00000000-0000-0000-0000-000000000000")})
+	var ire *athenatypes.InvalidRequestException
+	if errors.As(err, &ire) && !strings.Contains(ire.ErrorMessage(), "is not valid") {
+		return nil
+	}
+	return fmt.Errorf("the sandbox does not implement Athena GetNamedQuery/CreateNamedQuery/DeleteNamedQuery (probe: %v)", err)
+}
+
+// manager is the resource's manager on kumo, with the fake's named
+// queries while kumo lacks them.
+func (r *reportSandbox) manager(t *testing.T, fake *fakeReportAWS) *reportScheduleManager {
+	m := &reportScheduleManager{sched: r.sched, athena: r.athena, iam: r.iam, sts: r.sts, region: r.sb.Region, pollInterval: 100 * time.Millisecond, waitTimeout: time5s}
+	if r.namedQueryErr != nil {
+		t.Logf("named queries go to the in-memory fake, StartQueryExecution to kumo: %v", r.namedQueryErr)
+		m.athena = kumoStartQuery{fakeReportAWS: fake, real: r.athena}
+	}
+	return m
+}
+
+// kumoStartQuery is the fake's named queries with kumo's
+// StartQueryExecution.
+type kumoStartQuery struct {
+	*fakeReportAWS
+	real *athena.Client
+}
+
+func (k kumoStartQuery) StartQueryExecution(ctx context.Context, in *athena.StartQueryExecutionInput, optFns ...func(*athena.Options)) (*athena.StartQueryExecutionOutput, error) {
+	return k.real.StartQueryExecution(ctx, in, optFns...)
+}
+
+func TestAccAthenaReportSchedule_sandbox(t *testing.T) {
+	r := startReportSandbox(t)
+	fake := newFakeReportAWS()
+	useFakeReportAWS(t, r.manager(t, fake))
+	base := `
+  query               = "SELECT region, sum(amount) FROM orders GROUP BY 1"
+  schedule_expression = "cron(0 6 * * ? *)"
+  schedule_timezone   = "Europe/Paris"
+  dead_letter_arn     = "arn:aws:sqs:us-east-1:000000000000:reports-dlq"
+  run_on_create       = true
+`
+	cfg := func(attrs string) string { return reportConfig(r.sb.ProviderBlock("refarch"), attrs) }
+	ctx := context.Background()
+	addr := testAccReportAddr
+	inKumo := func(expr string) resource.TestCheckFunc {
+		return func(s *terraform.State) error {
+			a := s.RootModule().Resources[addr].Primary.Attributes
+			out, err := r.sched.GetSchedule(ctx, &scheduler.GetScheduleInput{Name: aws.String("daily-sales")})
+			if err != nil {
+				return err
+			}
+			if aws.ToString(out.ScheduleExpression) != expr || aws.ToString(out.Target.Arn) != reportStartQueryTarget ||
+				aws.ToString(out.Target.RoleArn) != a["role_arn"] || aws.ToString(out.Arn) != a["schedule_arn"] ||
+				!strings.Contains(aws.ToString(out.Target.Input), `"OutputLocation":"s3://reports-bucket/daily/"`) {
+				return fmt.Errorf("kumo schedule %+v, target %+v does not match %v", out, out.Target, a)
+			}
+			pol, err := r.iam.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(a["managed_role_name"]), PolicyName: aws.String(reportRolePolicyName)})
+			if err != nil {
+				return fmt.Errorf("the managed role's policy: %w", err)
+			}
+			if doc := aws.ToString(pol.PolicyDocument); !strings.Contains(doc, "athena:StartQueryExecution") && !strings.Contains(doc, "athena%3AStartQueryExecution") {
+				return fmt.Errorf("policy %s", doc)
+			}
+			return nil
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if _, err := r.sched.GetSchedule(ctx, &scheduler.GetScheduleInput{Name: aws.String("daily-sales")}); err == nil {
+				return fmt.Errorf("the schedule is still in kumo")
+			}
+			if _, err := r.iam.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("refarch-athena-report-daily-sales")}); err == nil {
+				return fmt.Errorf("the managed role is still in kumo")
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				// Create with run_on_create: the query execution is kumo's.
+				Config: cfg(base),
+				Check: resource.ComposeAggregateTestCheckFunc(inKumo("cron(0 6 * * ? *)"), func(s *terraform.State) error {
+					id := s.RootModule().Resources[addr].Primary.Attributes["initial_query_execution_id"]
+					qe, err := r.athena.GetQueryExecution(ctx, &athena.GetQueryExecutionInput{QueryExecutionId: aws.String(id)})
+					if err != nil {
+						return fmt.Errorf("initial query execution %q: %w", id, err)
+					}
+					if q := qe.QueryExecution; !strings.HasPrefix(aws.ToString(q.Query), "SELECT region") ||
+						aws.ToString(q.ResultConfiguration.OutputLocation) == "" || aws.ToString(q.QueryExecutionContext.Database) != "sales" {
+						return fmt.Errorf("kumo's query execution %+v", q)
+					}
+					return nil
+				}),
+			},
+			{Config: cfg(base), ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+			{Config: cfg(base), ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+			{
+				Config: cfg(strings.Replace(base, "cron(0 6 * * ? *)", "rate(1 day)", 1) + "  state = \"DISABLED\"\n  flexible_time_window_minutes = 30\n"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				}},
+				Check: inKumo("rate(1 day)"),
+			},
+			{
+				Config:           cfg(strings.Replace(base, "cron(0 6 * * ? *)", "rate(1 day)", 1) + "  state = \"DISABLED\"\n  flexible_time_window_minutes = 30\n"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				// Drift: the schedule deleted in kumo is created again.
+				PreConfig: func() {
+					if _, err := r.sched.DeleteSchedule(ctx, &scheduler.DeleteScheduleInput{Name: aws.String("daily-sales")}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg(base),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+				}},
+				Check: inKumo("cron(0 6 * * ? *)"),
+			},
+		},
+	})
+}
+
+// TestAccAthenaReportSchedule_sandboxStartQuery sends the request of
+// run_on_create (the same document as the schedule's target Input) to
+// kumo's Athena and reads it back.
+func TestAccAthenaReportSchedule_sandboxStartQuery(t *testing.T) {
+	r := startReportSandbox(t)
+	ctx := context.Background()
+	s := testReportSpec()
+	s.WorkGroup = "primary"
+	out, err := r.athena.StartQueryExecution(ctx, s.startQueryExecutionInput())
+	if err != nil {
+		t.Skipf("kumo does not run Athena StartQueryExecution (%v); covered by the fake", err)
+	}
+	qe, err := r.athena.GetQueryExecution(ctx, &athena.GetQueryExecutionInput{QueryExecutionId: out.QueryExecutionId})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := qe.QueryExecution
+	if aws.ToString(q.Query) != s.Query || aws.ToString(q.WorkGroup) != "primary" || aws.ToString(q.QueryExecutionContext.Database) != "sales" ||
+		q.ResultConfiguration == nil || aws.ToString(q.ResultConfiguration.OutputLocation) == "" {
+		t.Errorf("query execution as kumo has it: %+v", q)
+	}
+	t.Logf("kumo query execution %s: state %v, output %s", aws.ToString(out.QueryExecutionId), q.Status.State, aws.ToString(q.ResultConfiguration.OutputLocation))
+}
