@@ -1,0 +1,54 @@
+output "api_url" {
+  description = "Base URL of the API (append /videos/<id>/url); the route needs `Authorization: <ID token>`."
+  value       = module.api.invoke_url
+}
+
+output "rest_api_id" {
+  description = "ID of the REST API."
+  value       = module.api.rest_api_id
+}
+
+output "stage_name" {
+  description = "Name of the API stage."
+  value       = module.api.stage_name
+}
+
+output "function_name" {
+  description = "Name of the signed-URL Lambda function."
+  value       = module.api.function_name
+}
+
+output "user_pool_id" {
+  description = "ID of the Cognito user pool."
+  value       = module.auth.user_pool_id
+}
+
+output "user_pool_client_id" {
+  description = "ID of the app client."
+  value       = module.auth.client_id
+}
+
+output "premium_table_name" {
+  description = "Name of the premium users table (partition key `user_id` = Cognito sub; `premium` BOOL, optional `premium_until` RFC 3339)."
+  value       = aws_dynamodb_table.premium_users.name
+}
+
+output "video_bucket_name" {
+  description = "Name of the private video bucket; upload videos under `video_prefix`."
+  value       = aws_s3_bucket.videos.id
+}
+
+output "distribution_id" {
+  description = "ID of the CloudFront distribution."
+  value       = aws_cloudfront_distribution.videos.id
+}
+
+output "distribution_domain_name" {
+  description = "CloudFront domain name of the distribution (d…cloudfront.net)."
+  value       = aws_cloudfront_distribution.videos.domain_name
+}
+
+output "key_group_id" {
+  description = "ID of the CloudFront key group the distribution trusts for signed URLs."
+  value       = refarch_signed_url_keypair.this.key_group_id
+}
