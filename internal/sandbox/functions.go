@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -86,7 +87,7 @@ func (s *Sandbox) StartFunction(ctx context.Context, name, bootstrap string) err
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			env = append(env, k+"="+conf.Environment.Variables[k])
+			env = append(env, k+"="+EdgeURL(s.Endpoint, conf.Environment.Variables[k]))
 		}
 	}
 
@@ -147,6 +148,25 @@ func BuildBootstrap(ctx context.Context, handler, dir string) (string, error) {
 		return "", fmt.Errorf("sandbox: build lambda-src/%s: %w\n%s", handler, err, b)
 	}
 	return out, nil
+}
+
+// cloudFrontURL matches a URL on a CloudFront distribution's own domain as kumo names it: the distribution id (kumo's
+// ids look like "E1a2b3c4d-5e6f") + ".cloudfront.net", optionally followed by a path.
+var cloudFrontURL = regexp.MustCompile(`^https://([A-Za-z0-9-]+)\.cloudfront\.net(/.*)?$`)
+
+// EdgeURL rewrites an environment value that is a URL on a kumo CloudFront distribution's domain,
+// https://<distribution id>.cloudfront.net[/path], to the sandbox's edge for that distribution,
+// <endpoint>/kumo/cdn/<distribution id>[/path], and returns every other value unchanged. Nothing resolves
+// *.cloudfront.net locally, and kumo's edge verifies signed URLs against the URL as it receives it, so a function that
+// signs URLs for viewers (CONTENT_BASE_URL of paid-content) must sign the edge's URL. This relies on kumo naming a
+// distribution's domain after its id; real CloudFront domains (d111111abcdef8.cloudfront.net) are never rewritten
+// because the harness runs functions only in the sandbox.
+func EdgeURL(endpoint, value string) string {
+	m := cloudFrontURL.FindStringSubmatch(value)
+	if m == nil {
+		return value
+	}
+	return strings.TrimRight(endpoint, "/") + "/kumo/cdn/" + m[1] + m[2]
 }
 
 func aws2str(p *string) string {

@@ -38,6 +38,28 @@ var localProfiles = map[string]map[string]any{
 		// provider's wait for the rules to settle times out.
 		"bucket_lifecycle_rules": false,
 	},
+	"paid-content": {
+		"point_in_time_recovery": false,       // DynamoDB UpdateContinuousBackups is not implemented
+		"access_logs":            false,       // API Gateway UpdateStage (PATCH) is not implemented
+		"method_settings":        false,       // same: method settings are UpdateStage patches
+		"table_encryption":       "AWS_OWNED", // DescribeTable has no SSEDescription, so a KMS key would drift
+		// Not a missing API but what the sandbox test needs: it signs in with InitiateAuth USER_PASSWORD_AUTH.
+		"allow_user_password_auth": true,
+		// DescribeUserPoolClient returns no PreventUserExistenceErrors, EnableTokenRevocation or TokenValidityUnits
+		// and DescribeUserPool no UserAttributeUpdateSettings: the provider fails with "inconsistent result".
+		"cognito_security_settings": false,
+		// Without token_validity_units the lifetimes go out in hours (60 min → 1), which kumo reads as minutes.
+		"token_validity_minutes": 1440,
+		// GetAuthorizer returns no providerARNs for COGNITO_USER_POOLS authorizers and UpdateAuthorizer is a 405;
+		// kumo does not enforce such authorizers anyway (the function verifies the token itself).
+		"cognito_authorizer": false,
+		// DescribeUserPool always returns empty UserPoolTags, so any tag drifts.
+		"tags": map[string]any{},
+		// PutBucketOwnershipControls is not implemented (MalformedXML).
+		"bucket_ownership_controls": false,
+		// GetBucketLifecycleConfiguration never returns x-amz-transition-default-minimum-object-size.
+		"bucket_lifecycle_rules": false,
+	},
 }
 
 // LocalProfile is a copy of the sandbox-only variables for an example (empty when it needs none).
