@@ -60,6 +60,18 @@ var localProfiles = map[string]map[string]any{
 		// GetBucketLifecycleConfiguration never returns x-amz-transition-default-minimum-object-size.
 		"bucket_lifecycle_rules": false,
 	},
+	// MyBlog: no Cognito, so only the table, API stage and bucket switches of "paid-content"/"mytodolist" apply.
+	// DAX stays off by its default (no subnets), which the sandbox needs anyway: kumo has no DAX.
+	"myblog": {
+		"point_in_time_recovery": false,       // DynamoDB UpdateContinuousBackups is not implemented
+		"access_logs":            false,       // API Gateway UpdateStage (PATCH) is not implemented (posts API)
+		"method_settings":        false,       // same: method settings are UpdateStage patches
+		"table_encryption":       "AWS_OWNED", // DescribeTable has no SSEDescription, so a KMS key would drift
+		// PutBucketOwnershipControls is not implemented (MalformedXML).
+		"bucket_ownership_controls": false,
+		// GetBucketLifecycleConfiguration never returns x-amz-transition-default-minimum-object-size.
+		"bucket_lifecycle_rules": false,
+	},
 }
 
 // LocalProfile is a copy of the sandbox-only variables for an example (empty when it needs none).

@@ -1,0 +1,56 @@
+# Deploys MyBlog (architecture 172). Real AWS: `tofu init && tofu apply -var sender_address=blog@example.com`.
+# Local sandbox: a test harness would add an override file pointing both providers at kumo and turn off what the
+# sandbox lacks through the variables below (see internal/sandbox/profile.go, entry "myblog").
+#
+# After apply: click the SES verification link sent to the sender address; upload the site's files to the site bucket
+# (output site_bucket_name) and open https://<distribution_domain_name>/; put a user item (user_id, email) in the
+# users table for a welcome e-mail; upload a photo under uploads/ in the uploads bucket for a thumbnail under
+# thumbnails/. The posts API exists only with a posts function package (there is no posts handler in refarch yet).
+
+terraform {
+  required_version = ">= 1.6.0"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 6.0"
+    }
+    refarch = {
+      source  = "refarch/refarch"
+      version = ">= 0.1.0"
+    }
+  }
+}
+
+provider "aws" {
+  region = var.region
+}
+
+provider "refarch" {
+  region = var.region
+}
+
+module "myblog" {
+  source = "../../modules/myblog"
+
+  name                   = var.name
+  sender_address         = var.sender_address
+  posts_lambda_package   = var.posts_lambda_package
+  posts_replica_regions  = var.posts_replica_regions
+  point_in_time_recovery = var.point_in_time_recovery
+  table_encryption       = var.table_encryption
+  api = {
+    access_logs     = var.access_logs
+    method_settings = var.method_settings
+  }
+  buckets = {
+    force_destroy      = var.bucket_force_destroy
+    ownership_controls = var.bucket_ownership_controls
+    lifecycle_rules    = var.bucket_lifecycle_rules
+  }
+  cdn = {
+    price_class = var.price_class
+  }
+  log_retention_days = 30
+  tags               = var.tags
+}

@@ -1,0 +1,54 @@
+output "distribution_id" {
+  description = "ID of the CloudFront distribution."
+  value       = module.myblog.distribution_id
+}
+
+output "distribution_domain_name" {
+  description = "Domain name of the CloudFront distribution."
+  value       = module.myblog.distribution_domain_name
+}
+
+output "site_bucket_name" {
+  description = "Name of the static site bucket."
+  value       = module.myblog.site_bucket_name
+}
+
+output "uploads_bucket_name" {
+  description = "Name of the uploads bucket (photos under uploads/, thumbnails under thumbnails/)."
+  value       = module.myblog.uploads_bucket_name
+}
+
+output "users_table_name" {
+  description = "Name of the users table."
+  value       = module.myblog.users_table_name
+}
+
+output "posts_table_name" {
+  description = "Name of the posts table."
+  value       = module.myblog.posts_table_name
+}
+
+output "welcome_function_name" {
+  description = "Name of the welcome e-mail function."
+  value       = module.myblog.welcome_function_name
+}
+
+output "thumbnail_function_name" {
+  description = "Name of the thumbnail function."
+  value       = module.myblog.thumbnail_function_name
+}
+
+output "sender_identity" {
+  description = "The SES sender identity."
+  value       = module.myblog.sender_identity
+}
+
+output "dlq_url" {
+  description = "URL of the welcome stream's dead-letter queue."
+  value       = module.myblog.dlq_url
+}
+
+output "api_url" {
+  description = "Invoke URL of the posts API (null without a posts package)."
+  value       = module.myblog.api_url
+}

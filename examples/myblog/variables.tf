@@ -1,0 +1,85 @@
+variable "region" {
+  description = "AWS region to deploy to (the primary region of the tables)."
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "name" {
+  description = "Name prefix of every resource; make it unique per deployment in an account."
+  type        = string
+  default     = "myblog"
+}
+
+variable "sender_address" {
+  description = "E-mail address the welcome e-mails come from; SES sends it a verification link after apply."
+  type        = string
+}
+
+variable "posts_lambda_package" {
+  description = "The posts API function's zip (`filename`, `source_code_hash`); null (default) deploys no API (there is no posts handler in refarch yet)."
+  type = object({
+    filename         = string
+    source_code_hash = string
+  })
+  default = null
+}
+
+variable "posts_replica_regions" {
+  description = "Regions with a replica of the posts table (global table); default none."
+  type        = list(string)
+  default     = []
+}
+
+variable "price_class" {
+  description = "CloudFront price class: PriceClass_All (default, global audience), PriceClass_200 or PriceClass_100."
+  type        = string
+  default     = "PriceClass_All"
+}
+
+variable "point_in_time_recovery" {
+  description = "Point-in-time recovery of the tables (the local sandbox has no UpdateContinuousBackups and sets false)."
+  type        = bool
+  default     = true
+}
+
+variable "table_encryption" {
+  description = "Key for the tables' encryption at rest: AWS_MANAGED (aws/dynamodb KMS key) or AWS_OWNED (the local sandbox, which does not report KMS encryption, sets AWS_OWNED)."
+  type        = string
+  default     = "AWS_MANAGED"
+}
+
+variable "access_logs" {
+  description = "API Gateway access logs of the posts API (need the account's API Gateway CloudWatch role on AWS; the local sandbox has no UpdateStage and sets false)."
+  type        = bool
+  default     = true
+}
+
+variable "method_settings" {
+  description = "Stage-wide throttling and metrics of the posts API (the local sandbox has no UpdateStage and sets false)."
+  type        = bool
+  default     = true
+}
+
+variable "bucket_force_destroy" {
+  description = "Let destroy delete the buckets with their objects (default false)."
+  type        = bool
+  default     = false
+}
+
+variable "bucket_ownership_controls" {
+  description = "BucketOwnerEnforced ownership controls on the buckets (the local sandbox has no PutBucketOwnershipControls and sets false)."
+  type        = bool
+  default     = true
+}
+
+variable "bucket_lifecycle_rules" {
+  description = "Lifecycle rules on the buckets (the local sandbox's lifecycle API never settles and it sets false)."
+  type        = bool
+  default     = true
+}
+
+variable "tags" {
+  description = "Tags for every resource that takes them."
+  type        = map(string)
+  default     = {}
+}

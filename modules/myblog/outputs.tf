@@ -1,0 +1,54 @@
+output "distribution_id" {
+  description = "ID of the CloudFront distribution."
+  value       = aws_cloudfront_distribution.site.id
+}
+
+output "distribution_domain_name" {
+  description = "Domain name of the CloudFront distribution (https://<it>/ serves the site, /api/* the posts API)."
+  value       = aws_cloudfront_distribution.site.domain_name
+}
+
+output "site_bucket_name" {
+  description = "Name of the static site bucket (upload the site's files here; only the distribution can read them)."
+  value       = aws_s3_bucket.site.id
+}
+
+output "uploads_bucket_name" {
+  description = "Name of the uploads bucket: photos under the uploads prefix get thumbnails under the thumbnails prefix."
+  value       = aws_s3_bucket.uploads.id
+}
+
+output "users_table_name" {
+  description = "Name of the users table (a new item with an `email` attribute triggers the welcome e-mail)."
+  value       = aws_dynamodb_table.users.name
+}
+
+output "posts_table_name" {
+  description = "Name of the posts table."
+  value       = aws_dynamodb_table.posts.name
+}
+
+output "welcome_function_name" {
+  description = "Name of the welcome e-mail function."
+  value       = module.welcome.function_name
+}
+
+output "thumbnail_function_name" {
+  description = "Name of the thumbnail function."
+  value       = aws_lambda_function.thumbnail.function_name
+}
+
+output "sender_identity" {
+  description = "The SES sender identity (the verified e-mail address)."
+  value       = aws_ses_email_identity.sender.email
+}
+
+output "dlq_url" {
+  description = "URL of the SQS dead-letter queue that receives the welcome stream's failed batches."
+  value       = module.welcome.dlq_url
+}
+
+output "api_url" {
+  description = "Invoke URL of the posts API's stage (also reachable through the distribution at /api/*); null without `posts_lambda_package`."
+  value       = local.posts_api ? module.api[0].invoke_url : null
+}

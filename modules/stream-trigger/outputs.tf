@@ -1,0 +1,48 @@
+output "function_name" {
+  description = "Name of the Lambda function."
+  value       = aws_lambda_function.this.function_name
+}
+
+output "function_arn" {
+  description = "ARN of the Lambda function."
+  value       = aws_lambda_function.this.arn
+}
+
+output "role_name" {
+  description = "Name of the function's execution role."
+  value       = aws_iam_role.this.name
+}
+
+output "log_group_name" {
+  description = "Name of the function's CloudWatch log group."
+  value       = aws_cloudwatch_log_group.this.name
+}
+
+output "dlq_arn" {
+  description = "ARN of the dead-letter queue."
+  value       = aws_sqs_queue.dlq.arn
+}
+
+output "dlq_url" {
+  description = "URL of the dead-letter queue."
+  value       = aws_sqs_queue.dlq.url
+}
+
+output "event_source_mapping" {
+  description = "The mapping as deployed: `uuid`, `event_source_arn`, `starting_position`, `batch_size`, `maximum_retry_attempts`, `bisect_batch_on_function_error`, `function_response_types` and `on_failure_destination_arn`."
+  value = {
+    uuid                           = aws_lambda_event_source_mapping.this.uuid
+    event_source_arn               = aws_lambda_event_source_mapping.this.event_source_arn
+    starting_position              = aws_lambda_event_source_mapping.this.starting_position
+    batch_size                     = aws_lambda_event_source_mapping.this.batch_size
+    maximum_retry_attempts         = aws_lambda_event_source_mapping.this.maximum_retry_attempts
+    bisect_batch_on_function_error = aws_lambda_event_source_mapping.this.bisect_batch_on_function_error
+    function_response_types        = sort(tolist(aws_lambda_event_source_mapping.this.function_response_types))
+    on_failure_destination_arn     = aws_lambda_event_source_mapping.this.destination_config[0].on_failure[0].destination_arn
+  }
+}
+
+output "policy_json" {
+  description = "The function's stream/DLQ/logs policy (JSON), for review and tests."
+  value       = local.policy
+}

@@ -1,0 +1,124 @@
+# stream-trigger against a mocked provider: the mapping's failure handling (partial batch responses, bisect, retries,
+# DLQ as on-failure destination), the encrypted DLQ, least privilege decoded from the policy, and input validation.
+mock_provider "aws" {
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/mock" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/mock" }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = { arn = "arn:aws:lambda:us-east-1:123456789012:function:mock" }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = {
+      arn = "arn:aws:sqs:us-east-1:123456789012:mock-dlq"
+      url = "https://sqs.us-east-1.amazonaws.com/123456789012/mock-dlq"
+    }
+  }
+}
+
+variables {
+  name       = "users-welcome"
+  stream_arn = "arn:aws:dynamodb:us-east-1:123456789012:table/users/stream/2026-01-01T00:00:00.000"
+  lambda_package = {
+    filename         = "welcome_arm64.zip"
+    source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+  }
+}
+
+run "secure_defaults" {
+  command = apply
+
+  assert {
+    condition     = output.event_source_mapping.function_response_types == tolist(["ReportBatchItemFailures"]) && output.event_source_mapping.bisect_batch_on_function_error && output.event_source_mapping.maximum_retry_attempts == 3 && output.event_source_mapping.starting_position == "LATEST"
+    error_message = "the mapping must report batch item failures, bisect, retry 3 times and start at LATEST"
+  }
+  assert {
+    condition     = output.event_source_mapping.on_failure_destination_arn == aws_sqs_queue.dlq.arn && output.event_source_mapping.event_source_arn == var.stream_arn
+    error_message = "the mapping must read the given stream and send failures to the DLQ"
+  }
+  assert {
+    condition     = aws_sqs_queue.dlq.message_retention_seconds == 1209600 && aws_sqs_queue.dlq.sqs_managed_sse_enabled
+    error_message = "the DLQ must keep messages 14 days and be encrypted"
+  }
+  assert {
+    condition     = length(aws_lambda_event_source_mapping.this.filter_criteria) == 0 && length(aws_iam_role_policy.extra) == 0
+    error_message = "no event filter and no extra policy by default"
+  }
+  assert {
+    condition = alltrue([
+      for s in jsondecode(output.policy_json).Statement : (
+        s.Sid == "WriteOwnLogs" ? s.Resource == "${aws_cloudwatch_log_group.this.arn}:*" :
+        s.Sid == "ReadStream" ? s.Resource == var.stream_arn && toset(s.Action) == toset(["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]) :
+        s.Sid == "ListStreams" ? s.Action == ["dynamodb:ListStreams"] :
+        s.Sid == "SendFailuresToDlq" ? s.Resource == aws_sqs_queue.dlq.arn && s.Action == ["sqs:SendMessage"] :
+        false
+      )
+    ]) && length(jsondecode(output.policy_json).Statement) == 4
+    error_message = "the policy must be own logs, reads on the stream, ListStreams and SendMessage on the DLQ — nothing else"
+  }
+  assert {
+    condition     = aws_cloudwatch_log_group.this.name == "/aws/lambda/users-welcome" && aws_cloudwatch_log_group.this.retention_in_days == 365
+    error_message = "the function must have its own log group with retention"
+  }
+}
+
+run "filter_kms_and_extra_policy" {
+  command = apply
+
+  variables {
+    event_names            = ["INSERT"]
+    maximum_retry_attempts = 5
+    batch_size             = 50
+    dlq_kms_key_arn        = "arn:aws:kms:us-east-1:123456789012:key/0b1e8e5c-0000-4000-8000-000000000001"
+    policy_json            = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "ses:SendEmail", Resource = "arn:aws:ses:us-east-1:123456789012:identity/a@example.com" }] })
+  }
+
+  assert {
+    condition     = jsondecode(one(one(aws_lambda_event_source_mapping.this.filter_criteria).filter).pattern).eventName == ["INSERT"]
+    error_message = "event_names must become an eventName filter"
+  }
+  assert {
+    condition     = output.event_source_mapping.maximum_retry_attempts == 5 && output.event_source_mapping.batch_size == 50
+    error_message = "batch size and retries must be configurable"
+  }
+  assert {
+    condition     = aws_sqs_queue.dlq.kms_master_key_id == var.dlq_kms_key_arn && length([for s in jsondecode(output.policy_json).Statement : s if s.Sid == "EncryptDlq" && s.Resource == var.dlq_kms_key_arn]) == 1
+    error_message = "a DLQ key must replace SSE-SQS and be usable by the function"
+  }
+  assert {
+    condition     = length(aws_iam_role_policy.extra) == 1
+    error_message = "policy_json must be attached"
+  }
+}
+
+run "rejects_table_arn_as_stream" {
+  command = plan
+
+  variables {
+    stream_arn = "arn:aws:dynamodb:us-east-1:123456789012:table/users"
+  }
+
+  expect_failures = [var.stream_arn]
+}
+
+run "rejects_unknown_event_name" {
+  command = plan
+
+  variables {
+    event_names = ["UPDATE"]
+  }
+
+  expect_failures = [var.event_names]
+}
+
+run "rejects_bad_batch_size" {
+  command = plan
+
+  variables {
+    batch_size = 0
+  }
+
+  expect_failures = [var.batch_size]
+}
