@@ -5,7 +5,8 @@
 # After apply: click the SES verification link sent to the sender address; upload the site's files to the site bucket
 # (output site_bucket_name) and open https://<distribution_domain_name>/; put a user item (user_id, email) in the
 # users table for a welcome e-mail; upload a photo under uploads/ in the uploads bucket for a thumbnail under
-# thumbnails/. The posts API exists only with a posts function package (there is no posts handler in refarch yet).
+# thumbnails/. Posts are items of the posts table (id, title, body, published = true, published_at);
+# read them at https://<distribution_domain_name>/api/posts.
 
 terraform {
   required_version = ">= 1.6.0"
@@ -35,7 +36,7 @@ module "myblog" {
 
   name                   = var.name
   sender_address         = var.sender_address
-  posts_lambda_package   = var.posts_lambda_package
+  posts_api              = var.posts_api
   posts_replica_regions  = var.posts_replica_regions
   point_in_time_recovery = var.point_in_time_recovery
   table_encryption       = var.table_encryption

@@ -15,13 +15,10 @@ variable "sender_address" {
   type        = string
 }
 
-variable "posts_lambda_package" {
-  description = "The posts API function's zip (`filename`, `source_code_hash`); null (default) deploys no API (there is no posts handler in refarch yet)."
-  type = object({
-    filename         = string
-    source_code_hash = string
-  })
-  default = null
+variable "posts_api" {
+  description = "Build the public posts API (served by the distribution at /api/*); default true."
+  type        = bool
+  default     = true
 }
 
 variable "posts_replica_regions" {

@@ -2,7 +2,7 @@
 # for every new subscriber and thumbnails for every uploaded photo.
 #   - static site: a private S3 bucket that only the CloudFront distribution can read (origin access control, SigV4,
 #     and a bucket policy naming the distribution), HTTPS only, security headers on every response;
-#   - posts API (optional, when `posts_lambda_package` is set): API Gateway → Lambda → (DAX) → DynamoDB, served
+#   - posts API (on by default, `posts_api`): API Gateway → Lambda → (DAX) → DynamoDB, served
 #     under the same distribution at /api/* with caching disabled; the posts table can be a global table;
 #   - welcome e-mail: DynamoDB Streams on the users table (NEW_IMAGE) → Lambda → SES, failed batches to an SQS DLQ;
 #   - thumbnails: S3 ObjectCreated under uploads/ → Lambda → thumbnails/ in the same bucket.
@@ -13,6 +13,12 @@ data "aws_caller_identity" "current" {}
 data "refarch_lambda_package" "welcome" {
   count        = var.welcome_lambda_package == null ? 1 : 0
   name         = "welcome"
+  architecture = var.architecture
+}
+
+data "refarch_lambda_package" "posts" {
+  count        = var.posts_api && var.posts_lambda_package == null ? 1 : 0
+  name         = "posts"
   architecture = var.architecture
 }
 
@@ -32,8 +38,13 @@ locals {
     source_code_hash = data.refarch_lambda_package.thumbnail[0].source_code_hash
   }
 
+  posts_package = !var.posts_api ? null : var.posts_lambda_package != null ? var.posts_lambda_package : {
+    filename         = data.refarch_lambda_package.posts[0].filename
+    source_code_hash = data.refarch_lambda_package.posts[0].source_code_hash
+  }
+
   region         = data.aws_region.current.region
-  posts_api      = var.posts_lambda_package != null
+  posts_api      = var.posts_api
   dax            = local.posts_api && length(var.dax.subnet_ids) > 0
   dax_name       = trimsuffix(substr("${var.name}-posts", 0, 20), "-")
   custom_cert    = var.cdn.acm_certificate_arn != null
@@ -414,7 +425,7 @@ module "api" {
 
   name           = "${var.name}-posts"
   description    = "MyBlog public posts API"
-  lambda_package = var.posts_lambda_package
+  lambda_package = local.posts_package
   architecture   = var.architecture
   environment = merge(
     { TABLE_NAME = aws_dynamodb_table.posts.name },

@@ -49,6 +49,6 @@ output "dlq_url" {
 }
 
 output "api_url" {
-  description = "Invoke URL of the posts API's stage (also reachable through the distribution at /api/*); null without `posts_lambda_package`."
+  description = "Invoke URL of the posts API's stage (also reachable through the distribution at /api/*); null when `posts_api` is false."
   value       = local.posts_api ? module.api[0].invoke_url : null
 }

@@ -36,8 +36,14 @@ variable "architecture" {
   }
 }
 
+variable "posts_api" {
+  description = "Whether to build the public posts API (API Gateway → Lambda → DAX/DynamoDB, read-only) and serve it under the distribution at `/api/*`. Default `true`."
+  type        = bool
+  default     = true
+}
+
 variable "posts_lambda_package" {
-  description = "The posts API function's deployment zip (`filename`, `source_code_hash`; a Go `bootstrap` for `provided.al2023`). There is no posts handler in refarch yet: null (default) builds no API and no `/api/*` behaviour. The function gets TABLE_NAME (and DAX_ENDPOINT with DAX) and read-only access to the posts table."
+  description = "The posts API function's deployment zip (`filename`, `source_code_hash`; a Go `bootstrap` for `provided.al2023`). Null (default) takes the `posts` package built into the refarch provider. The function gets TABLE_NAME (and DAX_ENDPOINT with DAX) and read-only access to the posts table."
   type = object({
     filename         = string
     source_code_hash = string

@@ -1,5 +1,5 @@
 # MyBlog against mocked providers: the site bucket only the distribution can read (OAC SigV4 + a bucket policy
-# naming the distribution), HTTPS only with security headers, the /api/* behaviour only with a posts package, the
+# naming the distribution), HTTPS only with security headers, the /api/* behaviour (on by default, off with posts_api), the
 # welcome stream mapping (partial batch failures, bisect, DLQ), the thumbnail trigger scoped to the uploads prefix,
 # the functions' least privilege, real-AWS defaults (PITR) and the input validation.
 mock_provider "aws" {
@@ -124,14 +124,10 @@ run "defaults" {
     error_message = "access logs are off by default (they need a log bucket)"
   }
 
-  # No posts package: no API, no /api/* behaviour.
+  # The posts API is on by default, with the provider's built-in posts package.
   assert {
-    condition     = length(module.api) == 0 && output.api_url == null
-    error_message = "without posts_lambda_package there must be no API and api_url must be null"
-  }
-  assert {
-    condition     = length(aws_cloudfront_distribution.site.ordered_cache_behavior) == 0 && length(aws_cloudfront_distribution.site.origin) == 1
-    error_message = "without posts_lambda_package there must be no /api/* behaviour and no API origin"
+    condition     = length(module.api) == 1 && output.api_url != null && length(data.refarch_lambda_package.posts) == 1
+    error_message = "by default the posts API must be built from the provider's posts package"
   }
 
   # Tables.
@@ -221,6 +217,23 @@ run "defaults" {
   assert {
     condition     = module.welcome.role_name != aws_iam_role.thumbnail.name && module.welcome.log_group_name != aws_cloudwatch_log_group.thumbnail.name && aws_cloudwatch_log_group.thumbnail.retention_in_days == 365
     error_message = "each function must have its own role and a log group with retention"
+  }
+}
+
+run "posts_api_off" {
+  command = apply
+
+  variables {
+    posts_api = false
+  }
+
+  assert {
+    condition     = length(module.api) == 0 && output.api_url == null && length(data.refarch_lambda_package.posts) == 0
+    error_message = "with posts_api = false there must be no API, no posts package and api_url must be null"
+  }
+  assert {
+    condition     = length(aws_cloudfront_distribution.site.ordered_cache_behavior) == 0 && length(aws_cloudfront_distribution.site.origin) == 1
+    error_message = "with posts_api = false there must be no /api/* behaviour and no API origin"
   }
 }
 
