@@ -55,7 +55,28 @@ func (tg target) awsConfig(t *testing.T) aws.Config {
 
 func (tg target) alive(*testing.T) {}
 
+func (tg target) siteURL(t *testing.T, opts *terraform.Options) string {
+	return "https://" + terraform.Output(t, opts, "distribution_domain_name")
+}
+
+// driveEventSources is a no-op: AWS Lambda polls the event source mappings.
+func (tg target) driveEventSources(*testing.T, string) {}
+
+// deliverBucketNotifications is a no-op: S3 delivers them.
+func (tg target) deliverBucketNotifications(*testing.T, string) {}
+
+// driveEventSource is a no-op: AWS Lambda polls the event source mappings.
+func (tg target) driveEventSource(*testing.T, string, string) {}
+
+// sentMail: SES keeps no readable mailbox on AWS.
+func (tg target) sentMail(*testing.T, string) ([]sentMail, bool) { return nil, false }
+
 // sandbox is false here: Cognito sign-ups are confirmed with AdminConfirmSignUp.
 func (tg target) sandbox() bool { return false }
 
 func (tg target) destroy(t *testing.T, opts *terraform.Options) { terraform.Destroy(t, opts) }
+
+// directObjectURL is an object's URL straight at S3, bypassing CloudFront.
+func (tg target) directObjectURL(bucket, key string) string {
+	return "https://" + bucket + ".s3." + tg.region + ".amazonaws.com/" + key
+}

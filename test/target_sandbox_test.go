@@ -4,6 +4,9 @@ package test
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -65,6 +68,57 @@ func (tg target) awsConfig(t *testing.T) aws.Config {
 
 func (tg target) alive(t *testing.T) { sandboxtest.Alive(t, tg.sb) }
 
+// siteURL is where viewers reach a distribution: here kumo's CloudFront edge for it.
+func (tg target) siteURL(t *testing.T, opts *terraform.Options) string {
+	t.Helper()
+	return tg.sb.Endpoint + "/kumo/cdn/" + terraform.Output(t, opts, "distribution_id")
+}
+
+// driveEventSources polls every event source mapping kumo stored for the function, as the Lambda service would
+// (kumo stores mappings but never polls them); the pollers stop with the test.
+func (tg target) driveEventSources(t *testing.T, function string) {
+	t.Helper()
+	if err := tg.sb.DriveEventSources(t.Context(), function); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// deliverBucketNotifications delivers the bucket's S3 → Lambda notifications (kumo sends them to a fixed
+// localhost:4566, not to the sandbox's port); the poller stops with the test.
+func (tg target) deliverBucketNotifications(t *testing.T, bucket string) {
+	t.Helper()
+	if err := tg.sb.DriveBucketNotifications(t.Context(), bucket); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// driveEventSource stands in for the Lambda service's poller of an event source (an SQS queue or a DynamoDB
+// stream): kumo runs no event source mappings, and the sandbox profile leaves them out. It stops with the test.
+func (tg target) driveEventSource(t *testing.T, function, sourceARN string) {
+	t.Helper()
+	if err := tg.sb.DriveEventSource(t.Context(), sandbox.EventSource{FunctionName: function, EventSourceARN: sourceARN}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// sentMail lists what SES sent from an address (kumo keeps a mailbox of SendEmail calls); ok is false where no
+// mailbox can be read (real AWS).
+func (tg target) sentMail(t *testing.T, from string) (mails []sentMail, ok bool) {
+	t.Helper()
+	resp, err := tg.sb.HTTPClient().Get(tg.sb.Endpoint + "/_aws/ses?email=" + url.QueryEscape(from))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("sandbox SES mailbox: HTTP %d", resp.StatusCode)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&mails); err != nil {
+		t.Fatalf("sandbox SES mailbox: %v", err)
+	}
+	return mails, true
+}
+
 // sandbox is true here: Cognito sign-ups are confirmed with kumo's fixed code.
 func (tg target) sandbox() bool { return true }
 
@@ -79,4 +133,9 @@ func (tg target) destroy(t *testing.T, opts *terraform.Options) {
 		}
 	}
 	terraform.Destroy(t, opts)
+}
+
+// directObjectURL is an object's URL straight at S3, bypassing CloudFront.
+func (tg target) directObjectURL(bucket, key string) string {
+	return tg.sb.Endpoint + "/" + bucket + "/" + key
 }

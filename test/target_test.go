@@ -27,6 +27,15 @@ func tofuBinary(t *testing.T) string {
 	return p
 }
 
+// sentMail is one e-mail SES sent, as the sandbox's mailbox lists it.
+type sentMail struct {
+	Source      string   `json:"source"`
+	Destination []string `json:"destination"`
+	Subject     string   `json:"subject"`
+	Body        string   `json:"body"`
+	HTMLBody    string   `json:"htmlBody"`
+}
+
 func exampleName(opts *terraform.Options) string { return filepath.Base(opts.TerraformDir) }
 
 // stage copies examples/<name> (with the modules) into a temporary directory and returns terraform options for it,

@@ -40,6 +40,8 @@ module "myblog" {
   posts_replica_regions  = var.posts_replica_regions
   point_in_time_recovery = var.point_in_time_recovery
   table_encryption       = var.table_encryption
+  queue_encryption       = var.queue_encryption
+  event_source_mappings  = var.event_source_mappings
   api = {
     access_logs     = var.access_logs
     method_settings = var.method_settings

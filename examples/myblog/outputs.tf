@@ -52,3 +52,13 @@ output "api_url" {
   description = "Invoke URL of the posts API (null without a posts package)."
   value       = module.myblog.api_url
 }
+
+output "posts_function_name" {
+  description = "Name of the posts API function (null without the API)."
+  value       = module.myblog.posts_function_name
+}
+
+output "users_stream_arn" {
+  description = "ARN of the users table's stream (feeds the welcome function)."
+  value       = module.myblog.users_stream_arn
+}

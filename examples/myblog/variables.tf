@@ -80,3 +80,15 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "queue_encryption" {
+  description = "Encryption at rest of the welcome dead-letter queue (default true; the local sandbox has no SQS encryption and sets false)."
+  type        = bool
+  default     = true
+}
+
+variable "event_source_mappings" {
+  description = "Let Lambda poll the users table's stream (default true; the local sandbox runs no event source mappings and sets false, its harness polls instead)."
+  type        = bool
+  default     = true
+}

@@ -17,6 +17,15 @@ var (
 	// x-amz-transition-default-minimum-object-size, so the provider's wait for the rules to settle times out.
 	kumoS3 = map[string]any{"bucket_ownership_controls": false, "bucket_lifecycle_rules": false}
 
+	// SQS: GetQueueAttributes returns no SqsManagedSseEnabled (nor KmsMasterKeyId), so the provider's wait for a
+	// queue's attributes never settles on an encrypted queue.
+	kumoSQS = map[string]any{"queue_encryption": false}
+
+	// Lambda: event source mappings are stored without their starting position, filters, response types, retries
+	// or destination (every plan would replace them) and never polled; the harness polls the sources instead
+	// (DriveEventSource).
+	kumoEventSourceMappings = map[string]any{"event_source_mappings": false}
+
 	kumoCognito = map[string]any{
 		// Not a missing API but what the sandbox tests need: they sign in with InitiateAuth USER_PASSWORD_AUTH
 		// (no SRP client in the harness).
@@ -51,7 +60,7 @@ var (
 var localProfiles = map[string]map[string]any{
 	"mytodolist":   merge(kumoDynamoDB, kumoAPIStage, kumoS3, kumoCognito, kumoMyTodoListExtras),
 	"paid-content": merge(kumoDynamoDB, kumoAPIStage, kumoS3, kumoCognito),
-	"myblog":       merge(kumoDynamoDB, kumoAPIStage, kumoS3),
+	"myblog":       merge(kumoDynamoDB, kumoAPIStage, kumoS3, kumoSQS, kumoEventSourceMappings),
 }
 
 func merge(groups ...map[string]any) map[string]any {

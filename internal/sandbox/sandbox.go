@@ -44,6 +44,8 @@ type Options struct {
 	LogDir string
 	// ReadyTimeout bounds the wait for kumo's health check; default 60s.
 	ReadyTimeout time.Duration
+	// Env is extra KEY=value environment for kumo, e.g. from WithRDSBackend.
+	Env []string
 }
 
 // Sandbox is a running kumo plus the function runtimes started against it.
@@ -123,6 +125,7 @@ func launch(ctx context.Context, kumoPath string, port int, opts Options) (*Sand
 	}
 	cmd := exec.Command(kumoPath, "serve")
 	cmd.Env = append(os.Environ(), "KUMO_HOST=127.0.0.1", "KUMO_PORT="+strconv.Itoa(port), "KUMO_LOG_LEVEL=warn")
+	cmd.Env = append(cmd.Env, opts.Env...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = childAttrs()
 	if err := cmd.Start(); err != nil {
@@ -215,6 +218,9 @@ func (s *Sandbox) Env() []string {
 		"AWS_DEFAULT_REGION=" + s.Region,
 		"AWS_ENDPOINT_URL=" + s.Endpoint,
 		"AWS_EC2_METADATA_DISABLED=true",
+		// Not an SDK setting: handlers that read it (lambda-src/thumbnail) address kumo's S3 path-style, as
+		// <bucket>.127.0.0.1 does not resolve.
+		"AWS_S3_USE_PATH_STYLE=true",
 	}
 }
 

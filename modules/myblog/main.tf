@@ -495,10 +495,13 @@ module "welcome" {
   maximum_retry_attempts         = var.welcome.maximum_retry_attempts
   bisect_batch_on_function_error = true
   # Only inserts can be new subscribers; the function ignores the rest anyway, this spares the invocations.
-  event_names        = ["INSERT"]
-  dlq_kms_key_arn    = var.dlq_kms_key_arn
-  log_retention_days = var.log_retention_days
-  tags               = var.tags
+  event_names     = ["INSERT"]
+  dlq_kms_key_arn = var.dlq_kms_key_arn
+  dlq_encryption  = var.queue_encryption
+
+  event_source_mapping = var.event_source_mappings
+  log_retention_days   = var.log_retention_days
+  tags                 = var.tags
 }
 
 # ---------------------------------------------------------------------------------------------------------------------

@@ -33,6 +33,16 @@ output "welcome_function_name" {
   value       = module.welcome.function_name
 }
 
+output "posts_function_name" {
+  description = "Name of the posts API function; null when `posts_api` is false."
+  value       = local.posts_api ? module.api[0].function_name : null
+}
+
+output "users_stream_arn" {
+  description = "ARN of the users table's stream, which feeds the welcome function."
+  value       = aws_dynamodb_table.users.stream_arn
+}
+
 output "thumbnail_function_name" {
   description = "Name of the thumbnail function."
   value       = aws_lambda_function.thumbnail.function_name

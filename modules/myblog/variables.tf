@@ -142,6 +142,20 @@ variable "dlq_kms_key_arn" {
   default     = null
 }
 
+variable "queue_encryption" {
+  description = "Whether the welcome dead-letter queue is encrypted at rest (default `true`). Only for emulators without SQS encryption (the local sandbox returns no SqsManagedSseEnabled); never turn it off on AWS."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "event_source_mappings" {
+  description = "Whether Lambda polls the users table's stream for the welcome function (default `true`). Only for emulators that do not run event source mappings (the local sandbox's harness drives the stream itself, see the README); never turn it off on AWS."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "welcome" {
   description = "Welcome e-mail stream processing: `batch_size` (records per invocation, 1-1000, default 10) and `maximum_retry_attempts` (retries of a failing batch, 0-10000, default 3; after them the failed records' metadata goes to the dead-letter queue)."
   type = object({

@@ -17,9 +17,9 @@ resource "aws_cloudwatch_log_group" "this" {
 
 resource "aws_sqs_queue" "dlq" {
   name                      = "${var.name}-dlq"
-  message_retention_seconds = 1209600                                   # 14 days, SQS's maximum
-  sqs_managed_sse_enabled   = var.dlq_kms_key_arn == null ? true : null # conflicts with kms_master_key_id
-  kms_master_key_id         = var.dlq_kms_key_arn
+  message_retention_seconds = 1209600                                                         # 14 days, SQS's maximum
+  sqs_managed_sse_enabled   = var.dlq_encryption && var.dlq_kms_key_arn == null ? true : null # conflicts with kms_master_key_id
+  kms_master_key_id         = var.dlq_encryption ? var.dlq_kms_key_arn : null
   tags                      = var.tags
 }
 
@@ -95,6 +95,8 @@ resource "aws_lambda_function" "this" {
 }
 
 resource "aws_lambda_event_source_mapping" "this" {
+  count = var.event_source_mapping ? 1 : 0
+
   event_source_arn               = var.stream_arn
   function_name                  = aws_lambda_function.this.arn
   starting_position              = var.starting_position

@@ -29,20 +29,25 @@ output "dlq_url" {
 }
 
 output "event_source_mapping" {
-  description = "The mapping as deployed: `uuid`, `event_source_arn`, `starting_position`, `batch_size`, `maximum_retry_attempts`, `bisect_batch_on_function_error`, `function_response_types` and `on_failure_destination_arn`."
-  value = {
-    uuid                           = aws_lambda_event_source_mapping.this.uuid
-    event_source_arn               = aws_lambda_event_source_mapping.this.event_source_arn
-    starting_position              = aws_lambda_event_source_mapping.this.starting_position
-    batch_size                     = aws_lambda_event_source_mapping.this.batch_size
-    maximum_retry_attempts         = aws_lambda_event_source_mapping.this.maximum_retry_attempts
-    bisect_batch_on_function_error = aws_lambda_event_source_mapping.this.bisect_batch_on_function_error
-    function_response_types        = sort(tolist(aws_lambda_event_source_mapping.this.function_response_types))
-    on_failure_destination_arn     = aws_lambda_event_source_mapping.this.destination_config[0].on_failure[0].destination_arn
+  description = "The mapping as deployed: `uuid`, `event_source_arn`, `starting_position`, `batch_size`, `maximum_retry_attempts`, `bisect_batch_on_function_error`, `function_response_types` and `on_failure_destination_arn`; null when `event_source_mapping` is false."
+  value = !var.event_source_mapping ? null : {
+    uuid                           = aws_lambda_event_source_mapping.this[0].uuid
+    event_source_arn               = aws_lambda_event_source_mapping.this[0].event_source_arn
+    starting_position              = aws_lambda_event_source_mapping.this[0].starting_position
+    batch_size                     = aws_lambda_event_source_mapping.this[0].batch_size
+    maximum_retry_attempts         = aws_lambda_event_source_mapping.this[0].maximum_retry_attempts
+    bisect_batch_on_function_error = aws_lambda_event_source_mapping.this[0].bisect_batch_on_function_error
+    function_response_types        = sort(tolist(aws_lambda_event_source_mapping.this[0].function_response_types))
+    on_failure_destination_arn     = aws_lambda_event_source_mapping.this[0].destination_config[0].on_failure[0].destination_arn
   }
 }
 
 output "policy_json" {
   description = "The function's stream/DLQ/logs policy (JSON), for review and tests."
   value       = local.policy
+}
+
+output "stream_arn" {
+  description = "The stream the function reads (what a stand-in poller drives when `event_source_mapping` is false)."
+  value       = var.stream_arn
 }

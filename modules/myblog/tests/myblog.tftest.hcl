@@ -353,6 +353,13 @@ run "sandbox_switches" {
     point_in_time_recovery = false
     table_encryption       = "AWS_OWNED"
     buckets                = { ownership_controls = false, lifecycle_rules = false }
+    queue_encryption       = false
+    event_source_mappings  = false
+  }
+
+  assert {
+    condition     = module.welcome.event_source_mapping == null && module.welcome.stream_arn == aws_dynamodb_table.users.stream_arn
+    error_message = "event_source_mappings = false must leave the welcome mapping out (the sandbox harness polls the stream)"
   }
 
   assert {

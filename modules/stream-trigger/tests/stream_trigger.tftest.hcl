@@ -43,7 +43,7 @@ run "secure_defaults" {
     error_message = "the DLQ must keep messages 14 days and be encrypted"
   }
   assert {
-    condition     = length(aws_lambda_event_source_mapping.this.filter_criteria) == 0 && length(aws_iam_role_policy.extra) == 0
+    condition     = length(aws_lambda_event_source_mapping.this[0].filter_criteria) == 0 && length(aws_iam_role_policy.extra) == 0
     error_message = "no event filter and no extra policy by default"
   }
   assert {
@@ -76,7 +76,7 @@ run "filter_kms_and_extra_policy" {
   }
 
   assert {
-    condition     = jsondecode(one(one(aws_lambda_event_source_mapping.this.filter_criteria).filter).pattern).eventName == ["INSERT"]
+    condition     = jsondecode(one(one(aws_lambda_event_source_mapping.this[0].filter_criteria).filter).pattern).eventName == ["INSERT"]
     error_message = "event_names must become an eventName filter"
   }
   assert {
@@ -121,4 +121,30 @@ run "rejects_bad_batch_size" {
   }
 
   expect_failures = [var.batch_size]
+}
+
+run "dlq_encryption_switch_for_emulators" {
+  command = plan
+
+  variables {
+    dlq_encryption = false
+  }
+
+  assert {
+    condition     = aws_sqs_queue.dlq.sqs_managed_sse_enabled != true && aws_sqs_queue.dlq.kms_master_key_id == null
+    error_message = "dlq_encryption = false must leave the DLQ without SSE-SQS (emulators only)"
+  }
+}
+
+run "no_mapping_for_emulators" {
+  command = plan
+
+  variables {
+    event_source_mapping = false
+  }
+
+  assert {
+    condition     = length(aws_lambda_event_source_mapping.this) == 0 && output.stream_arn == var.stream_arn
+    error_message = "event_source_mapping = false must leave the mapping out and still name the stream"
+  }
 }
