@@ -34,8 +34,10 @@ func (tg target) prepare(t *testing.T, opts *terraform.Options) {
 		opts.Vars = map[string]any{}
 	}
 	opts.Vars["region"] = tg.region
-	// The test signs users in with USER_PASSWORD_AUTH (the example's default is SRP only).
-	opts.Vars["allow_user_password_auth"] = true
+	// The tests sign users in with USER_PASSWORD_AUTH (the examples' default is SRP only).
+	if declares(exampleName(opts), "allow_user_password_auth") {
+		opts.Vars["allow_user_password_auth"] = true
+	}
 }
 
 // startFunction is a no-op: AWS Lambda runs the deployed package.

@@ -12,8 +12,10 @@ const OverrideFile = "refarch_sandbox_override.tf"
 
 // awsEndpoints are the hashicorp/aws endpoint keys pointed at the sandbox; kumo serves them all on one port.
 var awsEndpoints = []string{
-	"apigateway", "athena", "cloudfront", "cognitoidp", "dynamodb", "events", "firehose", "glue", "iam", "kinesis",
-	"kms", "lambda", "logs", "s3", "scheduler", "secretsmanager", "ses", "sesv2", "sns", "sqs", "sts",
+	"apigateway", "appautoscaling", "athena", "autoscaling", "cloudfront", "cloudwatch", "cognitoidentity",
+	"cognitoidp", "dynamodb", "ec2", "ecr", "ecs", "efs", "elasticache", "elbv2", "events", "firehose", "glue", "iam",
+	"iot", "kinesis", "kms", "lambda", "logs", "rds", "s3", "scheduler", "secretsmanager", "ses", "sesv2", "sns", "sqs",
+	"ssm", "sts",
 }
 
 // refarchEndpoints are the refarch provider's endpoint keys.

@@ -1,0 +1,253 @@
+# The Software updates example against mocked providers: the parts kumo cannot apply (Auto Scaling, launch
+# template, EFS, the VPC) and the wiring that makes the ALB a CloudFront-only origin. Real behaviour: the -tags aws
+# tier (TestSoftwareUpdatesExample).
+mock_provider "aws" {
+  mock_data "aws_region" {
+    defaults = { region = "eu-west-1", name = "eu-west-1" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_availability_zones" {
+    defaults = { names = ["eu-west-1a", "eu-west-1b", "eu-west-1c"] }
+  }
+  mock_data "aws_ec2_managed_prefix_list" {
+    defaults = { id = "pl-4fa04526" }
+  }
+  mock_data "aws_ssm_parameter" {
+    defaults = { insecure_value = "ami-0123456789abcdef0", value = "ami-0123456789abcdef0" }
+  }
+  mock_data "aws_elb_service_account" {
+    defaults = { arn = "arn:aws:iam::156460612806:root" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/sw-updates-app-mock" }
+  }
+  mock_resource "aws_iam_instance_profile" {
+    defaults = { arn = "arn:aws:iam::123456789012:instance-profile/sw-updates-app-mock" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vpc/sw-updates/flow-logs" }
+  }
+  mock_resource "aws_lb" {
+    defaults = {
+      arn      = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/sw-updates-alb/50dc6c495c0c9188"
+      dns_name = "sw-updates-alb-1234567890.eu-west-1.elb.amazonaws.com"
+    }
+  }
+  mock_resource "aws_lb_target_group" {
+    defaults = { arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/sw-updates-app/73e2d6bc24d8a067" }
+  }
+  mock_resource "aws_lb_listener" {
+    defaults = { arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/sw-updates-alb/50dc6c495c0c9188/f2f7dc8efc522ab2" }
+  }
+  mock_resource "aws_efs_file_system" {
+    defaults = { id = "fs-0123456789abcdef0", arn = "arn:aws:elasticfilesystem:eu-west-1:123456789012:file-system/fs-0123456789abcdef0" }
+  }
+  mock_resource "aws_efs_access_point" {
+    defaults = { id = "fsap-0123456789abcdef0", arn = "arn:aws:elasticfilesystem:eu-west-1:123456789012:access-point/fsap-0123456789abcdef0" }
+  }
+  mock_resource "aws_launch_template" {
+    defaults = { id = "lt-0123456789abcdef0", latest_version = 1 }
+  }
+  mock_resource "aws_s3_bucket" {
+    defaults = { id = "sw-updates-logs-mock", arn = "arn:aws:s3:::sw-updates-logs-mock", bucket_domain_name = "sw-updates-logs-mock.s3.amazonaws.com" }
+  }
+  mock_resource "aws_cloudfront_distribution" {
+    defaults = {
+      id          = "EDFDVBD6EXAMPLE"
+      arn         = "arn:aws:cloudfront::123456789012:distribution/EDFDVBD6EXAMPLE"
+      domain_name = "d111111abcdef8.cloudfront.net"
+    }
+  }
+}
+
+mock_provider "refarch" {}
+
+run "real_aws_defaults" {
+  command = apply
+
+  override_resource {
+    target = aws_security_group.alb
+    values = { id = "sg-0a1b0a1b0a1b0a1b0" }
+  }
+  override_resource {
+    target = aws_security_group.app
+    values = { id = "sg-0a2b0a2b0a2b0a2b0" }
+  }
+  override_resource {
+    target = aws_security_group.efs
+    values = { id = "sg-0a3b0a3b0a3b0a3b0" }
+  }
+
+  assert {
+    condition     = one(aws_launch_template.app[0].metadata_options).http_tokens == "required" && one(aws_launch_template.app[0].metadata_options).http_put_response_hop_limit == 1
+    error_message = "instances require IMDSv2 (hop limit 1: containers cannot reach it)"
+  }
+  assert {
+    condition     = one(one(aws_launch_template.app[0].block_device_mappings).ebs).encrypted == "true" && one(one(aws_launch_template.app[0].block_device_mappings).ebs).volume_type == "gp3"
+    error_message = "the root volume is encrypted gp3"
+  }
+  assert {
+    condition     = aws_launch_template.app[0].image_id == "ami-0123456789abcdef0" && aws_launch_template.app[0].instance_type == "t4g.small" && aws_launch_template.app[0].key_name == null
+    error_message = "AL2023 arm64 on t4g.small, no SSH key (Session Manager)"
+  }
+  assert {
+    condition     = toset(aws_launch_template.app[0].vpc_security_group_ids) == toset(["sg-0a2b0a2b0a2b0a2b0"])
+    error_message = "instances are in the app security group only"
+  }
+  assert {
+    condition     = strcontains(base64decode(aws_launch_template.app[0].user_data), "tls,iam,accesspoint=fsap-0123456789abcdef0") && strcontains(base64decode(aws_launch_template.app[0].user_data), "max-age=31536000, immutable")
+    error_message = "instances mount EFS over TLS with IAM through the access point and mark versioned files immutable"
+  }
+  assert {
+    condition     = toset(aws_autoscaling_group.app[0].vpc_zone_identifier) == toset(module.vpc.private_subnet_ids) && aws_autoscaling_group.app[0].health_check_type == "ELB" && toset(aws_autoscaling_group.app[0].target_group_arns) == toset([aws_lb_target_group.app.arn])
+    error_message = "the ASG spans the private subnets behind the target group, replacing instances the ALB finds unhealthy"
+  }
+  assert {
+    condition     = aws_autoscaling_group.app[0].min_size == 2 && aws_autoscaling_group.app[0].max_size == 4 && aws_autoscaling_group.app[0].desired_capacity == 2
+    error_message = "2-4 instances, 2 at rest"
+  }
+  assert {
+    condition     = aws_efs_file_system.updates[0].encrypted && aws_efs_file_system.updates[0].throughput_mode == "elastic" && aws_efs_backup_policy.updates[0].backup_policy[0].status == "ENABLED"
+    error_message = "EFS is encrypted at rest and backed up"
+  }
+  assert {
+    condition     = length(aws_efs_mount_target.updates) == 2 && [for m in aws_efs_mount_target.updates : m.subnet_id] == module.vpc.private_subnet_ids && alltrue([for m in aws_efs_mount_target.updates : toset(m.security_groups) == toset(["sg-0a3b0a3b0a3b0a3b0"])])
+    error_message = "one mount target per private subnet, in the EFS security group"
+  }
+  assert {
+    condition     = aws_efs_access_point.updates[0].root_directory[0].path == "/updates" && aws_efs_access_point.updates[0].posix_user[0].uid == 1000
+    error_message = "the access point confines clients to /updates as a non-root user"
+  }
+  assert {
+    condition     = [for s in jsondecode(aws_efs_file_system_policy.updates[0].policy).Statement : s.Sid] == ["DenyInsecureTransport", "WebServersThroughAccessPoint"] && jsondecode(aws_efs_file_system_policy.updates[0].policy).Statement[1].Principal.AWS == "arn:aws:iam::123456789012:role/sw-updates-app-mock" && jsondecode(aws_efs_file_system_policy.updates[0].policy).Statement[1].Condition.StringEquals["elasticfilesystem:AccessPointArn"] == "arn:aws:elasticfilesystem:eu-west-1:123456789012:access-point/fsap-0123456789abcdef0"
+    error_message = "EFS: TLS only, and only the web servers' role through the access point"
+  }
+  assert {
+    condition     = aws_vpc_security_group_ingress_rule.alb_from_cloudfront.prefix_list_id == "pl-4fa04526" && aws_vpc_security_group_ingress_rule.alb_from_cloudfront.from_port == 80 && aws_vpc_security_group_ingress_rule.alb_from_cloudfront.cidr_ipv4 == null
+    error_message = "the ALB admits only CloudFront's origin-facing prefix list"
+  }
+  assert {
+    condition     = aws_vpc_security_group_ingress_rule.app_from_alb.referenced_security_group_id == "sg-0a1b0a1b0a1b0a1b0" && aws_vpc_security_group_ingress_rule.efs_from_app[0].referenced_security_group_id == "sg-0a2b0a2b0a2b0a2b0" && aws_vpc_security_group_ingress_rule.efs_from_app[0].from_port == 2049
+    error_message = "instances admit only the ALB, EFS only the instances"
+  }
+  assert {
+    condition     = aws_lb.app.drop_invalid_header_fields && !aws_lb.app.internal && toset(aws_lb.app.subnets) == toset(module.vpc.public_subnet_ids) && one(aws_lb.app.access_logs).enabled
+    error_message = "public ALB in the public subnets, invalid headers dropped, access logs on"
+  }
+  assert {
+    condition     = one(aws_lb_listener.app.default_action).type == "fixed-response" && one(one(aws_lb_listener.app.default_action).fixed_response).status_code == "403" && aws_lb_listener.app.protocol == "HTTP"
+    error_message = "without the secret header the ALB answers 403"
+  }
+  assert {
+    condition     = one(one(aws_lb_listener_rule.from_cloudfront.condition).http_header).http_header_name == "X-Origin-Verify" && nonsensitive(one(one(aws_lb_listener_rule.from_cloudfront.condition).http_header).values) == toset([nonsensitive(local.origin_secret)]) && length(nonsensitive(local.origin_secret)) == 64
+    error_message = "only requests with CloudFront's 64-character secret header are forwarded"
+  }
+  assert {
+    condition     = one(aws_lb_listener_rule.from_cloudfront.action).type == "forward" && one(aws_lb_listener_rule.from_cloudfront.action).target_group_arn == aws_lb_target_group.app.arn
+    error_message = "the header rule forwards to the web servers"
+  }
+  assert {
+    condition     = module.updates.origin_verify_header_name == "X-Origin-Verify" && module.updates.invalidation_command == "aws cloudfront create-invalidation --distribution-id EDFDVBD6EXAMPLE --paths '/manifest.json'"
+    error_message = "CloudFront sends the header the ALB checks; the invalidation hint"
+  }
+  assert {
+    condition     = [for s in jsondecode(aws_s3_bucket_policy.alb_logs[0].policy).Statement : s.Sid] == ["ElbLogDelivery", "DenyInsecureTransport"] && aws_s3_bucket_public_access_block.alb_logs[0].restrict_public_buckets
+    error_message = "ALB logs bucket: ELB delivery only, TLS only, private"
+  }
+}
+
+run "https_origin" {
+  command = plan
+
+  variables {
+    alb_certificate_arn = "arn:aws:acm:eu-west-1:123456789012:certificate/abcd"
+    origin_domain_name  = "origin.updates.example.com"
+  }
+
+  assert {
+    condition     = aws_lb_listener.app.protocol == "HTTPS" && aws_lb_listener.app.port == 443 && aws_lb_listener.app.ssl_policy == "ELBSecurityPolicy-TLS13-1-2-2021-06"
+    error_message = "an HTTPS listener with a TLS 1.2/1.3 policy"
+  }
+  assert {
+    condition     = aws_vpc_security_group_ingress_rule.alb_from_cloudfront.from_port == 443
+    error_message = "CloudFront reaches the ALB on 443"
+  }
+}
+
+run "sandbox_switches" {
+  command = apply
+
+  variables {
+    autoscaling               = false
+    efs                       = false
+    bucket_ownership_controls = false
+    bucket_lifecycle_rules    = false
+  }
+
+  assert {
+    condition     = length(aws_autoscaling_group.app) == 0 && length(aws_launch_template.app) == 0 && length(aws_iam_role.app) == 0 && output.autoscaling_group_name == null
+    error_message = "autoscaling=false removes the launch template, the ASG and the instance role"
+  }
+  assert {
+    condition     = length(aws_efs_file_system.updates) == 0 && length(aws_efs_mount_target.updates) == 0 && length(aws_security_group.efs) == 0 && output.efs_access_point_id == null
+    error_message = "efs=false removes the file system, its mount targets and security group"
+  }
+  assert {
+    condition     = aws_lb_listener.app.protocol == "HTTP" && length(aws_lb_listener_rule.from_cloudfront.condition) == 1
+    error_message = "the ALB and its CloudFront-only rule stay"
+  }
+}
+
+run "instance_type_for_other_architecture" {
+  command = plan
+  variables {
+    instance_type = "m7i.large"
+  }
+  expect_failures = [var.instance_type]
+}
+
+run "graviton_type_for_x86" {
+  command = plan
+  variables {
+    architecture  = "x86_64"
+    instance_type = "t4g.small"
+  }
+  expect_failures = [var.instance_type]
+}
+
+run "not_an_instance_type" {
+  command = plan
+  variables {
+    instance_type = "small"
+  }
+  expect_failures = [var.instance_type]
+}
+
+run "asg_sizes" {
+  command = plan
+  variables {
+    asg = { min = 3, desired = 2, max = 4 }
+  }
+  expect_failures = [var.asg]
+}
+
+run "root_volume_too_small" {
+  command = plan
+  variables {
+    root_volume_size = 4
+  }
+  expect_failures = [var.root_volume_size]
+}
+
+run "certificate_without_domain" {
+  command = plan
+  variables {
+    alb_certificate_arn = "arn:aws:acm:eu-west-1:123456789012:certificate/abcd"
+  }
+  expect_failures = [var.origin_domain_name]
+}
