@@ -2,71 +2,65 @@ package sandbox
 
 import (
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/refarch/terraform-provider-refarch/examples"
+	"github.com/refarch/terraform-provider-refarch/modules"
 )
 
-// StageExample copies examples/<name> and the modules it uses (modules/) from the repository into dest, keeping
-// their relative layout so `../../modules/...` sources resolve, and returns the example's directory in dest.
-// Local state, .terraform and override files are left behind, so every run starts clean.
+// StageExample writes examples/<name> and the modules (modules/) as they are embedded in this build into dest,
+// keeping their relative layout so `../../modules/...` sources resolve, and returns the example's directory in dest.
+// Local state and override files are never part of it, so every run starts clean.
 func StageExample(name, dest string) (string, error) {
-	root, err := RepoRoot()
-	if err != nil {
-		return "", err
+	if _, err := fs.Stat(examples.FS, path.Join(name, "main.tf")); err != nil {
+		return "", fmt.Errorf("sandbox: no example %q (have: %s)", name, strings.Join(Examples(), ", "))
 	}
-	if _, err := os.Stat(filepath.Join(root, "examples", name, "main.tf")); err != nil {
-		return "", fmt.Errorf("sandbox: no example %q: %w", name, err)
+	if err := writeTree(modules.FS, ".", filepath.Join(dest, "modules")); err != nil {
+		return "", fmt.Errorf("sandbox: stage modules: %w", err)
 	}
-	for _, sub := range []string{"modules", filepath.Join("examples", name)} {
-		if err := copyTree(filepath.Join(root, sub), filepath.Join(dest, sub)); err != nil {
-			return "", fmt.Errorf("sandbox: stage %s: %w", sub, err)
-		}
+	if err := writeTree(examples.FS, name, filepath.Join(dest, "examples", name)); err != nil {
+		return "", fmt.Errorf("sandbox: stage examples/%s: %w", name, err)
 	}
 	return filepath.Join(dest, "examples", name), nil
 }
 
-func copyTree(src, dst string) error {
-	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+// Examples lists the embedded examples (the runnable roots).
+func Examples() []string {
+	var out []string
+	entries, _ := fs.ReadDir(examples.FS, ".")
+	for _, e := range entries {
+		if e.IsDir() {
+			if _, err := fs.Stat(examples.FS, path.Join(e.Name(), "main.tf")); err == nil {
+				out = append(out, e.Name())
+			}
+		}
+	}
+	return out
+}
+
+func writeTree(fsys fs.FS, root, dst string) error {
+	return fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel(src, path)
+		rel := strings.TrimPrefix(strings.TrimPrefix(p, root), "/")
+		target := filepath.Join(dst, filepath.FromSlash(rel))
 		base := d.Name()
 		if d.IsDir() {
-			if base == ".terraform" {
-				return filepath.SkipDir
-			}
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+			return os.MkdirAll(target, 0o755)
 		}
-		if strings.HasSuffix(base, ".tfstate") || strings.Contains(base, ".tfstate.") ||
-			strings.HasSuffix(base, "_override.tf") || strings.HasSuffix(base, "_override.tf.json") ||
-			base == ".terraform.lock.hcl" {
+		if strings.HasSuffix(base, ".go") || strings.HasSuffix(base, ".tfstate") || strings.Contains(base, ".tfstate.") ||
+			strings.HasSuffix(base, "_override.tf") || strings.HasSuffix(base, "_override.tf.json") {
 			return nil
 		}
-		return copyFile(path, filepath.Join(dst, rel))
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
 	})
-}
-
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	info, err := in.Stat()
-	if err != nil {
-		return err
-	}
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, info.Mode().Perm())
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
