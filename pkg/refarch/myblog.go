@@ -1,0 +1,83 @@
+package refarch
+
+import "slices"
+
+// MyBlog is architecture 172: CloudFront + private S3 site, a public read-only posts API under /api/*, a welcome
+// e-mail for every new subscriber and thumbnails for uploaded photos (modules/myblog via examples/myblog). Zero values
+// take the module's defaults.
+type MyBlog struct {
+	// Name prefixes every resource: 1-40 lowercase letters, digits or '-', starting with a letter. Required.
+	Name string
+	// SenderAddress is the address welcome e-mails come from (SES verifies it). Required.
+	SenderAddress string
+	// PostsAPI builds the posts API (default true).
+	PostsAPI *bool
+	// PostsReplicaRegions make the posts table a global table.
+	PostsReplicaRegions []string
+	// PriceClass is PriceClass_All (default), PriceClass_200 or PriceClass_100.
+	PriceClass string
+	// TableEncryption is "AWS_MANAGED" (default) or "AWS_OWNED".
+	TableEncryption string
+	// BucketForceDestroy lets Destroy delete the buckets with their files (default false).
+	BucketForceDestroy bool
+	// Tags go on every resource.
+	Tags map[string]string
+}
+
+// MyBlogOutputs are the deployment's outputs.
+type MyBlogOutputs struct {
+	DistributionID         string `json:"distribution_id"`
+	DistributionDomainName string `json:"distribution_domain_name"`
+	SiteBucketName         string `json:"site_bucket_name"`
+	UploadsBucketName      string `json:"uploads_bucket_name"`
+	UsersTableName         string `json:"users_table_name"`
+	PostsTableName         string `json:"posts_table_name"`
+	WelcomeFunctionName    string `json:"welcome_function_name"`
+	ThumbnailFunctionName  string `json:"thumbnail_function_name"`
+	PostsFunctionName      string `json:"posts_function_name"`
+	UsersStreamARN         string `json:"users_stream_arn"`
+	SenderIdentity         string `json:"sender_identity"`
+	DLQURL                 string `json:"dlq_url"`
+	APIURL                 string `json:"api_url"`
+}
+
+// Example implements Architecture.
+func (MyBlog) Example() string { return "myblog" }
+
+// Validate implements Architecture.
+func (a MyBlog) Validate() error {
+	var c checks
+	checkName(&c, a.Name)
+	c.add(emailRule.MatchString(a.SenderAddress), "sender_address must be a bare e-mail address such as blog@example.com.")
+	ok := true
+	for _, r := range a.PostsReplicaRegions {
+		ok = ok && regionRule.MatchString(r)
+	}
+	c.add(ok, "posts_replica_regions must hold AWS region names such as eu-west-1 or us-east-2.")
+	sorted := slices.Clone(a.PostsReplicaRegions)
+	slices.Sort(sorted)
+	c.add(len(slices.Compact(sorted)) == len(a.PostsReplicaRegions), "posts_replica_regions must not repeat a region.")
+	checkPriceClass(&c, a.PriceClass)
+	checkTableEncryption(&c, a.TableEncryption)
+	return c.err()
+}
+
+// Variables implements Architecture.
+func (a MyBlog) Variables() map[string]any {
+	v := map[string]any{"name": a.Name, "sender_address": a.SenderAddress}
+	setPtr(v, "posts_api", a.PostsAPI)
+	if len(a.PostsReplicaRegions) > 0 {
+		v["posts_replica_regions"] = a.PostsReplicaRegions
+	}
+	set(v, "price_class", a.PriceClass)
+	set(v, "table_encryption", a.TableEncryption)
+	set(v, "bucket_force_destroy", a.BucketForceDestroy)
+	if a.Tags != nil {
+		v["tags"] = a.Tags
+	}
+	return v
+}
+
+func (MyBlog) functions() map[string]string {
+	return map[string]string{"posts_function_name": "posts", "welcome_function_name": "welcome", "thumbnail_function_name": "thumbnail"}
+}

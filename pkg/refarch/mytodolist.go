@@ -1,0 +1,77 @@
+package refarch
+
+// MyTodoList is architecture 171: a mobile REST API (API Gateway + Cognito → Lambda → DAX → DynamoDB) with per-user
+// S3 folders through a Cognito identity pool (modules/mytodolist, deployed through examples/mytodolist). Zero values
+// take the module's defaults.
+type MyTodoList struct {
+	// Name prefixes every resource: 1-40 lowercase letters, digits or '-', starting with a letter. Required.
+	Name string
+	// TableEncryption is "AWS_MANAGED" (default, the aws/dynamodb KMS key) or "AWS_OWNED".
+	TableEncryption string
+	// DAX builds the DAX read cache in its own VPC (default true); VPCCIDR is that VPC's block (default 10.42.0.0/16).
+	DAX     *bool
+	VPCCIDR string
+	// IdentityPool builds the identity pool for per-user S3 folders (default true).
+	IdentityPool *bool
+	// StageCache turns on the API Gateway stage cache (default false).
+	StageCache bool
+	// AllowUserPasswordAuth allows USER_PASSWORD_AUTH sign-in (default false: SRP only).
+	AllowUserPasswordAuth bool
+	// BucketForceDestroy lets Destroy delete the users' bucket with its files (default false).
+	BucketForceDestroy bool
+	// TokenValidityMinutes is the ID and access tokens' lifetime (default 60).
+	TokenValidityMinutes int
+	// Tags go on every resource.
+	Tags map[string]string
+}
+
+// MyTodoListOutputs are the deployment's outputs.
+type MyTodoListOutputs struct {
+	APIURL               string `json:"api_url"`
+	RestAPIID            string `json:"rest_api_id"`
+	StageName            string `json:"stage_name"`
+	TableName            string `json:"table_name"`
+	FunctionName         string `json:"function_name"`
+	UserPoolID           string `json:"user_pool_id"`
+	UserPoolClientID     string `json:"user_pool_client_id"`
+	IssuerURL            string `json:"issuer_url"`
+	IdentityPoolID       string `json:"identity_pool_id"`
+	AuthenticatedRoleARN string `json:"authenticated_role_arn"`
+	BucketName           string `json:"bucket_name"`
+	UserFilesPrefix      string `json:"user_files_prefix"`
+	DAXEndpoint          string `json:"dax_endpoint"`
+	StageCacheEnabled    bool   `json:"stage_cache_enabled"`
+}
+
+// Example implements Architecture.
+func (MyTodoList) Example() string { return "mytodolist" }
+
+// Validate implements Architecture.
+func (a MyTodoList) Validate() error {
+	var c checks
+	checkName(&c, a.Name)
+	checkTableEncryption(&c, a.TableEncryption)
+	c.add(a.VPCCIDR == "" || cidrFits(a.VPCCIDR), "vpc_cidr must be an IPv4 CIDR block with room for 3 subnets (e.g. 10.42.0.0/16).")
+	checkTokenValidity(&c, a.TokenValidityMinutes)
+	return c.err()
+}
+
+// Variables implements Architecture.
+func (a MyTodoList) Variables() map[string]any {
+	v := map[string]any{"name": a.Name}
+	set(v, "table_encryption", a.TableEncryption)
+	setPtr(v, "dax", a.DAX)
+	set(v, "vpc_cidr", a.VPCCIDR)
+	setPtr(v, "identity_pool", a.IdentityPool)
+	set(v, "stage_cache", a.StageCache)
+	set(v, "allow_user_password_auth", a.AllowUserPasswordAuth)
+	set(v, "bucket_force_destroy", a.BucketForceDestroy)
+	set(v, "token_validity_minutes", a.TokenValidityMinutes)
+	if a.Tags != nil {
+		v["tags"] = a.Tags
+	}
+	return v
+}
+
+// functions maps the outputs naming Lambda functions to their handlers in lambda-src/.
+func (MyTodoList) functions() map[string]string { return map[string]string{"function_name": "todos"} }

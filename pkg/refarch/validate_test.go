@@ -1,0 +1,138 @@
+package refarch
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/refarch/terraform-provider-refarch/examples"
+	"github.com/refarch/terraform-provider-refarch/modules"
+)
+
+func intp(i int) *int { return &i }
+
+// TestValidateRuleFamilies: one bad value per rule family fails in Go with the message of the HCL validation block
+// that would refuse it.
+func TestValidateRuleFamilies(t *testing.T) {
+	tests := []struct {
+		name string
+		arch Architecture
+		want string
+	}{
+		{"name", MyTodoList{Name: "Todos"}, msgName},
+		{"empty name", PaidContent{}, msgName},
+		{"table encryption", MyTodoList{Name: "t", TableEncryption: "CUSTOMER"}, msgTableEncryption},
+		{"vpc cidr", MyTodoList{Name: "t", VPCCIDR: "10.0.0.0/30"}, "vpc_cidr must be an IPv4 CIDR block"},
+		{"vpc cidr not ipv4", MyTodoList{Name: "t", VPCCIDR: "fd00::/56"}, "vpc_cidr must be an IPv4 CIDR block"},
+		{"token validity", MyTodoList{Name: "t", TokenValidityMinutes: 2}, "id_token_validity_minutes must be between 5 and 1440"},
+		{"url ttl", PaidContent{Name: "p", URLTTLMinutes: 721}, "url_ttl_minutes must be a whole number from 1 to 720."},
+		{"price class", PaidContent{Name: "p", PriceClass: "PriceClass_50"}, msgPriceClass},
+		{"sender", MyBlog{Name: "b", SenderAddress: "Blog <blog@example.com>"}, "sender_address must be a bare e-mail address"},
+		{"replica region", MyBlog{Name: "b", SenderAddress: "b@example.com", PostsReplicaRegions: []string{"europe"}}, "posts_replica_regions must hold AWS region names"},
+		{"replica repeated", MyBlog{Name: "b", SenderAddress: "b@example.com", PostsReplicaRegions: []string{"eu-west-1", "eu-west-1"}}, "posts_replica_regions must not repeat a region."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.arch.Validate()
+			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Validate() = %v, want ErrInvalid with %q", err, tt.want)
+			}
+		})
+	}
+	for _, ok := range []Architecture{
+		MyTodoList{Name: "todos", VPCCIDR: "10.1.0.0/16", TokenValidityMinutes: 60},
+		PaidContent{Name: "paid", URLTTLMinutes: 5, SecretRecoveryWindowDays: intp(0)},
+		MyBlog{Name: "blog", SenderAddress: "blog@example.com", PostsReplicaRegions: []string{"eu-west-1", "us-east-2"}},
+	} {
+		if err := ok.Validate(); err != nil {
+			t.Errorf("%T.Validate() = %v, want nil", ok, err)
+		}
+	}
+}
+
+// TestValidateMessagesAreTheModules: every message the Go rules give is, word for word, an error_message of a
+// validation block in the embedded modules or examples.
+func TestValidateMessagesAreTheModules(t *testing.T) {
+	hclMessages := map[string]bool{}
+	for _, fsys := range []fs.FS{modules.FS, examples.FS} {
+		files, _ := fs.Glob(fsys, "*/variables.tf")
+		for _, f := range files {
+			src, _ := fs.ReadFile(fsys, f)
+			file, diags := hclsyntax.ParseConfig(src, f, hcl.InitialPos)
+			if diags.HasErrors() {
+				t.Fatalf("%s: %v", f, diags)
+			}
+			for _, v := range file.Body.(*hclsyntax.Body).Blocks {
+				for _, val := range v.Body.Blocks {
+					if val.Type != "validation" {
+						continue
+					}
+					if a, ok := val.Body.Attributes["error_message"]; ok {
+						if s, d := a.Expr.Value(nil); !d.HasErrors() {
+							hclMessages[s.AsString()] = true
+						}
+					}
+				}
+			}
+		}
+	}
+	bad := []Architecture{
+		MyTodoList{Name: "X", TableEncryption: "X", VPCCIDR: "x", TokenValidityMinutes: 1},
+		PaidContent{Name: "X", URLTTLMinutes: -1, PriceClass: "x", TableEncryption: "x", TokenValidityMinutes: 1},
+		MyBlog{Name: "X", SenderAddress: "x", PostsReplicaRegions: []string{"x", "x"}, PriceClass: "x", TableEncryption: "x"},
+	}
+	checked := 0
+	for _, a := range bad {
+		err := a.Validate()
+		var joined interface{ Unwrap() []error }
+		if !errors.As(err, &joined) {
+			t.Fatalf("%T: %v", a, err)
+		}
+		for _, e := range joined.Unwrap() {
+			msgs, ok := e.(interface{ Unwrap() []error })
+			if !ok {
+				continue
+			}
+			for _, m := range msgs.Unwrap() {
+				checked++
+				if !hclMessages[m.Error()] {
+					t.Errorf("%T: %q is not an error_message of any module or example validation block", a, m.Error())
+				}
+			}
+		}
+	}
+	if checked < 14 {
+		t.Errorf("checked %d messages; every rule of the bad configurations should have fired", checked)
+	}
+}
+
+// TestInvalidConfigStartsNothing: a Stack with a bad configuration fails before looking for a CLI or writing files.
+func TestInvalidConfigStartsNothing(t *testing.T) {
+	parent := t.TempDir()
+	dir := path.Join(parent, "never-created")
+	s := &Stack{Architecture: MyTodoList{Name: "Bad Name"}, Target: AWS{Region: "eu-west-1"}, Dir: dir, Binary: "/nonexistent/tofu"}
+	for name, run := range map[string]func(context.Context) error{
+		"apply":   s.Apply,
+		"destroy": s.Destroy,
+		"plan":    func(ctx context.Context) error { _, err := s.Plan(ctx); return err },
+	} {
+		err := run(context.Background())
+		if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), msgName) {
+			t.Errorf("%s: %v, want the name rule", name, err)
+		}
+	}
+	if _, err := fs.Stat(os.DirFS(parent), "never-created"); err == nil {
+		t.Errorf("the working directory was created for an invalid configuration")
+	}
+	s.Architecture = MyTodoList{Name: "good"}
+	if err := s.Apply(context.Background()); !errors.Is(err, ErrNoBinary) {
+		t.Errorf("missing CLI: %v, want ErrNoBinary", err)
+	}
+}
