@@ -4,7 +4,8 @@
 #   tools/tool.sh path  NAME   print the binary's path if it is built (exit 1 if not)
 #   tools/tool.sh build NAME   build it unless cached, showing progress; print the binary's path
 #
-# NAME is tofu, aws, kumo, gotestsum or tfplugindocs (versions in tools/versions.env). The cache lives outside the clone, keyed by version:
+# NAME is tofu, aws, kumo, gotestsum, tfplugindocs, tflint, trivy, golangci-lint or goreleaser (versions in
+# tools/versions.env). The cache lives outside the clone, keyed by version:
 # ${REFARCH_CACHE:-$HOME/.cache/refarch}/tools/<name>/<version>/<binary>, so fresh clones and CI reuse it.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -21,7 +22,11 @@ case "$name" in
   kumo) module=$KUMO_MODULE version=$KUMO_VERSION pkg=$KUMO_PKG bin=kumo ;;
   gotestsum) module=$GOTESTSUM_MODULE version=$GOTESTSUM_VERSION pkg=$GOTESTSUM_PKG bin=gotestsum ;;
   tfplugindocs) module=$TFPLUGINDOCS_MODULE version=$TFPLUGINDOCS_VERSION pkg=$TFPLUGINDOCS_PKG bin=tfplugindocs ;;
-  *) die "unknown tool '${name}' (want tofu, aws, kumo, gotestsum or tfplugindocs)" ;;
+  tflint) module=$TFLINT_MODULE version=$TFLINT_VERSION pkg=$TFLINT_PKG bin=tflint ;;
+  trivy) module=$TRIVY_MODULE version=$TRIVY_VERSION pkg=$TRIVY_PKG bin=trivy ldflags=${TRIVY_LDFLAGS:-} goexperiment=${TRIVY_GOEXPERIMENT:-} ;;
+  golangci-lint) module=$GOLANGCI_MODULE version=$GOLANGCI_VERSION pkg=$GOLANGCI_PKG bin=golangci-lint ldflags=${GOLANGCI_LDFLAGS:-} ;;
+  goreleaser) module=$GORELEASER_MODULE version=$GORELEASER_VERSION pkg=$GORELEASER_PKG bin=goreleaser ldflags=${GORELEASER_LDFLAGS:-} ;;
+  *) die "unknown tool '${name}' (want tofu, aws, kumo, gotestsum, tfplugindocs, tflint, trivy, golangci-lint or goreleaser)" ;;
 esac
 dir=$cache/tools/$name/$version
 out=$dir/$bin
@@ -29,7 +34,7 @@ out=$dir/$bin
 case "$cmd" in
   path) [ -x "$out" ] && { echo "$out"; exit 0; }; exit 1 ;;
   build) ;;
-  *) die "usage: tools/tool.sh path|build tofu|aws|kumo|gotestsum|tfplugindocs" ;;
+  *) die "usage: tools/tool.sh path|build tofu|aws|kumo|gotestsum|tfplugindocs|tflint|trivy|golangci-lint|goreleaser" ;;
 esac
 
 if [ -x "$out" ]; then echo "$out"; exit 0; fi
@@ -53,7 +58,7 @@ echo "tools: building $name $version (log: $log)" >&2
   chmod -R u+w "$work"
   cd "$work"
   go mod download
-  CGO_ENABLED=0 go build -trimpath -ldflags "-s -w ${ldflags:-}" -o "$out.tmp" "$pkg"
+  CGO_ENABLED=0 GOEXPERIMENT=${goexperiment:-} go build -trimpath -ldflags "-s -w ${ldflags:-}" -o "$out.tmp" "$pkg"
   mv "$out.tmp" "$out"
 ) >"$log" 2>&1 &
 pid=$!

@@ -415,6 +415,8 @@ func findSchedule(ctx context.Context, c reportScheduler, group, name string) (*
 // findNamedQuery returns the named query, or an error wrapping
 // errReportNotFound. Athena answers InvalidRequestException (not
 // ResourceNotFoundException) for an unknown id.
+//
+//nolint:unparam // the query itself is read by the real-AWS tier (athena_report_schedule_resource_aws_test.go, -tags aws)
 func findNamedQuery(ctx context.Context, c reportAthena, id string) (*athenatypes.NamedQuery, error) {
 	out, err := c.GetNamedQuery(ctx, &athena.GetNamedQueryInput{NamedQueryId: aws.String(id)})
 	if errors.As(err, new(*athenatypes.InvalidRequestException)) || errors.As(err, new(*athenatypes.ResourceNotFoundException)) {
@@ -608,8 +610,8 @@ func (m *reportScheduleManager) read(ctx context.Context, group, name string, st
 
 // namedQueryChanged reports whether the named query must be replaced
 // (Athena named queries cannot be changed).
-func namedQueryChanged(old, new reportSpec) bool {
-	return old.Name != new.Name || old.Database != new.Database || old.Query != new.Query || old.WorkGroup != new.WorkGroup
+func namedQueryChanged(before, after reportSpec) bool {
+	return before.Name != after.Name || before.Database != after.Database || before.Query != after.Query || before.WorkGroup != after.WorkGroup
 }
 
 // update brings the AWS objects to s. A missing or changed named query is

@@ -105,14 +105,15 @@ func validateCronFields(expr string, fields []string) error {
 	return nil
 }
 
-func (c cronField) value(s string) (int, bool) {
-	for i, n := range c.names {
+// valid reports whether s is one of the field's names or a number in its range.
+func (c cronField) valid(s string) bool {
+	for _, n := range c.names {
 		if strings.EqualFold(s, n) {
-			return c.min + i, true
+			return true
 		}
 	}
 	v, err := strconv.Atoi(s)
-	return v, err == nil && v >= c.min && v <= c.max
+	return err == nil && v >= c.min && v <= c.max
 }
 
 func (c cronField) check(f string) error {
@@ -125,7 +126,7 @@ func (c cronField) check(f string) error {
 		if num == "" {
 			return nil
 		}
-		if _, ok := c.value(num); !ok {
+		if !c.valid(num) {
 			return fmt.Errorf("%s is outside %d-%d", num, c.min, c.max)
 		}
 		return nil
@@ -141,13 +142,11 @@ func (c cronField) check(f string) error {
 		case base == "*":
 		case strings.Contains(base, "-"):
 			lo, hi, _ := strings.Cut(base, "-")
-			_, ok1 := c.value(lo)
-			_, ok2 := c.value(hi)
-			if !ok1 || !ok2 {
+			if !c.valid(lo) || !c.valid(hi) {
 				return fmt.Errorf("the range %q must be within %d-%d%s", base, c.min, c.max, c.nameHint())
 			}
 		default:
-			if _, ok := c.value(base); !ok {
+			if !c.valid(base) {
 				return fmt.Errorf("%q is not a value within %d-%d%s", base, c.min, c.max, c.nameHint())
 			}
 		}

@@ -134,7 +134,10 @@ func reduceExample(file, rel string) (exampleFile, error) {
 	if diags.HasErrors() {
 		return e, diags
 	}
-	body := f.Body.(*hclsyntax.Body)
+	body, ok := f.Body.(*hclsyntax.Body)
+	if !ok {
+		return e, fmt.Errorf("%s: parsed body is %T, not native HCL syntax", rel, f.Body)
+	}
 	var kept []string
 	keptAddr := map[string]bool{} // "refarch_x.name", "data.refarch_x.name"
 	for _, b := range body.Blocks {
@@ -167,8 +170,12 @@ func reduceExample(file, rel string) (exampleFile, error) {
 	if diags.HasErrors() {
 		return e, diags
 	}
+	body2, ok := f2.Body.(*hclsyntax.Body)
+	if !ok {
+		return e, fmt.Errorf("%s (reduced): parsed body is %T, not native HCL syntax", rel, f2.Body)
+	}
 	seen := map[string]bool{}
-	_ = hclsyntax.VisitAll(f2.Body.(*hclsyntax.Body), func(n hclsyntax.Node) hcl.Diagnostics {
+	_ = hclsyntax.VisitAll(body2, func(n hclsyntax.Node) hcl.Diagnostics {
 		st, ok := n.(*hclsyntax.ScopeTraversalExpr)
 		if !ok {
 			return nil

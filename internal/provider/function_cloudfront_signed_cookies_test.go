@@ -25,9 +25,17 @@ func testSignCloudFrontCookies(t *testing.T, resource, keyPairID, keyPEM string,
 	if funcErr != nil {
 		t.Fatalf("cloudfront_signed_cookies: %v", funcErr)
 	}
+	m, ok := v.(types.Map)
+	if !ok {
+		t.Fatalf("cloudfront_signed_cookies returned %T, want a map", v)
+	}
 	out := map[string]string{}
-	for name, value := range v.(types.Map).Elements() {
-		out[name] = value.(types.String).ValueString()
+	for name, value := range m.Elements() {
+		s, ok := value.(types.String)
+		if !ok {
+			t.Fatalf("cloudfront_signed_cookies: cookie %q is %T, want a string", name, value)
+		}
+		out[name] = s.ValueString()
 	}
 	return out
 }

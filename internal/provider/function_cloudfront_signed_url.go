@@ -500,7 +500,7 @@ func cloudFrontIsASCII(s string) bool {
 // cloudFrontValueKind names the type of v for error messages, as a
 // configuration author would write it.
 func cloudFrontValueKind(v attr.Value) string {
-	switch v.(type) {
+	switch v := v.(type) {
 	case basetypes.StringValue:
 		return "a string"
 	case basetypes.NumberValue, basetypes.Int64Value, basetypes.Float64Value, basetypes.Int32Value, basetypes.Float32Value:
@@ -512,8 +512,8 @@ func cloudFrontValueKind(v attr.Value) string {
 	case basetypes.ObjectValue, basetypes.MapValue:
 		return "an object"
 	case basetypes.DynamicValue:
-		if dv := v.(basetypes.DynamicValue); !dv.IsNull() && !dv.IsUnknown() {
-			return cloudFrontValueKind(dv.UnderlyingValue())
+		if !v.IsNull() && !v.IsUnknown() {
+			return cloudFrontValueKind(v.UnderlyingValue())
 		}
 	}
 	return "a value of another type"

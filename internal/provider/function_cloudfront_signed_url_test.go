@@ -103,7 +103,11 @@ func testSignCloudFrontURL(t *testing.T, rawURL, keyPairID, keyPEM string, polic
 	if funcErr != nil {
 		t.Fatalf("cloudfront_signed_url: %v", funcErr)
 	}
-	return v.(types.String).ValueString()
+	s, ok := v.(types.String)
+	if !ok {
+		t.Fatalf("cloudfront_signed_url returned %T, want a string", v)
+	}
+	return s.ValueString()
 }
 
 // testCloudFrontBase64Decode decodes CloudFront's URL-safe Base64 (+ → -, = → _, / → ~).
@@ -264,17 +268,23 @@ func TestCloudFrontSignedURLFunction_policyArgument(t *testing.T) {
 			types.StringValue("K2JCJMDEHXQW5F"), types.StringValue(k.pkcs1PEM), policy)
 	}
 
+	// signedURL is the function's result as a string ("" when it is not one).
+	signedURL := func(v attr.Value) string {
+		s, _ := v.(types.String)
+		return s.ValueString()
+	}
+
 	// A map of strings works like an object; null attributes are unset.
 	m := types.DynamicValue(types.MapValueMust(types.StringType, map[string]attr.Value{
 		"expires_at": types.StringValue("2100-01-01T00:00:00Z"), "ip_range": types.StringNull(),
 	}))
-	if v, err := run(m); err != nil || !strings.Contains(v.(types.String).ValueString(), "Expires=4102444800") {
+	if v, err := run(m); err != nil || !strings.Contains(signedURL(v), "Expires=4102444800") {
 		t.Errorf("map policy: %v, %v", v, err)
 	}
 	nullAttr := types.DynamicValue(types.ObjectValueMust(
 		map[string]attr.Type{"expires_at": types.StringType, "starts_at": types.DynamicType},
 		map[string]attr.Value{"expires_at": types.StringValue("2100-01-01T00:00:00Z"), "starts_at": types.DynamicNull()}))
-	if v, err := run(nullAttr); err != nil || !strings.Contains(v.(types.String).ValueString(), "Expires=") {
+	if v, err := run(nullAttr); err != nil || !strings.Contains(signedURL(v), "Expires=") {
 		t.Errorf("policy with a null attribute: %v, %v", v, err)
 	}
 

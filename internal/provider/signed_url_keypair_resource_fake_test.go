@@ -10,7 +10,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -421,17 +420,6 @@ func (f *fakeAWS) items(id string) []string {
 		return slices.Clone(g.cfg.Items)
 	}
 	return nil
-}
-
-// callsMatching returns the logged calls that start with prefix.
-func (f *fakeAWS) callsMatching(prefix string) []string {
-	var out []string
-	for _, c := range f.calls {
-		if strings.HasPrefix(c, prefix) {
-			out = append(out, c)
-		}
-	}
-	return out
 }
 
 func publicKeyInput(name string, k *generatedKey) *cloudfront.CreatePublicKeyInput {

@@ -194,8 +194,8 @@ func decodeKeypairSecret(value string) (keyPairID string, key *generatedKey, err
 // key's fingerprint, so that every key of every rotation has its own name.
 func publicKeyName(name, fingerprint string) string {
 	suffix := "-" + fingerprint[:8]
-	if max := keypairNameMaxLen - len(suffix); len(name) > max {
-		name = name[:max]
+	if limit := keypairNameMaxLen - len(suffix); len(name) > limit {
+		name = name[:limit]
 	}
 	return name + suffix
 }

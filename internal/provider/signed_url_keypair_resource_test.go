@@ -166,8 +166,12 @@ func TestSignedURLKeypairNames(t *testing.T) {
 func TestSignedURLKeypairArgumentValidators(t *testing.T) {
 	attrs := signedURLKeypairSchema(t).Attributes
 	validateString := func(attr, v string) bool {
+		a, ok := attrs[attr].(schema.StringAttribute)
+		if !ok {
+			t.Fatalf("attribute %q is %T, want schema.StringAttribute", attr, attrs[attr])
+		}
 		var resp validator.StringResponse
-		for _, val := range attrs[attr].(schema.StringAttribute).Validators {
+		for _, val := range a.Validators {
 			val.ValidateString(context.Background(), validator.StringRequest{Path: path.Root(attr), ConfigValue: types.StringValue(v)}, &resp)
 		}
 		return !resp.Diagnostics.HasError()
@@ -183,9 +187,13 @@ func TestSignedURLKeypairArgumentValidators(t *testing.T) {
 			t.Errorf("comment of %d characters: valid = %v, want %v", len(v), got, want)
 		}
 	}
+	window, ok := attrs["secret_recovery_window_days"].(schema.Int64Attribute)
+	if !ok {
+		t.Fatalf("secret_recovery_window_days is %T, want schema.Int64Attribute", attrs["secret_recovery_window_days"])
+	}
 	for v, want := range map[int64]bool{0: true, 7: true, 15: true, 30: true, 1: false, 6: false, 31: false, -1: false} {
 		var resp validator.Int64Response
-		for _, val := range attrs["secret_recovery_window_days"].(schema.Int64Attribute).Validators {
+		for _, val := range window.Validators {
 			val.ValidateInt64(context.Background(), validator.Int64Request{Path: path.Root("secret_recovery_window_days"), ConfigValue: types.Int64Value(v)}, &resp)
 		}
 		if got := !resp.Diagnostics.HasError(); got != want {
@@ -275,7 +283,7 @@ func TestSignedURLKeypairExpiredKeys(t *testing.T) {
 		{72 * time.Hour, 0, nil},
 	} {
 		got := keyIDs(expiredKeys(keys, tc.grace, t0.Add(tc.at)))
-		if !slices.Equal(got, tc.want) && !(len(got) == 0 && len(tc.want) == 0) {
+		if !slices.Equal(got, tc.want) && (len(got) != 0 || len(tc.want) != 0) {
 			t.Errorf("grace %s at t0%+v: expired %v, want %v", tc.grace, tc.at, got, tc.want)
 		}
 	}

@@ -72,4 +72,6 @@ func (a PaidContent) Variables() map[string]any {
 	return v
 }
 
-func (PaidContent) functions() map[string]string { return map[string]string{"function_name": "premium"} }
+func (PaidContent) functions() map[string]string {
+	return map[string]string{"function_name": "premium"}
+}

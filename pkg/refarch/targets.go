@@ -8,8 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-exec/tfexec"
+	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/refarch/terraform-provider-refarch/internal/sandbox"
 )

@@ -133,7 +133,8 @@ func noneToken(t *testing.T, pool *authtest.Pool) string {
 func hsToken(t *testing.T, pool *authtest.Pool) string {
 	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, pool.Claims("sub-1"))
 	tok.Header["kid"] = pool.KeyID
-	s, err := tok.SignedString(pool.Key.PublicKey.N.Bytes())
+	pub := pool.Key.PublicKey
+	s, err := tok.SignedString(pub.N.Bytes())
 	if err != nil {
 		t.Fatal(err)
 	}

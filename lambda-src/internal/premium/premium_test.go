@@ -38,6 +38,7 @@ var (
 )
 
 func key(t testing.TB) *rsa.PrivateKey {
+	t.Helper()
 	keyOnce.Do(func() {
 		k, err := rsa.GenerateKey(rand.Reader, 2048)
 		if err != nil {
@@ -45,12 +46,19 @@ func key(t testing.TB) *rsa.PrivateKey {
 		}
 		testKey = k
 	})
+	if testKey == nil {
+		t.Fatal("no test key: generating it failed in an earlier test")
+	}
 	return testKey
 }
 
 func secretJSON(t testing.TB, kid string, k *rsa.PrivateKey) string {
+	t.Helper()
 	p := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k)})
-	b, _ := json.Marshal(map[string]string{"key_pair_id": kid, "private_key_pem": string(p)})
+	b, err := json.Marshal(map[string]string{"key_pair_id": kid, "private_key_pem": string(p)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	return string(b)
 }
 
@@ -81,8 +89,11 @@ func (f *fakeDynamo) GetItem(_ context.Context, in *dynamodb.GetItemInput, _ ...
 	if f.err != nil {
 		return nil, f.err
 	}
-	id := in.Key["user_id"].(*types.AttributeValueMemberS).Value
-	return &dynamodb.GetItemOutput{Item: f.items[id]}, nil
+	id, ok := in.Key["user_id"].(*types.AttributeValueMemberS)
+	if !ok {
+		return nil, fmt.Errorf("fake: key user_id is %T, want a string", in.Key["user_id"])
+	}
+	return &dynamodb.GetItemOutput{Item: f.items[id.Value]}, nil
 }
 
 type fakeSecrets struct {
@@ -276,8 +287,8 @@ func TestPremiumHandleLooksUpTheCallerOnly(t *testing.T) {
 	if resp, _ := h.Handle(context.Background(), req); resp.StatusCode != 403 {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
-	if got := db.last.Key["user_id"].(*types.AttributeValueMemberS).Value; got != "free" || *db.last.TableName != "premium" {
-		t.Fatalf("looked up %q in %q", got, *db.last.TableName)
+	if got, ok := db.last.Key["user_id"].(*types.AttributeValueMemberS); !ok || got.Value != "free" || *db.last.TableName != "premium" {
+		t.Fatalf("looked up %v in %q", db.last.Key, *db.last.TableName)
 	}
 }
 

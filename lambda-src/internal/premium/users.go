@@ -62,7 +62,7 @@ func (u *DynamoUsers) IsPremium(ctx context.Context, userID string) (bool, error
 	}
 	until, err := time.Parse(time.RFC3339, s.Value)
 	if err != nil {
-		return false, nil
+		return false, nil //nolint:nilerr // a malformed premium_until is "not premium" (fails closed, documented above)
 	}
 	now := time.Now
 	if u.Now != nil {

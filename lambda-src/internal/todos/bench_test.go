@@ -14,7 +14,7 @@ const dynamoRoundTrip = 200 * time.Microsecond
 // BenchmarkGetTodo compares GET /todos/{id} through the handler with the
 // store called every time ("uncached") and behind CachedStore ("cached",
 // READ_CACHE_TTL's default) over a store that takes dynamoRoundTrip per
-// read. Run: go test -bench GetTodo ./lambda-src/internal/todos
+// read. Run it from the repository root with `go test -bench GetTodo ./lambda-src/internal/todos`.
 func BenchmarkGetTodo(b *testing.B) {
 	id := testID(1)
 	for _, bc := range []struct {

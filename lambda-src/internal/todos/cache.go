@@ -182,8 +182,8 @@ func (c *CachedStore) lookup(k cacheKey) (*cacheEntry, bool) {
 	defer c.mu.Unlock()
 	el, ok := c.entries[k]
 	if ok {
-		e := el.Value.(*cacheEntry)
-		if c.now().Before(e.expires) {
+		// The list holds only *cacheEntry; anything else would be a miss, never a panic.
+		if e, isEntry := el.Value.(*cacheEntry); isEntry && c.now().Before(e.expires) {
 			c.lru.MoveToFront(el)
 			c.hits++
 			return e, true
@@ -251,7 +251,10 @@ func (c *CachedStore) invalidate(owner string) {
 
 // remove drops one entry. Callers hold mu.
 func (c *CachedStore) remove(el *list.Element) {
-	e := c.lru.Remove(el).(*cacheEntry)
+	e, ok := c.lru.Remove(el).(*cacheEntry)
+	if !ok {
+		return
+	}
 	delete(c.entries, e.key)
 	if st := c.owners[e.key.owner]; st != nil {
 		delete(st.keys, e.key)

@@ -21,11 +21,11 @@ func newFakeClock() *fakeClock {
 func (c *fakeClock) Now() time.Time          { return time.Unix(0, c.ns.Load()) }
 func (c *fakeClock) Advance(d time.Duration) { c.ns.Add(int64(d)) }
 
-func newCached(t *testing.T, ttl time.Duration, max int) (*CachedStore, *memStore, *fakeClock) {
+func newCached(t *testing.T, ttl time.Duration, maxEntries int) (*CachedStore, *memStore, *fakeClock) {
 	t.Helper()
 	store := newMemStore()
 	clock := newFakeClock()
-	return NewCachedStore(store, CacheOptions{TTL: ttl, MaxEntries: max, Now: clock.Now}), store, clock
+	return NewCachedStore(store, CacheOptions{TTL: ttl, MaxEntries: maxEntries, Now: clock.Now}), store, clock
 }
 
 func TestCachedStoreGet(t *testing.T) {
@@ -190,7 +190,7 @@ func TestCachedStoreReadYourWrites(t *testing.T) {
 	if get().Done || list()[0].Done {
 		t.Fatal("seeded done")
 	}
-	do(t, env.h, as("user-a", itemReqBody("PATCH", td.ID, `{"done":true}`)))
+	do(t, env.h, as("user-a", patchReq(td.ID, `{"done":true}`)))
 	if !get().Done || !list()[0].Done {
 		t.Error("stale read after PATCH")
 	}

@@ -500,7 +500,7 @@ func TestHandlerWithDynamoStore(t *testing.T) {
 		t.Fatalf("user-b GET of user-a todo: %d %s", resp.StatusCode, resp.Body)
 	}
 
-	resp := do(t, h, as("user-a", itemReqBody(http.MethodPatch, created[0].ID, `{"done":true,"title":"t0!"}`)))
+	resp := do(t, h, as("user-a", patchReq(created[0].ID, `{"done":true,"title":"t0!"}`)))
 	if got := decodeTodo(t, resp); resp.StatusCode != 200 || !got.Done || got.Title != "t0!" || !got.CreatedAt.Equal(created[0].CreatedAt) {
 		t.Fatalf("PATCH: %d %s", resp.StatusCode, resp.Body)
 	}
@@ -514,7 +514,7 @@ func TestHandlerWithDynamoStore(t *testing.T) {
 	if resp := do(t, h, as("user-a", itemReq(http.MethodDelete, created[1].ID))); resp.StatusCode != 404 {
 		t.Fatalf("second DELETE: %d %s", resp.StatusCode, resp.Body)
 	}
-	if resp := do(t, h, as("user-a", itemReqBody(http.MethodPatch, created[1].ID, `{"done":true}`))); resp.StatusCode != 404 {
+	if resp := do(t, h, as("user-a", patchReq(created[1].ID, `{"done":true}`))); resp.StatusCode != 404 {
 		t.Fatalf("PATCH deleted: %d %s", resp.StatusCode, resp.Body)
 	}
 	if len(fake.items) != 2 {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"runtime"
 	"slices"
 	"strings"
@@ -230,8 +231,9 @@ func itemReq(method, id string) events.APIGatewayProxyRequest {
 	}
 }
 
-func itemReqBody(method, id, body string) events.APIGatewayProxyRequest {
-	r := itemReq(method, id)
+// patchReq is PATCH /todos/{id} with body.
+func patchReq(id, body string) events.APIGatewayProxyRequest {
+	r := itemReq(http.MethodPatch, id)
 	r.Body = body
 	return r
 }

@@ -255,7 +255,7 @@ func TestPatch(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			env := newTestEnv()
 			orig := seed(env, "user-a", 1)[0]
-			req := as("user-a", itemReqBody(http.MethodPatch, orig.ID, tc.body))
+			req := as("user-a", patchReq(orig.ID, tc.body))
 			req.IsBase64Encoded = tc.b64
 			resp := do(t, env.h, req)
 			if resp.StatusCode != 200 {
@@ -296,7 +296,7 @@ func TestPatchValidation(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			env := newTestEnv()
 			orig := seed(env, "user-a", 1)[0]
-			req := as("user-a", itemReqBody(http.MethodPatch, orig.ID, tc.body))
+			req := as("user-a", patchReq(orig.ID, tc.body))
 			req.IsBase64Encoded = tc.b64
 			resp := do(t, env.h, req)
 			if resp.StatusCode != tc.wantStatus {
@@ -319,11 +319,11 @@ func TestPatchAndDeleteMissing(t *testing.T) {
 	env := newTestEnv()
 	mine := seed(env, "user-a", 1)[0]
 	for _, req := range []events.APIGatewayProxyRequest{
-		as("user-a", itemReqBody(http.MethodPatch, testID(999), `{"done":true}`)),
+		as("user-a", patchReq(testID(999), `{"done":true}`)),
 		as("user-a", itemReq(http.MethodDelete, testID(999))),
 		as("user-a", itemReq(http.MethodGet, testID(999))),
 		// Another owner's todo does not exist for user-b.
-		as("user-b", itemReqBody(http.MethodPatch, mine.ID, `{"title":"stolen"}`)),
+		as("user-b", patchReq(mine.ID, `{"title":"stolen"}`)),
 		as("user-b", itemReq(http.MethodDelete, mine.ID)),
 		as("user-b", itemReq(http.MethodGet, mine.ID)),
 	} {
@@ -398,7 +398,7 @@ func TestBadIDs(t *testing.T) {
 	for _, id := range bad {
 		for _, req := range []events.APIGatewayProxyRequest{
 			itemReq(http.MethodGet, id),
-			itemReqBody(http.MethodPatch, id, `{"done":true}`),
+			patchReq(id, `{"done":true}`),
 			itemReq(http.MethodDelete, id),
 		} {
 			resp := do(t, env.h, as("user-a", req))
@@ -611,7 +611,7 @@ func TestAuthRequired(t *testing.T) {
 		listReq(nil),
 		collectionReq("POST", `{"title":"x"}`),
 		itemReq("GET", id),
-		itemReqBody("PATCH", id, `{"done":true}`),
+		patchReq(id, `{"done":true}`),
 		itemReq("DELETE", id),
 		itemReq("GET", "not-a-ulid"), // auth comes before input validation
 	}
@@ -688,7 +688,7 @@ func TestStoreFailures(t *testing.T) {
 		{"put conflict", func(m *memStore) { m.failPut = ErrAlreadyExists }, collectionReq("POST", `{"title":"`+secret+`"}`)},
 		{"get", func(m *memStore) { m.failGet = errors.New("boom: get exploded") }, itemReq("GET", id)},
 		{"list", func(m *memStore) { m.failLst = errors.New("boom: list exploded") }, collectionReq("GET", "")},
-		{"update", func(m *memStore) { m.failUpd = errors.New("boom: update exploded") }, itemReqBody("PATCH", id, `{"title":"`+secret+`"}`)},
+		{"update", func(m *memStore) { m.failUpd = errors.New("boom: update exploded") }, patchReq(id, `{"title":"`+secret+`"}`)},
 		{"delete", func(m *memStore) { m.failDel = errors.New("boom: delete exploded") }, itemReq("DELETE", id)},
 	}
 	for _, tc := range tests {

@@ -187,7 +187,13 @@ run "custom_certificate_kms_and_logs" {
       aliases             = ["videos.example.com"]
       acm_certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/abcd"
       access_logs         = { bucket_domain_name = "logs.s3.amazonaws.com" }
+      web_acl_arn         = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/videos/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
     }
+  }
+
+  assert {
+    condition     = aws_cloudfront_distribution.videos.web_acl_id == "arn:aws:wafv2:us-east-1:123456789012:global/webacl/videos/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
+    error_message = "the web ACL, when given, is in front of the distribution"
   }
 
   assert {
@@ -290,6 +296,14 @@ run "aliases_need_a_certificate" {
   command = plan
   variables {
     cdn = { aliases = ["videos.example.com"] }
+  }
+  expect_failures = [var.cdn]
+}
+
+run "invalid_web_acl_regional" {
+  command = plan
+  variables {
+    cdn = { web_acl_arn = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/videos/a1b2c3d4" }
   }
   expect_failures = [var.cdn]
 }
