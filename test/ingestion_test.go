@@ -69,13 +69,13 @@ func TestIngestionPipeline(t *testing.T) {
 		named = startNamedQueryStandIn(t, cfg, opts.TerraformDir)
 	}
 	defer tg.destroy(t, opts)
-	terraform.InitAndApply(t, opts)
+	terraform.InitAndApplyContext(t, t.Context(), opts)
 
-	lake := terraform.Output(t, opts, "ingestion_bucket_name")
-	reportsBucket := terraform.Output(t, opts, "reporting_bucket_name")
-	database := terraform.Output(t, opts, "glue_database_name")
-	partitionsFn := terraform.Output(t, opts, "partitions_function_name")
-	tg.startFunction(t, terraform.Output(t, opts, "transform_function_name"), "transform")
+	lake := terraform.OutputContext(t, t.Context(), opts, "ingestion_bucket_name")
+	reportsBucket := terraform.OutputContext(t, t.Context(), opts, "reporting_bucket_name")
+	database := terraform.OutputContext(t, t.Context(), opts, "glue_database_name")
+	partitionsFn := terraform.OutputContext(t, t.Context(), opts, "partitions_function_name")
+	tg.startFunction(t, terraform.OutputContext(t, t.Context(), opts, "transform_function_name"), "transform")
 	tg.startFunction(t, partitionsFn, "partitions")
 	tg.driveEventSources(t, partitionsFn)
 
@@ -90,11 +90,11 @@ func TestIngestionPipeline(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer standIn.Close()
-		sink = sim.FirehoseSink{Stream: terraform.Output(t, opts, "delivery_stream_name"), API: firehose.NewFromConfig(cfg, func(o *firehose.Options) {
+		sink = sim.FirehoseSink{Stream: terraform.OutputContext(t, t.Context(), opts, "delivery_stream_name"), API: firehose.NewFromConfig(cfg, func(o *firehose.Options) {
 			o.BaseEndpoint = aws.String(standIn.URL)
 		})}
 	} else {
-		sink = sim.IoTSink{Endpoint: terraform.Output(t, opts, "iot_data_endpoint"), TopicPrefix: terraform.Output(t, opts, "iot_topic_prefix"), Region: cfg.Region, Credentials: cfg.Credentials}
+		sink = sim.IoTSink{Endpoint: terraform.OutputContext(t, t.Context(), opts, "iot_data_endpoint"), TopicPrefix: terraform.OutputContext(t, t.Context(), opts, "iot_topic_prefix"), Region: cfg.Region, Credentials: cfg.Credentials}
 	}
 	sent, err := sim.Run(ctx, gen, sink, count, 0)
 	if err != nil {
@@ -206,10 +206,10 @@ func TestIngestionPipeline(t *testing.T) {
 	// while the consumer keeps serving.
 	sqsC := sqs.NewFromConfig(cfg)
 	poison := "not an S3 event " + name
-	if _, err := sqsC.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(terraform.Output(t, opts, "notification_queue_url")), MessageBody: aws.String(poison)}); err != nil {
+	if _, err := sqsC.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(terraform.OutputContext(t, t.Context(), opts, "notification_queue_url")), MessageBody: aws.String(poison)}); err != nil {
 		t.Fatal(err)
 	}
-	dlq := terraform.Output(t, opts, "notification_dlq_url")
+	dlq := terraform.OutputContext(t, t.Context(), opts, "notification_dlq_url")
 	waitFor(t, 2*time.Minute, func() bool {
 		out, err := sqsC.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(dlq), MaxNumberOfMessages: 10, WaitTimeSeconds: 1})
 		if err != nil {
@@ -230,7 +230,7 @@ func TestIngestionPipeline(t *testing.T) {
 		NamedQueryID            string `json:"named_query_id"`
 		InitialQueryExecutionID string `json:"initial_query_execution_id"`
 	}
-	terraform.OutputStruct(t, opts, "reports", &reports)
+	terraform.OutputStructContext(t, t.Context(), opts, "reports", &reports)
 	report := reports["daily-devices"]
 	wantLocation := "s3://" + reportsBucket + "/reports/daily-devices/"
 	if report.OutputLocation != wantLocation || report.InitialQueryExecutionID == "" {
@@ -262,7 +262,7 @@ func TestIngestionPipeline(t *testing.T) {
 		for day := range days {
 			start, err := athenaC.StartQueryExecution(ctx, &athena.StartQueryExecutionInput{
 				QueryString:           aws.String(fmt.Sprintf(`SELECT count(*) FROM "%s"."readings" WHERE dt = '%s'`, database, day)),
-				WorkGroup:             aws.String(terraform.Output(t, opts, "athena_workgroup")),
+				WorkGroup:             aws.String(terraform.OutputContext(t, t.Context(), opts, "athena_workgroup")),
 				QueryExecutionContext: &athenatypes.QueryExecutionContext{Database: aws.String(database)},
 			})
 			if err != nil {
@@ -274,7 +274,9 @@ func TestIngestionPipeline(t *testing.T) {
 				t.Fatal(err)
 			}
 			var n int
-			fmt.Sscan(aws.ToString(res.ResultSet.Rows[1].Data[0].VarCharValue), &n)
+			if _, err := fmt.Sscan(aws.ToString(res.ResultSet.Rows[1].Data[0].VarCharValue), &n); err != nil {
+				t.Fatalf("count from Athena: %v", err)
+			}
 			total += n
 		}
 		if total != good {
@@ -284,7 +286,7 @@ func TestIngestionPipeline(t *testing.T) {
 	tg.alive(t)
 
 	// Re-applying changes nothing.
-	if code := terraform.PlanExitCode(t, opts); code != 0 {
+	if code := terraform.PlanExitCodeContext(t, t.Context(), opts); code != 0 {
 		t.Fatalf("plan after apply exit code %d, want 0 (empty plan)", code)
 	}
 }

@@ -34,7 +34,7 @@ func TestMyBlog(t *testing.T) {
 		"bucket_force_destroy": true,
 	})
 	defer tg.destroy(t, opts)
-	terraform.InitAndApply(t, opts)
+	terraform.InitAndApplyContext(t, t.Context(), opts)
 
 	ctx := context.Background()
 	cfg := tg.awsConfig(t)
@@ -44,7 +44,7 @@ func TestMyBlog(t *testing.T) {
 
 	t.Run("site", func(t *testing.T) {
 		index := []byte("<!doctype html><title>MyBlog</title><h1>" + uniqueName("hello") + "</h1>")
-		bucket := terraform.Output(t, opts, "site_bucket_name")
+		bucket := terraform.OutputContext(t, t.Context(), opts, "site_bucket_name")
 		if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{
 			Bucket: aws.String(bucket), Key: aws.String("index.html"), Body: bytes.NewReader(index), ContentType: aws.String("text/html"),
 		}); err != nil {
@@ -68,8 +68,8 @@ func TestMyBlog(t *testing.T) {
 	})
 
 	t.Run("posts", func(t *testing.T) {
-		tg.startFunction(t, terraform.Output(t, opts, "posts_function_name"), "posts")
-		table := terraform.Output(t, opts, "posts_table_name")
+		tg.startFunction(t, terraform.OutputContext(t, t.Context(), opts, "posts_function_name"), "posts")
+		table := terraform.OutputContext(t, t.Context(), opts, "posts_table_name")
 		now := time.Now().UTC()
 		for _, p := range []struct {
 			id        string
@@ -115,10 +115,10 @@ func TestMyBlog(t *testing.T) {
 	})
 
 	t.Run("welcome mail", func(t *testing.T) {
-		fn := terraform.Output(t, opts, "welcome_function_name")
+		fn := terraform.OutputContext(t, t.Context(), opts, "welcome_function_name")
 		tg.startFunction(t, fn, "welcome")
-		tg.driveEventSource(t, fn, terraform.Output(t, opts, "users_stream_arn"))
-		table := terraform.Output(t, opts, "users_table_name")
+		tg.driveEventSource(t, fn, terraform.OutputContext(t, t.Context(), opts, "users_stream_arn"))
+		table := terraform.OutputContext(t, t.Context(), opts, "users_table_name")
 		reader := "reader-" + uniqueName("r") + "@example.com"
 		put := func(name string) {
 			t.Helper()
@@ -159,7 +159,7 @@ func TestMyBlog(t *testing.T) {
 		}}); err != nil {
 			t.Fatal(err)
 		}
-		mails = waitForMail(t, tg, sender, 2, 30*time.Second)
+		waitForMail(t, tg, sender, 2, 30*time.Second)
 		time.Sleep(2 * time.Second) // room for a wrong extra mail to show up
 		mails, _ = tg.sentMail(t, sender)
 		var to []string
@@ -173,9 +173,9 @@ func TestMyBlog(t *testing.T) {
 	})
 
 	t.Run("thumbnails", func(t *testing.T) {
-		fn := terraform.Output(t, opts, "thumbnail_function_name")
+		fn := terraform.OutputContext(t, t.Context(), opts, "thumbnail_function_name")
 		tg.startFunction(t, fn, "thumbnail")
-		bucket := terraform.Output(t, opts, "uploads_bucket_name")
+		bucket := terraform.OutputContext(t, t.Context(), opts, "uploads_bucket_name")
 		tg.deliverBucketNotifications(t, bucket)
 		put := func(key, contentType string, body []byte) {
 			t.Helper()
@@ -211,7 +211,7 @@ func TestMyBlog(t *testing.T) {
 		tg.alive(t)
 	})
 
-	if code := terraform.PlanExitCode(t, opts); code != 0 {
+	if code := terraform.PlanExitCodeContext(t, t.Context(), opts); code != 0 {
 		t.Fatalf("plan after apply exit code %d, want 0 (empty plan)", code)
 	}
 }

@@ -32,14 +32,14 @@ func TestMyTodoListAPI(t *testing.T) {
 	tg := newTarget(t)
 	opts := stage(t, tg, "mytodolist", map[string]any{"name": uniqueName("todo")})
 	defer tg.destroy(t, opts)
-	terraform.InitAndApply(t, opts)
+	terraform.InitAndApplyContext(t, t.Context(), opts)
 
-	tg.startFunction(t, terraform.Output(t, opts, "function_name"), "todos")
+	tg.startFunction(t, terraform.OutputContext(t, t.Context(), opts, "function_name"), "todos")
 	ctx := context.Background()
 	pool := cognitouser.Pool{
 		API:      cip.NewFromConfig(tg.awsConfig(t)),
-		PoolID:   terraform.Output(t, opts, "user_pool_id"),
-		ClientID: terraform.Output(t, opts, "user_pool_client_id"),
+		PoolID:   terraform.OutputContext(t, t.Context(), opts, "user_pool_id"),
+		ClientID: terraform.OutputContext(t, t.Context(), opts, "user_pool_client_id"),
 		Sandbox:  tg.sandbox(),
 	}
 	alice, err := pool.SignUpAndSignIn(ctx, "alice-"+uniqueName("u")+"@example.com", "Correct-Horse-42!")
@@ -90,7 +90,7 @@ func TestMyTodoListAPI(t *testing.T) {
 	expect(t, asAlice, http.MethodPost, "/todos", `{"title": "x", "owner": "bob"}`, http.StatusBadRequest)
 
 	// The item is in the table under Alice's key, where the function wrote it.
-	table := terraform.Output(t, opts, "table_name")
+	table := terraform.OutputContext(t, t.Context(), opts, "table_name")
 	db := dynamodb.NewFromConfig(tg.awsConfig(t))
 	out, err := db.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName:      aws.String(table),
@@ -114,7 +114,7 @@ func TestMyTodoListAPI(t *testing.T) {
 	expect(t, asAlice, http.MethodGet, "/todos/"+created.ID, nil, http.StatusNotFound)
 
 	// Re-applying changes nothing.
-	if code := terraform.PlanExitCode(t, opts); code != 0 {
+	if code := terraform.PlanExitCodeContext(t, t.Context(), opts); code != 0 {
 		t.Fatalf("plan after apply exit code %d, want 0 (empty plan)", code)
 	}
 }

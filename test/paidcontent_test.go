@@ -31,7 +31,7 @@ func TestPaidContentSignedVideo(t *testing.T) {
 	// The test uploads a video; destroy must take the (versioned) bucket with it, here and on AWS.
 	opts := stage(t, tg, "paid-content", map[string]any{"name": uniqueName("paid"), "bucket_force_destroy": true})
 	defer tg.destroy(t, opts)
-	terraform.InitAndApply(t, opts)
+	terraform.InitAndApplyContext(t, t.Context(), opts)
 
 	ctx := context.Background()
 	cfg := tg.awsConfig(t)
@@ -40,7 +40,7 @@ func TestPaidContentSignedVideo(t *testing.T) {
 	video := []byte("not really an mp4 " + uniqueName("v"))
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = tg.sandbox() })
 	if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{
-		Bucket:      aws.String(terraform.Output(t, opts, "video_bucket_name")),
+		Bucket:      aws.String(terraform.OutputContext(t, t.Context(), opts, "video_bucket_name")),
 		Key:         aws.String("videos/intro.mp4"),
 		Body:        bytes.NewReader(video),
 		ContentType: aws.String("video/mp4"),
@@ -51,8 +51,8 @@ func TestPaidContentSignedVideo(t *testing.T) {
 	// Two users; Alice is premium.
 	pool := cognitouser.Pool{
 		API:      cip.NewFromConfig(cfg),
-		PoolID:   terraform.Output(t, opts, "user_pool_id"),
-		ClientID: terraform.Output(t, opts, "user_pool_client_id"),
+		PoolID:   terraform.OutputContext(t, t.Context(), opts, "user_pool_id"),
+		ClientID: terraform.OutputContext(t, t.Context(), opts, "user_pool_client_id"),
 		Sandbox:  tg.sandbox(),
 	}
 	alice, err := pool.SignUpAndSignIn(ctx, "alice-"+uniqueName("u")+"@example.com", "Correct-Horse-42!")
@@ -64,7 +64,7 @@ func TestPaidContentSignedVideo(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := dynamodb.NewFromConfig(cfg).PutItem(ctx, &dynamodb.PutItemInput{
-		TableName: aws.String(terraform.Output(t, opts, "premium_table_name")),
+		TableName: aws.String(terraform.OutputContext(t, t.Context(), opts, "premium_table_name")),
 		Item: map[string]types.AttributeValue{
 			"user_id": &types.AttributeValueMemberS{Value: alice.Sub},
 			"premium": &types.AttributeValueMemberBOOL{Value: true},
@@ -73,7 +73,7 @@ func TestPaidContentSignedVideo(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	tg.startFunction(t, terraform.Output(t, opts, "function_name"), "premium")
+	tg.startFunction(t, terraform.OutputContext(t, t.Context(), opts, "function_name"), "premium")
 	anon := tg.api(t, opts)
 	asAlice, asBob := withToken(anon, alice.IDToken), withToken(anon, bob.IDToken)
 
@@ -91,7 +91,7 @@ func TestPaidContentSignedVideo(t *testing.T) {
 	if err != nil || !strings.HasSuffix(u.Path, "/videos/intro.mp4") || u.Query().Get("Signature") == "" || u.Query().Get("Key-Pair-Id") == "" {
 		t.Fatalf("signed URL %q", got.URL)
 	}
-	if !tg.sandbox() && (u.Scheme != "https" || u.Host != terraform.Output(t, opts, "distribution_domain_name")) {
+	if !tg.sandbox() && (u.Scheme != "https" || u.Host != terraform.OutputContext(t, t.Context(), opts, "distribution_domain_name")) {
 		t.Fatalf("signed URL %q is not on the distribution", got.URL)
 	}
 
@@ -123,7 +123,7 @@ func TestPaidContentSignedVideo(t *testing.T) {
 	tg.alive(t)
 
 	// Re-applying changes nothing.
-	if code := terraform.PlanExitCode(t, opts); code != 0 {
+	if code := terraform.PlanExitCodeContext(t, t.Context(), opts); code != 0 {
 		t.Fatalf("plan after apply exit code %d, want 0 (empty plan)", code)
 	}
 }

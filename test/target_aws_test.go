@@ -4,13 +4,17 @@ package test
 
 import (
 	"context"
+	"io/fs"
 	"os"
+	"path"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/gruntwork-io/terratest/modules/terraform"
 
+	"github.com/refarch/terraform-provider-refarch/examples"
 	"github.com/refarch/terraform-provider-refarch/internal/restapi"
 )
 
@@ -44,7 +48,7 @@ func (tg target) prepare(t *testing.T, opts *terraform.Options) {
 func (tg target) startFunction(*testing.T, string, string) {}
 
 func (tg target) api(t *testing.T, opts *terraform.Options) *restapi.Client {
-	return restapi.ForURL(terraform.Output(t, opts, "api_url"))
+	return restapi.ForURL(terraform.OutputContext(t, t.Context(), opts, "api_url"))
 }
 
 func (tg target) awsConfig(t *testing.T) aws.Config {
@@ -58,7 +62,7 @@ func (tg target) awsConfig(t *testing.T) aws.Config {
 func (tg target) alive(*testing.T) {}
 
 func (tg target) siteURL(t *testing.T, opts *terraform.Options) string {
-	return "https://" + terraform.Output(t, opts, "distribution_domain_name")
+	return "https://" + terraform.OutputContext(t, t.Context(), opts, "distribution_domain_name")
 }
 
 // driveEventSources is a no-op: AWS Lambda polls the event source mappings.
@@ -76,9 +80,17 @@ func (tg target) sentMail(*testing.T, string) ([]sentMail, bool) { return nil, f
 // sandbox is false here: Cognito sign-ups are confirmed with AdminConfirmSignUp.
 func (tg target) sandbox() bool { return false }
 
-func (tg target) destroy(t *testing.T, opts *terraform.Options) { terraform.Destroy(t, opts) }
+func (tg target) destroy(t *testing.T, opts *terraform.Options) {
+	terraform.DestroyContext(t, t.Context(), opts)
+}
 
 // directObjectURL is an object's URL straight at S3, bypassing CloudFront.
 func (tg target) directObjectURL(bucket, key string) string {
 	return "https://" + bucket + ".s3." + tg.region + ".amazonaws.com/" + key
+}
+
+// declares reports whether examples/<example> has the input variable.
+func declares(example, variable string) bool {
+	b, err := fs.ReadFile(examples.FS, path.Join(example, "variables.tf"))
+	return err == nil && strings.Contains(string(b), `variable "`+variable+`"`)
 }

@@ -54,7 +54,7 @@ func (tg target) startFunction(t *testing.T, name, handler string) {
 
 func (tg target) api(t *testing.T, opts *terraform.Options) *restapi.Client {
 	t.Helper()
-	return restapi.ForSandbox(tg.sb.Endpoint, tg.sb.Region, terraform.Output(t, opts, "rest_api_id"), terraform.Output(t, opts, "stage_name"))
+	return restapi.ForSandbox(tg.sb.Endpoint, tg.sb.Region, terraform.OutputContext(t, t.Context(), opts, "rest_api_id"), terraform.OutputContext(t, t.Context(), opts, "stage_name"))
 }
 
 func (tg target) awsConfig(t *testing.T) aws.Config {
@@ -71,7 +71,7 @@ func (tg target) alive(t *testing.T) { sandboxtest.Alive(t, tg.sb) }
 // siteURL is where viewers reach a distribution: here kumo's CloudFront edge for it.
 func (tg target) siteURL(t *testing.T, opts *terraform.Options) string {
 	t.Helper()
-	return tg.sb.Endpoint + "/kumo/cdn/" + terraform.Output(t, opts, "distribution_id")
+	return tg.sb.Endpoint + "/kumo/cdn/" + terraform.OutputContext(t, t.Context(), opts, "distribution_id")
 }
 
 // driveEventSources polls every event source mapping kumo stored for the function, as the Lambda service would
@@ -126,13 +126,13 @@ func (tg target) sandbox() bool { return true }
 // deletion takes them along).
 func (tg target) destroy(t *testing.T, opts *terraform.Options) {
 	t.Helper()
-	list, err := terraform.RunTerraformCommandE(t, opts, "state", "list")
+	list, err := terraform.RunTerraformCommandContextE(t, t.Context(), opts, "state", "list")
 	if err == nil {
 		if addrs := sandbox.Undeletable(list); len(addrs) > 0 {
-			terraform.RunTerraformCommand(t, opts, append([]string{"state", "rm"}, addrs...)...)
+			terraform.RunTerraformCommandContext(t, t.Context(), opts, append([]string{"state", "rm"}, addrs...)...)
 		}
 	}
-	terraform.Destroy(t, opts)
+	terraform.DestroyContext(t, t.Context(), opts)
 }
 
 // directObjectURL is an object's URL straight at S3, bypassing CloudFront.

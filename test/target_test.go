@@ -1,9 +1,7 @@
 package test
 
 import (
-	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,7 +9,6 @@ import (
 	"github.com/gruntwork-io/terratest/modules/random"
 	"github.com/gruntwork-io/terratest/modules/terraform"
 
-	"github.com/refarch/terraform-provider-refarch/examples"
 	"github.com/refarch/terraform-provider-refarch/internal/sandbox"
 )
 
@@ -37,12 +34,6 @@ type sentMail struct {
 	Subject     string   `json:"subject"`
 	Body        string   `json:"body"`
 	HTMLBody    string   `json:"htmlBody"`
-}
-
-// declares reports whether examples/<example> has the input variable.
-func declares(example, variable string) bool {
-	b, err := fs.ReadFile(examples.FS, path.Join(example, "variables.tf"))
-	return err == nil && strings.Contains(string(b), `variable "`+variable+`"`)
 }
 
 func exampleName(opts *terraform.Options) string { return filepath.Base(opts.TerraformDir) }

@@ -163,9 +163,10 @@ func (f *FirehoseStandIn) Pending() int {
 	return n
 }
 
-func firehoseError(w http.ResponseWriter, status int, code, msg string) {
+// firehoseError answers a client error (Firehose's are all 400s) in the JSON protocol's shape.
+func firehoseError(w http.ResponseWriter, code, msg string) {
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	w.WriteHeader(status)
+	w.WriteHeader(http.StatusBadRequest)
 	_ = json.NewEncoder(w).Encode(map[string]string{"__type": code, "message": msg})
 }
 
@@ -177,11 +178,11 @@ func (f *FirehoseStandIn) put(w http.ResponseWriter, r *http.Request, batch bool
 		Records            []struct{ Data []byte }
 	}
 	if err := json.NewDecoder(io.LimitReader(r.Body, 2*firehoseMaxBatchBytes)).Decode(&req); err != nil {
-		firehoseError(w, http.StatusBadRequest, "SerializationException", err.Error())
+		firehoseError(w, "SerializationException", err.Error())
 		return
 	}
 	if _, err := f.fh.DescribeDeliveryStream(r.Context(), &firehose.DescribeDeliveryStreamInput{DeliveryStreamName: aws.String(req.DeliveryStreamName)}); err != nil {
-		firehoseError(w, http.StatusBadRequest, "ResourceNotFoundException", fmt.Sprintf("Firehose %s not found: %v", req.DeliveryStreamName, err))
+		firehoseError(w, "ResourceNotFoundException", fmt.Sprintf("Firehose %s not found: %v", req.DeliveryStreamName, err))
 		return
 	}
 	datas := [][]byte{req.Record.Data}
@@ -194,13 +195,13 @@ func (f *FirehoseStandIn) put(w http.ResponseWriter, r *http.Request, batch bool
 	total := 0
 	for _, d := range datas {
 		if len(d) > firehoseMaxRecordBytes {
-			firehoseError(w, http.StatusBadRequest, "ValidationException", fmt.Sprintf("a record is %d bytes; Firehose's limit is %d", len(d), firehoseMaxRecordBytes))
+			firehoseError(w, "ValidationException", fmt.Sprintf("a record is %d bytes; Firehose's limit is %d", len(d), firehoseMaxRecordBytes))
 			return
 		}
 		total += len(d)
 	}
 	if len(datas) == 0 || len(datas) > firehoseMaxBatch || total > firehoseMaxBatchBytes {
-		firehoseError(w, http.StatusBadRequest, "ValidationException", "1-500 records of at most 4 MiB in total")
+		firehoseError(w, "ValidationException", "1-500 records of at most 4 MiB in total")
 		return
 	}
 	now := time.Now().UTC()
@@ -226,12 +227,12 @@ func (f *FirehoseStandIn) put(w http.ResponseWriter, r *http.Request, batch bool
 
 // streamConfig is the part of a delivery stream's description the stand-in acts on.
 type streamConfig struct {
-	name, arn, bucket      string
-	prefix, errorPrefix    string
-	gzip                   bool
-	lambdaARN              string
-	bufferBytes, retries   int
-	hasProcessor, disabled bool
+	name, arn, bucket    string
+	prefix, errorPrefix  string
+	gzip                 bool
+	lambdaARN            string
+	bufferBytes, retries int
+	hasProcessor         bool
 }
 
 func (f *FirehoseStandIn) describe(ctx context.Context, name string) (streamConfig, error) {

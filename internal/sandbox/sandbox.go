@@ -243,7 +243,11 @@ func freePort() (int, error) {
 		return 0, fmt.Errorf("sandbox: no free loopback port: %w", err)
 	}
 	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	addr, ok := l.Addr().(*net.TCPAddr)
+	if !ok {
+		return 0, fmt.Errorf("sandbox: listener address %v is not TCP", l.Addr())
+	}
+	return addr.Port, nil
 }
 
 func portFree(port int) error {

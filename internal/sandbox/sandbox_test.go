@@ -46,7 +46,11 @@ func TestSandboxBusyPortIsOneClearError(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	port := l.Addr().(*net.TCPAddr).Port
+	addr, ok := l.Addr().(*net.TCPAddr)
+	if !ok {
+		t.Fatalf("listener address %v is not TCP", l.Addr())
+	}
+	port := addr.Port
 	_, err = sandbox.Start(context.Background(), sandbox.Options{KumoPath: "/bin/true", Port: port, LogDir: t.TempDir()})
 	if err == nil || !strings.Contains(err.Error(), "port "+strconv.Itoa(port)+" is busy") {
 		t.Fatalf("got %v, want a 'port %d is busy' error", err, port)

@@ -240,7 +240,7 @@ variable "api" {
 }
 
 variable "cdn" {
-  description = "CloudFront settings: `price_class` (default `PriceClass_All`: the audience is global), `aliases` (alternate domain names) with `acm_certificate_arn` (a certificate in us-east-1 covering them; viewers then need TLS 1.2, policy TLSv1.2_2021) and `access_logs` (`bucket_domain_name` of a log bucket with ACLs enabled, `prefix`). Access logs are OFF by default because they need a separate bucket with ACLs enabled (CloudFront standard logging writes with an ACL) that this module does not create; turn them on in production."
+  description = "CloudFront settings: `price_class` (default `PriceClass_All`: the audience is global), `aliases` (alternate domain names) with `acm_certificate_arn` (a certificate in us-east-1 covering them; viewers then need TLS 1.2, policy TLSv1.2_2021) `access_logs` (`bucket_domain_name` of a log bucket with ACLs enabled, `prefix`) and `web_acl_arn` (an AWS WAF web ACL, scope CLOUDFRONT, created in us-east-1, in front of the distribution; default none). Access logs are OFF by default because they need a separate bucket with ACLs enabled (CloudFront standard logging writes with an ACL) that this module does not create; turn them on in production."
   type = object({
     price_class         = optional(string, "PriceClass_All")
     aliases             = optional(list(string), [])
@@ -249,6 +249,7 @@ variable "cdn" {
       bucket_domain_name = string
       prefix             = optional(string, "cloudfront/")
     }))
+    web_acl_arn = optional(string)
   })
   default  = {}
   nullable = false
@@ -264,6 +265,10 @@ variable "cdn" {
   validation {
     condition     = var.cdn.access_logs == null || can(regex("\\.s3\\.amazonaws\\.com$", var.cdn.access_logs.bucket_domain_name))
     error_message = "cdn.access_logs.bucket_domain_name must be a bucket's domain name, <bucket>.s3.amazonaws.com."
+  }
+  validation {
+    condition     = var.cdn.web_acl_arn == null || can(regex("^arn:aws[a-z-]*:wafv2:us-east-1:[0-9]{12}:global/webacl/[^/]+/[^/]+$", var.cdn.web_acl_arn))
+    error_message = "cdn.web_acl_arn must be the ARN of a WAFv2 web ACL with scope CLOUDFRONT (created in us-east-1), arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>."
   }
 }
 

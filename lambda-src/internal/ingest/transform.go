@@ -239,12 +239,12 @@ var (
 
 // normalise turns one raw record into a data lake line (JSON + "\n") or a rejection.
 func (t *Transformer) normalise(data []byte, arrival time.Time, devices Devices) ([]byte, *Rejection) {
-	max := t.MaxRecordBytes
-	if max <= 0 {
-		max = DefaultMaxRecordBytes
+	limit := t.MaxRecordBytes
+	if limit <= 0 {
+		limit = DefaultMaxRecordBytes
 	}
-	if len(data) > max {
-		return nil, reject(ReasonTooLarge, "record is %d bytes, the limit is %d", len(data), max)
+	if len(data) > limit {
+		return nil, reject(ReasonTooLarge, "record is %d bytes, the limit is %d", len(data), limit)
 	}
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 || trimmed[0] != '{' {

@@ -35,13 +35,13 @@ func (f fakeStore) Get(_ context.Context, id string) (Post, error) {
 	return p, nil
 }
 
-func (f fakeStore) List(_ context.Context, max int) ([]Post, error) {
+func (f fakeStore) List(_ context.Context, limit int) ([]Post, error) {
 	if f.err != nil {
 		return nil, f.err
 	}
 	var out []Post
 	for _, p := range f.posts {
-		if len(out) < max {
+		if len(out) < limit {
 			out = append(out, p)
 		}
 	}
@@ -57,13 +57,26 @@ func blog() fakeStore {
 	}}
 }
 
-func call(t *testing.T, h *Handler, method, path string, query map[string]string) (int, map[string]any, events.APIGatewayProxyResponse) {
+// body is every field a response of the API can carry.
+type body struct {
+	Error string  `json:"error"`
+	ID    string  `json:"id"`
+	Body  string  `json:"body"`
+	Posts []*post `json:"posts"`
+}
+
+type post struct {
+	ID   string  `json:"id"`
+	Body *string `json:"body"`
+}
+
+func call(t *testing.T, h *Handler, method, path string, query map[string]string) (int, body, events.APIGatewayProxyResponse) {
 	t.Helper()
 	resp, err := h.Handle(context.Background(), events.APIGatewayProxyRequest{HTTPMethod: method, Path: path, QueryStringParameters: query})
 	if err != nil {
 		t.Fatalf("Handle returned an error (must be an HTTP response): %v", err)
 	}
-	var body map[string]any
+	var body body
 	if err := json.Unmarshal([]byte(resp.Body), &body); err != nil {
 		t.Fatalf("body is not JSON: %q", resp.Body)
 	}
@@ -114,8 +127,8 @@ func TestHandler(t *testing.T) {
 			if resp.Headers["Content-Type"] != "application/json" {
 				t.Errorf("Content-Type %q", resp.Headers["Content-Type"])
 			}
-			if tt.wantErr != "" && !strings.Contains(body["error"].(string), tt.wantErr) {
-				t.Errorf("error %q lacks %q", body["error"], tt.wantErr)
+			if tt.wantErr != "" && !strings.Contains(body.Error, tt.wantErr) {
+				t.Errorf("error %q lacks %q", body.Error, tt.wantErr)
 			}
 			if status != http.StatusOK {
 				if resp.Headers["Cache-Control"] != "no-store" {
@@ -127,17 +140,16 @@ func TestHandler(t *testing.T) {
 				t.Errorf("Cache-Control %q", resp.Headers["Cache-Control"])
 			}
 			if tt.wantIDs == nil {
-				if body["id"] != "hello" || body["body"] != "first" {
-					t.Errorf("post %v", body)
+				if body.ID != "hello" || body.Body != "first" {
+					t.Errorf("post %+v", body)
 				}
 				return
 			}
 			var got []string
-			for _, p := range body["posts"].([]any) {
-				m := p.(map[string]any)
-				got = append(got, m["id"].(string))
-				if _, ok := m["body"]; ok {
-					t.Errorf("listing carries the body of %v", m["id"])
+			for _, p := range body.Posts {
+				got = append(got, p.ID)
+				if p.Body != nil {
+					t.Errorf("listing carries the body of %v", p.ID)
 				}
 			}
 			if strings.Join(got, ",") != strings.Join(tt.wantIDs, ",") {
@@ -162,7 +174,7 @@ type fakeDynamo struct {
 
 func (f *fakeDynamo) GetItem(_ context.Context, in *dynamodb.GetItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
 	for _, it := range f.items {
-		if it["id"].(*types.AttributeValueMemberS).Value == in.Key["id"].(*types.AttributeValueMemberS).Value {
+		if str(it["id"]) == str(in.Key["id"]) {
 			return &dynamodb.GetItemOutput{Item: it}, nil
 		}
 	}
@@ -173,9 +185,9 @@ func (f *fakeDynamo) Scan(_ context.Context, in *dynamodb.ScanInput, _ ...func(*
 	f.scans++
 	start := 0
 	if in.ExclusiveStartKey != nil {
-		last := in.ExclusiveStartKey["id"].(*types.AttributeValueMemberS).Value
+		last := str(in.ExclusiveStartKey["id"])
 		for i, it := range f.items {
-			if it["id"].(*types.AttributeValueMemberS).Value == last {
+			if str(it["id"]) == last {
 				start = i + 1
 			}
 		}
@@ -188,6 +200,14 @@ func (f *fakeDynamo) Scan(_ context.Context, in *dynamodb.ScanInput, _ ...func(*
 		out.LastEvaluatedKey = map[string]types.AttributeValue{"id": f.items[start]["id"]}
 	}
 	return out, nil
+}
+
+// str is a string attribute's value ("" for any other type).
+func str(v types.AttributeValue) string {
+	if s, ok := v.(*types.AttributeValueMemberS); ok {
+		return s.Value
+	}
+	return ""
 }
 
 func TestDynamoStore(t *testing.T) {

@@ -35,8 +35,8 @@ var ErrNotFound = errors.New("post not found")
 type Store interface {
 	// Get returns one post or ErrNotFound.
 	Get(ctx context.Context, id string) (Post, error)
-	// List returns up to max posts, without their bodies, in no particular order.
-	List(ctx context.Context, max int) ([]Post, error)
+	// List returns up to limit posts, without their bodies, in no particular order.
+	List(ctx context.Context, limit int) ([]Post, error)
 }
 
 // DynamoAPI is the subset of DynamoDB the store uses; *dynamodb.Client and
@@ -75,8 +75,8 @@ func (s *DynamoStore) Get(ctx context.Context, id string) (Post, error) {
 }
 
 // List implements Store: a scan of the published posts' summaries (a blog's
-// posts table is small; DAX caches the scan), stopping after max items.
-func (s *DynamoStore) List(ctx context.Context, max int) ([]Post, error) {
+// posts table is small; DAX caches the scan), stopping after limit items.
+func (s *DynamoStore) List(ctx context.Context, limit int) ([]Post, error) {
 	in := &dynamodb.ScanInput{
 		TableName:                 aws.String(s.Table),
 		ProjectionExpression:      aws.String("id, title, summary, author, tags, published, published_at"),
@@ -94,13 +94,13 @@ func (s *DynamoStore) List(ctx context.Context, max int) ([]Post, error) {
 			return nil, fmt.Errorf("posts are malformed: %w", err)
 		}
 		posts = append(posts, page...)
-		if len(posts) >= max || len(out.LastEvaluatedKey) == 0 {
+		if len(posts) >= limit || len(out.LastEvaluatedKey) == 0 {
 			break
 		}
 		in.ExclusiveStartKey = out.LastEvaluatedKey
 	}
-	if len(posts) > max {
-		posts = posts[:max]
+	if len(posts) > limit {
+		posts = posts[:limit]
 	}
 	return posts, nil
 }

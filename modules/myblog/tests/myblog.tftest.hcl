@@ -406,3 +406,26 @@ run "aliases_need_a_certificate" {
 
   expect_failures = [var.cdn]
 }
+
+run "web_acl_in_front_of_the_distribution" {
+  command = plan
+
+  variables {
+    cdn = { web_acl_arn = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/blog/0b1e8e5c-0000-4000-8000-000000000001" }
+  }
+
+  assert {
+    condition     = aws_cloudfront_distribution.site.web_acl_id == "arn:aws:wafv2:us-east-1:123456789012:global/webacl/blog/0b1e8e5c-0000-4000-8000-000000000001"
+    error_message = "cdn.web_acl_arn must be attached to the distribution"
+  }
+}
+
+run "web_acl_must_be_a_cloudfront_acl" {
+  command = plan
+
+  variables {
+    cdn = { web_acl_arn = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/blog/1" }
+  }
+
+  expect_failures = [var.cdn]
+}
