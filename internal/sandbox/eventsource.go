@@ -189,8 +189,11 @@ func sleep(ctx context.Context, d time.Duration) bool {
 func (p *poller) pollQueue(ctx context.Context, c *sqs.Client, queueURL, region string) {
 	for ctx.Err() == nil {
 		out, err := c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
-			QueueUrl:                    &queueURL,
-			MaxNumberOfMessages:         int32(min(p.src.BatchSize, 10)),
+			QueueUrl:            &queueURL,
+			MaxNumberOfMessages: int32(min(p.src.BatchSize, 10)),
+			// Short polls: kumo does not end a long poll when a message becomes visible again, so a queue's own
+			// ReceiveMessageWaitTimeSeconds (up to 20 s) would delay every redelivery by that much.
+			WaitTimeSeconds:             1,
 			MessageSystemAttributeNames: []sqstypes.MessageSystemAttributeName{sqstypes.MessageSystemAttributeNameAll},
 			MessageAttributeNames:       []string{"All"},
 		})

@@ -1,0 +1,39 @@
+package sandbox
+
+// Sandbox-only switches of the Microservices architecture's service B and asynchronous patterns (173), one per kumo
+// gap; real AWS keeps the modules' defaults.
+var (
+	// modules/lambda-cache-service: kumo v0.33.1's ElastiCache has no CreateCacheSubnetGroup ("UnknownError"), no
+	// CreateUser/CreateUserGroup, and a replication group it creates has no member clusters (the provider's read
+	// fails with CacheClusterNotFound on DescribeCacheClusters) and no data plane. The fixture then sets the
+	// module's cache_endpoint_override to a redis-server the test runs on loopback (Debian's package, see
+	// StartRedis), with TLS off — a local server has no certificate.
+	kumoElastiCache = map[string]any{"elasticache": false}
+
+	// kumo's EC2 ids look like subnet-06364d75-ea49-4e3, which the AWS id checks of a Lambda function's vpc_config
+	// (and the rest-api-lambda module's validation) refuse, so the function runs outside the (emulated) VPC.
+	kumoLambdaVPC = map[string]any{"function_in_vpc": false}
+
+	// kumo's EC2 has no CreateVpcEndpoint (DynamoDB gateway, Secrets Manager and Logs interface endpoints).
+	kumoVPCEndpoints = map[string]any{"vpc_endpoints": false}
+
+	// modules/async-messaging: kumo's GetQueueAttributes returns neither KmsMasterKeyId nor SqsManagedSseEnabled,
+	// so the provider waits for the encryption attributes until it times out; and kumo's KMS has no
+	// EnableKeyRotation.
+	kumoQueueSSE    = map[string]any{"queue_sse": false}
+	kumoKeyRotation = map[string]any{"kms_key_rotation": false}
+
+	kumoAsyncExtras = map[string]any{
+		// Lambda: CreateEventSourceMapping drops FunctionResponseTypes, so ["ReportBatchItemFailures"] would drift;
+		// the harness's poller (eventsource.go) honours a batchItemFailures answer anyway.
+		"report_batch_item_failures": false,
+		// CloudWatch: DescribeAlarms returns no TreatMissingData (it reads back as "missing"), so "notBreaching"
+		// would drift.
+		"dlq_alarm_treat_missing_data": "missing",
+	}
+)
+
+func init() {
+	localProfiles["microservices-service-b"] = merge(kumoDynamoDB, kumoAPIStage, kumoElastiCache, kumoLambdaVPC, kumoVPCEndpoints)
+	localProfiles["microservices-async"] = merge(kumoDynamoDB, kumoQueueSSE, kumoKeyRotation, kumoAsyncExtras)
+}

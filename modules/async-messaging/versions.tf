@@ -1,0 +1,14 @@
+terraform {
+  required_version = ">= 1.6.0"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 6.0"
+    }
+    refarch = {
+      source  = "refarch/refarch"
+      version = ">= 0.1.0"
+    }
+  }
+}

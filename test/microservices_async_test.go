@@ -1,0 +1,403 @@
+//go:build !aws
+
+// Microservices (173): service B (modules/lambda-cache-service) and the asynchronous patterns
+// (modules/async-messaging), applied from test/fixtures/microservices-* to the local sandbox. Sandbox-only: the data
+// paths lean on the harness (a redis-server behind the cache endpoint, the event source pollers); the real-AWS
+// behaviour the sandbox cannot show is asserted by the modules' mocked `tofu test` suites.
+package test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/gruntwork-io/terratest/modules/terraform"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/refarch/terraform-provider-refarch/internal/restapi"
+	"github.com/refarch/terraform-provider-refarch/internal/sandbox"
+)
+
+// msCacheACL is the access string modules/lambda-cache-service gives the function's cache user (its local
+// cache_access_string; lambda-src/internal/msCacheACL, which its integration test runs against redis).
+const msCacheACL = "on ~catalog:* -@all +get +set +del +ping +hello"
+
+// msItem is the catalog function's item (lambda-src/internal/msItem).
+type msItem struct {
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	PriceCents int64  `json:"price_cents"`
+	UpdatedAt  string `json:"updated_at"`
+}
+
+func msCacheKey(id string) string { return "catalog:item:" + id }
+
+// TestMicroservicesServiceBReadThroughCache deploys service B with its cache endpoint pointing at a real
+// redis-server (Debian's package) and proves the read-through cache: a write through the API, a miss then a hit
+// served from redis (even after the table changes behind its back), expiry after the TTL, invalidation on write,
+// 400s for bad input, and degraded service from the table when redis is gone; then an empty re-plan.
+func TestMicroservicesServiceBReadThroughCache(t *testing.T) {
+	t.Parallel()
+	tg := newTarget(t)
+	ctx := context.Background()
+
+	srv, err := tg.sb.StartRedis(ctx)
+	if err != nil {
+		t.Fatalf("%v (a fresh machine needs Debian's redis-server package: apt-get install -y redis-server)", err)
+	}
+	const ttl = 3 * time.Second
+	opts := msStageFixture(t, tg, "microservices-service-b", map[string]any{
+		"name":              uniqueName("svcb"),
+		"local_redis_port":  srv.Port,
+		"cache_ttl_seconds": int(ttl.Seconds()),
+	})
+	defer tg.destroy(t, opts)
+	terraform.InitAndApply(t, opts)
+
+	if got, want := terraform.Output(t, opts, "cache_endpoint"), srv.Addr; got != want {
+		t.Fatalf("cache_endpoint %q, want the local redis %q", got, want)
+	}
+
+	// The cache user: the module's access string on the local server, and its credentials in the module's secret
+	// (with cache_endpoint_override, whoever runs the cache puts them there).
+	user := terraform.Output(t, opts, "cache_user_name")
+	password := "pw-" + uniqueName("x")
+	cfg := tg.awsConfig(t)
+	secret, _ := json.Marshal(map[string]string{"username": user, "password": password})
+	if _, err := secretsmanager.NewFromConfig(cfg).PutSecretValue(ctx, &secretsmanager.PutSecretValueInput{
+		SecretId: aws.String(terraform.Output(t, opts, "cache_secret_arn")), SecretString: aws.String(string(secret)),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	admin := redis.NewClient(&redis.Options{Addr: srv.Addr, DisableIdentity: true})
+	defer admin.Close()
+	acl := []any{"ACL", "SETUSER", user, "reset", ">" + password}
+	for _, f := range strings.Fields(msCacheACL) {
+		acl = append(acl, f)
+	}
+	if err := admin.Do(ctx, acl...).Err(); err != nil {
+		t.Fatal(err)
+	}
+
+	tg.startFunction(t, terraform.Output(t, opts, "function_name"), "catalog")
+	api := tg.api(t, opts)
+
+	// Unknown item, then a write through the API (the table is the source of truth).
+	msExpectCache(t, api, "/items/widget-1", http.StatusNotFound, "miss")
+	put := expect(t, api, http.MethodPut, "/items/widget-1", map[string]any{"name": "Widget", "price_cents": 1299}, http.StatusOK)
+	var item msItem
+	decode(t, put, &item)
+	if item.ID != "widget-1" || item.Name != "Widget" || item.PriceCents != 1299 {
+		t.Fatalf("PUT answered %+v", item)
+	}
+
+	// Miss (read from the table, stored in redis), then a hit.
+	if got := msExpectCache(t, api, "/items/widget-1", http.StatusOK, "miss"); got.Name != "Widget" {
+		t.Fatalf("first GET %+v", got)
+	}
+	if pttl, err := admin.PTTL(ctx, msCacheKey("widget-1")).Result(); err != nil || pttl <= 0 || pttl > ttl {
+		t.Fatalf("redis PTTL of the cached item: %v, %v; want within the %v TTL", pttl, err, ttl)
+	}
+	msExpectCache(t, api, "/items/widget-1", http.StatusOK, "hit")
+
+	// The table changes behind the cache's back: the hit still comes from redis until the TTL ends.
+	if _, err := dynamodb.NewFromConfig(cfg).PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: aws.String(terraform.Output(t, opts, "table_name")),
+		Item: map[string]ddbtypes.AttributeValue{
+			"id":          &ddbtypes.AttributeValueMemberS{Value: "widget-1"},
+			"name":        &ddbtypes.AttributeValueMemberS{Value: "Widget (changed in the table)"},
+			"price_cents": &ddbtypes.AttributeValueMemberN{Value: "1399"},
+			"updated_at":  &ddbtypes.AttributeValueMemberS{Value: "2026-11-26T00:00:00Z"},
+		},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got := msExpectCache(t, api, "/items/widget-1", http.StatusOK, "hit"); got.Name != "Widget" {
+		t.Fatalf("hit served %q, want the cached %q", got.Name, "Widget")
+	}
+	time.Sleep(ttl + 500*time.Millisecond)
+	if got := msExpectCache(t, api, "/items/widget-1", http.StatusOK, "miss"); got.PriceCents != 1399 {
+		t.Fatalf("after the TTL: %+v, want the table's new price", got)
+	}
+
+	// A write through the API drops the cached copy at once.
+	msExpectCache(t, api, "/items/widget-1", http.StatusOK, "hit")
+	expect(t, api, http.MethodPut, "/items/widget-1", map[string]any{"name": "Widget v2", "price_cents": 1499}, http.StatusOK)
+	if n, err := admin.Exists(ctx, msCacheKey("widget-1")).Result(); err != nil || n != 0 {
+		t.Fatalf("cached item after PUT: exists=%d, %v; want invalidated", n, err)
+	}
+	if got := msExpectCache(t, api, "/items/widget-1", http.StatusOK, "miss"); got.Name != "Widget v2" {
+		t.Fatalf("after PUT: %+v", got)
+	}
+
+	// Bad input: 400 with a JSON reason.
+	for _, c := range []struct{ method, path, body string }{
+		{http.MethodGet, "/items/a.b", ""},
+		{http.MethodGet, "/items/" + strings.Repeat("x", 65), ""},
+		{http.MethodPut, "/items/widget-1", `{"name":"x","price_cents":-1}`},
+		{http.MethodPut, "/items/widget-1", `{"name":"x","price_cents":1,"admin":true}`},
+		{http.MethodPut, "/items/widget-1", `not json`},
+	} {
+		resp := expect(t, api, c.method, c.path, c.body, http.StatusBadRequest)
+		var e struct{ Error string }
+		if err := json.Unmarshal(resp.Body, &e); err != nil || e.Error == "" {
+			t.Fatalf("%s %s: 400 body %q is not {\"error\": ...}", c.method, c.path, resp.Body)
+		}
+	}
+	tg.alive(t)
+
+	// redis goes away: the service keeps answering from the table, marked as bypassing the cache.
+	srv.Stop()
+	if got := msExpectCache(t, api, "/items/widget-1", http.StatusOK, "bypass"); got.Name != "Widget v2" {
+		t.Fatalf("with redis down: %+v", got)
+	}
+	expect(t, api, http.MethodPut, "/items/widget-1", map[string]any{"name": "Widget v3", "price_cents": 1}, http.StatusOK)
+
+	if code := terraform.PlanExitCode(t, opts); code != 0 {
+		t.Fatalf("plan after apply exit code %d, want 0 (empty plan)", code)
+	}
+}
+
+// TestMicroservicesAsyncFanOutAndPoisonMessages deploys the topic, two queues with DLQs and the consumer, publishes
+// order events and one poison message, and proves: each queue gets what its subscription selects (the SNS envelope
+// on "orders", the raw message and only order.created on "audit"); the consumer stores the good events once; the
+// poison message goes to the orders DLQ after maxReceiveCount receives while the good ones flow on; re-plan is empty.
+func TestMicroservicesAsyncFanOutAndPoisonMessages(t *testing.T) {
+	t.Parallel()
+	tg := newTarget(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
+	const maxReceives = 3
+	opts := msStageFixture(t, tg, "microservices-async", map[string]any{
+		"name":                       uniqueName("msasync"),
+		"max_receive_count":          maxReceives,
+		"visibility_timeout_seconds": 1,
+	})
+	defer tg.destroy(t, opts)
+	terraform.InitAndApply(t, opts)
+
+	fn := terraform.Output(t, opts, "consumer_function_name")
+	tg.startFunction(t, fn, "consumer")
+	// kumo stores event source mappings but never polls them; the harness stands in for the Lambda service.
+	if err := tg.sb.DriveEventSources(ctx, fn); err != nil {
+		t.Fatal(err)
+	}
+
+	cfg := tg.awsConfig(t)
+	topic := terraform.Output(t, opts, "topic_arn")
+	queues := terraform.OutputMap(t, opts, "queue_urls")
+	dlqs := terraform.OutputMap(t, opts, "dlq_urls")
+	table := terraform.Output(t, opts, "events_table_name")
+	snsc, sqsc, ddb := sns.NewFromConfig(cfg), sqs.NewFromConfig(cfg), dynamodb.NewFromConfig(cfg)
+
+	publish := func(body, typ string) {
+		t.Helper()
+		if _, err := snsc.Publish(ctx, &sns.PublishInput{
+			TopicArn: aws.String(topic), Message: aws.String(body),
+			MessageAttributes: map[string]snstypes.MessageAttributeValue{"type": {DataType: aws.String("String"), StringValue: aws.String(typ)}},
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	poison := "this is not an order event " + uniqueName("p")
+	created := `{"event_id":"evt-created-1","type":"order.created","order_id":"o-1","amount_cents":1299}`
+	paid := `{"event_id":"evt-paid-1","type":"order.paid","order_id":"o-1","amount_cents":1299}`
+	publish(poison, "order.created")
+	publish(created, "order.created")
+	publish(paid, "order.paid")
+
+	// The audit queue (no consumer): raw delivery, and the filter policy keeps order.paid out.
+	audit := msReceiveAll(t, sqsc, queues["audit"], 2, 20*time.Second)
+	if len(audit) != 2 || !msContains(audit, created) || !msContains(audit, poison) || msContains(audit, paid) {
+		t.Fatalf("audit queue got %q; want exactly the order.created event and the poison message, raw", audit)
+	}
+
+	// The consumer stores both good events from the orders queue (SNS envelopes)...
+	for _, id := range []string{"evt-created-1", "evt-paid-1"} {
+		msEventually(t, 30*time.Second, "event "+id+" in the events table", func() bool {
+			out, err := ddb.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(table), Key: map[string]ddbtypes.AttributeValue{"event_id": &ddbtypes.AttributeValueMemberS{Value: id}}})
+			return err == nil && out.Item != nil
+		})
+	}
+	// ...while the poison message ends in the orders DLQ after maxReceiveCount tries. Each retry can take ~20 s here:
+	// the harness's poller long-polls with the queue's ReceiveMessageWaitTimeSeconds (20), and kumo does not end a
+	// long poll when an in-flight message's visibility timeout runs out.
+	dead := msReceiveAll(t, sqsc, dlqs["orders"], 1, time.Duration(maxReceives+2)*30*time.Second)
+	if len(dead) != 1 || !strings.Contains(dead[0], poison) || !strings.Contains(dead[0], `"Type":"Notification"`) {
+		t.Fatalf("orders DLQ got %q; want the poison message in its SNS envelope", dead)
+	}
+
+	// The rest keep flowing: a good event published after the poison one died is processed too, and nothing good
+	// went to the DLQ.
+	publish(`{"event_id":"evt-created-2","type":"order.created","order_id":"o-2"}`, "order.created")
+	msEventually(t, 30*time.Second, "event evt-created-2 in the events table", func() bool {
+		out, err := ddb.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(table), Key: map[string]ddbtypes.AttributeValue{"event_id": &ddbtypes.AttributeValueMemberS{Value: "evt-created-2"}}})
+		return err == nil && out.Item != nil
+	})
+	scan, err := ddb.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String(table)})
+	if err != nil || scan.Count != 3 {
+		t.Fatalf("events table holds %d items (%v), want the 3 good events once each", scan.Count, err)
+	}
+	if more := msReceiveAll(t, sqsc, dlqs["orders"], 0, 3*time.Second); len(more) != 0 {
+		t.Fatalf("orders DLQ also got %q", more)
+	}
+	tg.alive(t)
+
+	cancel() // stop the pollers before planning
+	if code := terraform.PlanExitCode(t, opts); code != 0 {
+		t.Fatalf("plan after apply exit code %d, want 0 (empty plan)", code)
+	}
+}
+
+// msStageFixture copies test/fixtures/<name> with the modules into a temporary directory (keeping the relative
+// layout, so ../../../modules sources resolve) and prepares it for the sandbox. Services the harness's override does
+// not list (EC2, ElastiCache, CloudWatch) reach kumo through AWS_ENDPOINT_URL.
+func msStageFixture(t *testing.T, tg target, name string, vars map[string]any) *terraform.Options {
+	t.Helper()
+	if os.Getenv("TF_CLI_CONFIG_FILE") == "" {
+		t.Skip("TF_CLI_CONFIG_FILE is not set: run these tests with `make test`, which points OpenTofu at the provider mirror")
+	}
+	root, err := sandbox.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dest := t.TempDir()
+	for _, sub := range []string{"modules", filepath.Join("test", "fixtures", name)} {
+		if err := msCopyTree(filepath.Join(root, sub), filepath.Join(dest, sub)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	opts := &terraform.Options{
+		TerraformDir:    filepath.Join(dest, "test", "fixtures", name),
+		TerraformBinary: tofuBinary(t),
+		Vars:            vars,
+		NoColor:         true,
+		EnvVars:         map[string]string{"AWS_ENDPOINT_URL": tg.sb.Endpoint},
+	}
+	tg.prepare(t, opts)
+	return opts
+}
+
+func msCopyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		base := d.Name()
+		if d.IsDir() {
+			if base == ".terraform" {
+				return filepath.SkipDir
+			}
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		if strings.Contains(base, ".tfstate") || strings.HasSuffix(base, "_override.tf") || base == ".terraform.lock.hcl" {
+			return nil
+		}
+		in, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer in.Close()
+		out, err := os.Create(filepath.Join(dst, rel))
+		if err != nil {
+			return err
+		}
+		if _, err := io.Copy(out, in); err != nil {
+			out.Close()
+			return err
+		}
+		return out.Close()
+	})
+}
+
+// msExpectCache GETs path, checks the status and the X-Cache header and decodes a 200's item. restapi.Response
+// carries no headers, so this sends the request itself, the way restapi.Client does.
+func msExpectCache(t *testing.T, c *restapi.Client, path string, status int, xcache string) msItem {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, c.BaseURL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Host != "" {
+		req.Host = c.Host
+	}
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode != status || resp.Header.Get("X-Cache") != xcache {
+		t.Fatalf("GET %s: HTTP %d X-Cache %q %s; want %d and X-Cache %q", path, resp.StatusCode, resp.Header.Get("X-Cache"), body, status, xcache)
+	}
+	var item msItem
+	if status == http.StatusOK {
+		if err := json.Unmarshal(body, &item); err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+	}
+	return item
+}
+
+// msReceiveAll receives and deletes messages from a queue until it has want of them (0: whatever arrives) or the
+// time is up, and returns their bodies.
+func msReceiveAll(t *testing.T, c *sqs.Client, url string, want int, within time.Duration) []string {
+	t.Helper()
+	var bodies []string
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) && (want == 0 || len(bodies) < want) {
+		out, err := c.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{QueueUrl: aws.String(url), MaxNumberOfMessages: 10, WaitTimeSeconds: 1})
+		if err != nil {
+			t.Fatalf("receive from %s: %v", url, err)
+		}
+		var del []sqstypes.DeleteMessageBatchRequestEntry
+		for i, m := range out.Messages {
+			bodies = append(bodies, aws.ToString(m.Body))
+			del = append(del, sqstypes.DeleteMessageBatchRequestEntry{Id: aws.String(fmt.Sprint(i)), ReceiptHandle: m.ReceiptHandle})
+		}
+		if len(del) > 0 {
+			if _, err := c.DeleteMessageBatch(context.Background(), &sqs.DeleteMessageBatchInput{QueueUrl: aws.String(url), Entries: del}); err != nil {
+				t.Fatalf("delete from %s: %v", url, err)
+			}
+		}
+	}
+	return bodies
+}
+
+func msContains(bodies []string, want string) bool {
+	for _, b := range bodies {
+		if b == want {
+			return true
+		}
+	}
+	return false
+}
+
+func msEventually(t *testing.T, within time.Duration, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %v", what, within)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
