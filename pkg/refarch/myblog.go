@@ -7,21 +7,21 @@ import "slices"
 // take the module's defaults.
 type MyBlog struct {
 	// Name prefixes every resource: 1-40 lowercase letters, digits or '-', starting with a letter. Required.
-	Name string
+	Name string `tf:"name"`
 	// SenderAddress is the address welcome e-mails come from (SES verifies it). Required.
-	SenderAddress string
+	SenderAddress string `tf:"sender_address"`
 	// PostsAPI builds the posts API (default true).
-	PostsAPI *bool
+	PostsAPI *bool `tf:"posts_api"`
 	// PostsReplicaRegions make the posts table a global table.
-	PostsReplicaRegions []string
+	PostsReplicaRegions []string `tf:"posts_replica_regions"`
 	// PriceClass is PriceClass_All (default), PriceClass_200 or PriceClass_100.
-	PriceClass string
+	PriceClass string `tf:"price_class"`
 	// TableEncryption is "AWS_MANAGED" (default) or "AWS_OWNED".
-	TableEncryption string
+	TableEncryption string `tf:"table_encryption"`
 	// BucketForceDestroy lets Destroy delete the buckets with their files (default false).
-	BucketForceDestroy bool
+	BucketForceDestroy bool `tf:"bucket_force_destroy"`
 	// Tags go on every resource.
-	Tags map[string]string
+	Tags map[string]string `tf:"tags"`
 }
 
 // MyBlogOutputs are the deployment's outputs.
@@ -63,20 +63,7 @@ func (a MyBlog) Validate() error {
 }
 
 // Variables implements Architecture.
-func (a MyBlog) Variables() map[string]any {
-	v := map[string]any{"name": a.Name, "sender_address": a.SenderAddress}
-	setPtr(v, "posts_api", a.PostsAPI)
-	if len(a.PostsReplicaRegions) > 0 {
-		v["posts_replica_regions"] = a.PostsReplicaRegions
-	}
-	set(v, "price_class", a.PriceClass)
-	set(v, "table_encryption", a.TableEncryption)
-	set(v, "bucket_force_destroy", a.BucketForceDestroy)
-	if a.Tags != nil {
-		v["tags"] = a.Tags
-	}
-	return v
-}
+func (a MyBlog) Variables() map[string]any { return variables(a) }
 
 func (MyBlog) functions() map[string]string {
 	return map[string]string{"posts_function_name": "posts", "welcome_function_name": "welcome", "thumbnail_function_name": "thumbnail"}

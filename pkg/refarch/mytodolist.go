@@ -5,24 +5,24 @@ package refarch
 // take the module's defaults.
 type MyTodoList struct {
 	// Name prefixes every resource: 1-40 lowercase letters, digits or '-', starting with a letter. Required.
-	Name string
+	Name string `tf:"name"`
 	// TableEncryption is "AWS_MANAGED" (default, the aws/dynamodb KMS key) or "AWS_OWNED".
-	TableEncryption string
+	TableEncryption string `tf:"table_encryption"`
 	// DAX builds the DAX read cache in its own VPC (default true); VPCCIDR is that VPC's block (default 10.42.0.0/16).
-	DAX     *bool
-	VPCCIDR string
+	DAX     *bool  `tf:"dax"`
+	VPCCIDR string `tf:"vpc_cidr"`
 	// IdentityPool builds the identity pool for per-user S3 folders (default true).
-	IdentityPool *bool
+	IdentityPool *bool `tf:"identity_pool"`
 	// StageCache turns on the API Gateway stage cache (default false).
-	StageCache bool
+	StageCache bool `tf:"stage_cache"`
 	// AllowUserPasswordAuth allows USER_PASSWORD_AUTH sign-in (default false: SRP only).
-	AllowUserPasswordAuth bool
+	AllowUserPasswordAuth bool `tf:"allow_user_password_auth"`
 	// BucketForceDestroy lets Destroy delete the users' bucket with its files (default false).
-	BucketForceDestroy bool
+	BucketForceDestroy bool `tf:"bucket_force_destroy"`
 	// TokenValidityMinutes is the ID and access tokens' lifetime (default 60).
-	TokenValidityMinutes int
+	TokenValidityMinutes int `tf:"token_validity_minutes"`
 	// Tags go on every resource.
-	Tags map[string]string
+	Tags map[string]string `tf:"tags"`
 }
 
 // MyTodoListOutputs are the deployment's outputs.
@@ -57,21 +57,7 @@ func (a MyTodoList) Validate() error {
 }
 
 // Variables implements Architecture.
-func (a MyTodoList) Variables() map[string]any {
-	v := map[string]any{"name": a.Name}
-	set(v, "table_encryption", a.TableEncryption)
-	setPtr(v, "dax", a.DAX)
-	set(v, "vpc_cidr", a.VPCCIDR)
-	setPtr(v, "identity_pool", a.IdentityPool)
-	set(v, "stage_cache", a.StageCache)
-	set(v, "allow_user_password_auth", a.AllowUserPasswordAuth)
-	set(v, "bucket_force_destroy", a.BucketForceDestroy)
-	set(v, "token_validity_minutes", a.TokenValidityMinutes)
-	if a.Tags != nil {
-		v["tags"] = a.Tags
-	}
-	return v
-}
+func (a MyTodoList) Variables() map[string]any { return variables(a) }
 
 // functions maps the outputs naming Lambda functions to their handlers in lambda-src/.
 func (MyTodoList) functions() map[string]string { return map[string]string{"function_name": "todos"} }

@@ -5,25 +5,25 @@ package refarch
 // values take the module's defaults.
 type PaidContent struct {
 	// Name prefixes every resource: 1-40 lowercase letters, digits or '-', starting with a letter. Required.
-	Name string
+	Name string `tf:"name"`
 	// URLTTLMinutes is the signed URLs' lifetime, 1-720 (default 5).
-	URLTTLMinutes int
+	URLTTLMinutes int `tf:"url_ttl_minutes"`
 	// PriceClass is PriceClass_All (default), PriceClass_200 or PriceClass_100.
-	PriceClass string
+	PriceClass string `tf:"price_class"`
 	// SigningKeyRotation is any string; changing it rotates the signing key pair.
-	SigningKeyRotation string
+	SigningKeyRotation string `tf:"signing_key_rotation"`
 	// SecretRecoveryWindowDays is 0 or 7-30 (default 7); the refarch provider checks it at plan time.
-	SecretRecoveryWindowDays *int
+	SecretRecoveryWindowDays *int `tf:"secret_recovery_window_days"`
 	// TableEncryption is "AWS_MANAGED" (default) or "AWS_OWNED".
-	TableEncryption string
+	TableEncryption string `tf:"table_encryption"`
 	// AllowUserPasswordAuth allows USER_PASSWORD_AUTH sign-in (default false: SRP only).
-	AllowUserPasswordAuth bool
+	AllowUserPasswordAuth bool `tf:"allow_user_password_auth"`
 	// TokenValidityMinutes is the ID and access tokens' lifetime (default 60).
-	TokenValidityMinutes int
+	TokenValidityMinutes int `tf:"token_validity_minutes"`
 	// BucketForceDestroy lets Destroy delete the video bucket with its videos (default false).
-	BucketForceDestroy bool
+	BucketForceDestroy bool `tf:"bucket_force_destroy"`
 	// Tags go on every resource.
-	Tags map[string]string
+	Tags map[string]string `tf:"tags"`
 }
 
 // PaidContentOutputs are the deployment's outputs.
@@ -56,21 +56,7 @@ func (a PaidContent) Validate() error {
 }
 
 // Variables implements Architecture.
-func (a PaidContent) Variables() map[string]any {
-	v := map[string]any{"name": a.Name}
-	set(v, "url_ttl_minutes", a.URLTTLMinutes)
-	set(v, "price_class", a.PriceClass)
-	set(v, "signing_key_rotation", a.SigningKeyRotation)
-	setPtr(v, "secret_recovery_window_days", a.SecretRecoveryWindowDays)
-	set(v, "table_encryption", a.TableEncryption)
-	set(v, "allow_user_password_auth", a.AllowUserPasswordAuth)
-	set(v, "token_validity_minutes", a.TokenValidityMinutes)
-	set(v, "bucket_force_destroy", a.BucketForceDestroy)
-	if a.Tags != nil {
-		v["tags"] = a.Tags
-	}
-	return v
-}
+func (a PaidContent) Variables() map[string]any { return variables(a) }
 
 func (PaidContent) functions() map[string]string {
 	return map[string]string{"function_name": "premium"}

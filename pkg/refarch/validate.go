@@ -60,18 +60,3 @@ func cidrFits(prefix string) bool {
 	p, err := netip.ParsePrefix(prefix)
 	return err == nil && p.Addr().Is4() && p.Bits() <= 28 && p.Masked() == p
 }
-
-// set adds v to vars unless it is the zero value (the root's default then applies).
-func set[T comparable](vars map[string]any, key string, v T) {
-	var zero T
-	if v != zero {
-		vars[key] = v
-	}
-}
-
-// setPtr adds *v to vars when v is set.
-func setPtr[T any](vars map[string]any, key string, v *T) {
-	if v != nil {
-		vars[key] = *v
-	}
-}
