@@ -2,25 +2,22 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/hashicorp/terraform-exec/tfexec"
-	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/refarch/terraform-provider-refarch/internal/restapi"
-	"github.com/refarch/terraform-provider-refarch/internal/sandbox"
+	"github.com/refarch/terraform-provider-refarch/pkg/refarch"
 )
 
-// journey is one architecture's demo: the functions to run and the user's steps.
+// journey is one architecture's demo: the user's steps.
 type journey struct {
-	functions map[string]string // terraform output holding a function name → lambda-src handler
-	walk      func(ctx context.Context, d deployment, step stepper) error
+	walk func(ctx context.Context, d deployment, step stepper) error
 }
 
 // deployment is what a journey gets: the API as a client app sees it, the stack's outputs and SDK settings.
@@ -34,101 +31,58 @@ type deployment struct {
 type stepper func(what string, resp restapi.Response, err error) error
 
 func demo(ctx context.Context, arch string, j journey, keep bool) (err error) {
-	tofu, err := sandbox.ToolPath("REFARCH_TOFU", "tofu")
-	if err != nil {
-		return err
-	}
 	if os.Getenv("TF_CLI_CONFIG_FILE") == "" {
 		return fmt.Errorf("TF_CLI_CONFIG_FILE is not set: run `make demo`, which builds the tools and the provider mirror")
 	}
-
-	say("starting the local AWS sandbox (kumo)")
-	sb, err := sandbox.Start(ctx, sandbox.Options{})
+	cfg, err := refarch.New(arch, map[string]string{"name": fmt.Sprintf("%s-demo-%d", arch, time.Now().Unix()%100000)})
+	if err != nil {
+		return err
+	}
+	r := newReporter(false)
+	r.step("starting the local AWS sandbox (kumo)")
+	sb, err := refarch.StartSandbox(ctx, refarch.SandboxOptions{})
 	if err != nil {
 		return err
 	}
 	defer sb.Stop()
-	say("sandbox at %s (logs in %s)", sb.Endpoint, sb.LogDir)
+	r.step("sandbox at %s (logs in %s)", sb.Endpoint(), sb.LogDir())
 
 	work, err := os.MkdirTemp("", "refarch-demo-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(work)
-	dir, err := sandbox.StageExample(arch, work)
-	if err != nil {
-		return err
-	}
-	if err := sb.WriteOverride(dir); err != nil {
-		return err
-	}
-	tf, err := tfexec.NewTerraform(dir, tofu)
-	if err != nil {
-		return err
-	}
-	tf.SetStdout(nil)
-	// The sandbox profile and a unique name go in a JSON var file: values of any type, no shell quoting.
-	name := fmt.Sprintf("demo-%d", time.Now().Unix()%100000)
-	tfvars := sandbox.LocalProfile(arch)
-	tfvars["name"] = arch + "-" + name
-	varFile := filepath.Join(dir, "refarch_sandbox.tfvars.json")
-	buf, err := json.Marshal(tfvars)
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(varFile, buf, 0o644); err != nil {
-		return err
-	}
-	vars := []tfexec.ApplyOption{tfexec.VarFile(varFile)}
-	destroyVars := []tfexec.DestroyOption{tfexec.VarFile(varFile)}
+	stack := &refarch.Stack{Architecture: cfg, Target: sb, Dir: work}
 
 	// Every step has a deadline: a stuck apply ends with an error instead of hanging the demo.
 	deployCtx, cancelDeploy := context.WithTimeout(ctx, 15*time.Minute)
 	defer cancelDeploy()
-
-	say("tofu init")
-	if err := tf.Init(deployCtx, tfexec.Upgrade(false)); err != nil {
-		return fmt.Errorf("tofu init: %w", err)
-	}
-	say("tofu apply examples/%s", arch)
 	defer func() {
 		// Tear down even when the journey failed, with a fresh context so Ctrl-C still cleans up.
-		say("tofu destroy")
-		dctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		dctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		defer cancel()
-		if state, serr := tf.Show(dctx); serr == nil && state.Values != nil {
-			for _, addr := range sandbox.Undeletable(stateAddresses(state.Values.RootModule)) {
-				_ = tf.StateRm(dctx, addr)
-			}
-		}
-		if derr := tf.Destroy(dctx, destroyVars...); derr != nil && err == nil {
-			err = fmt.Errorf("tofu destroy: %w", derr)
+		if derr := r.long("tofu destroy", func() error { return stack.Destroy(dctx) }); derr != nil && err == nil {
+			err = derr
 		}
 	}()
-	start := time.Now()
-	if err := tf.Apply(deployCtx, vars...); err != nil {
-		return fmt.Errorf("tofu apply: %w", err)
+	if err := r.long("tofu apply examples/"+arch, func() error { return stack.Apply(deployCtx) }); err != nil {
+		return err
 	}
-	outputs, err := tf.Output(deployCtx)
+	fns, err := sb.RunFunctions(ctx, stack)
 	if err != nil {
 		return err
 	}
-	out := func(k string) string { return strings.Trim(string(outputs[k].Value), `"`) }
-	say("applied in %s", time.Since(start).Round(time.Second))
-
-	for output, handler := range j.functions {
-		bin, err := sandbox.BuildBootstrap(ctx, handler, work)
-		if err != nil {
-			return err
-		}
-		if err := sb.StartFunction(ctx, out(output), bin); err != nil {
-			return err
-		}
-		say("function %s running (lambda-src/%s)", out(output), handler)
+	for _, fn := range fns {
+		r.step("function %s running natively against the sandbox", fn)
 	}
+	outputs := map[string]any{}
+	if err := stack.Outputs(ctx, &outputs); err != nil {
+		return err
+	}
+	out := func(k string) string { s, _ := outputs[k].(string); return s }
 
-	api := restapi.ForSandbox(sb.Endpoint, sb.Region, out("rest_api_id"), out("stage_name"))
-	say("API %s (Host: %s)", api.BaseURL, api.Host)
+	api := restapi.ForSandbox(sb.Endpoint(), sb.Region(), out("rest_api_id"), out("stage_name"))
+	r.step("API %s (Host: %s)", api.BaseURL, api.Host)
 	failed := 0
 	step := func(what string, resp restapi.Response, err error) error {
 		if err != nil {
@@ -143,11 +97,12 @@ func demo(ctx context.Context, arch string, j journey, keep bool) (err error) {
 		fmt.Printf("  %s %-40s HTTP %d  %s\n", mark, what, resp.Status, oneLine(resp.Body))
 		return nil
 	}
-	cfg, err := sb.AWSConfig(ctx)
+	awsCfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(sb.Region()), config.WithBaseEndpoint(sb.Endpoint()),
+		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("test", "test", "")))
 	if err != nil {
 		return err
 	}
-	if err := j.walk(ctx, deployment{api: api, output: out, aws: cfg}, step); err != nil {
+	if err := j.walk(ctx, deployment{api: api, output: out, aws: awsCfg}, step); err != nil {
 		return err
 	}
 	if err := sb.Err(); err != nil {
@@ -156,17 +111,13 @@ func demo(ctx context.Context, arch string, j journey, keep bool) (err error) {
 	if failed > 0 {
 		return fmt.Errorf("%d step(s) of the journey failed", failed)
 	}
-	say("journey complete")
+	r.step("journey complete")
 
 	if keep {
-		say("keeping the sandbox running at %s (Host: %s; requests need a Cognito ID token in Authorization); Ctrl-C tears it down", api.BaseURL, api.Host)
+		r.step("keeping the sandbox running at %s (Host: %s; requests need a Cognito ID token in Authorization); Ctrl-C tears it down", api.BaseURL, api.Host)
 		<-ctx.Done()
 	}
 	return nil
-}
-
-func say(format string, args ...any) {
-	fmt.Printf("==> "+format+"\n", args...)
 }
 
 func oneLine(b []byte) string {
@@ -175,19 +126,4 @@ func oneLine(b []byte) string {
 		s = s[:100] + "…"
 	}
 	return s
-}
-
-// stateAddresses lists every resource address in a state module tree, one per line.
-func stateAddresses(m *tfjson.StateModule) string {
-	if m == nil {
-		return ""
-	}
-	var b strings.Builder
-	for _, r := range m.Resources {
-		b.WriteString(r.Address + "\n")
-	}
-	for _, c := range m.ChildModules {
-		b.WriteString(stateAddresses(c))
-	}
-	return b.String()
 }

@@ -12,10 +12,7 @@ import (
 )
 
 var journeys = map[string]journey{
-	"mytodolist": {
-		functions: map[string]string{"function_name": "todos"},
-		walk:      walkMyTodoList,
-	},
+	"mytodolist": {walk: walkMyTodoList},
 }
 
 // walkMyTodoList is a mobile user's first minute: turned away without signing in, signs up and in, adds two

@@ -1,6 +1,16 @@
-// Command refarch drives refarch's reference architectures.
+// Command refarch drives refarch's reference architectures: on a local AWS sandbox (no account, no Docker) or on
+// real AWS, through the typed Go API in pkg/refarch.
 //
-//	refarch sandbox demo mytodolist [--keep]   deploy to the local sandbox, walk a user journey, tear down
+//	refarch architectures                                   the architectures and their variables
+//	refarch sandbox up <architecture> [--var k=v]…          deploy to a local sandbox and keep it running (Ctrl-C or `down` ends it)
+//	refarch sandbox status                                  the running sandboxes
+//	refarch sandbox down [<architecture>]                   tear a running sandbox down
+//	refarch sandbox demo <architecture> [--keep]            deploy, walk a user journey, tear down
+//	refarch plan|apply|destroy <architecture> --dir D [--region R] [--var k=v]…   real AWS (the usual credential chain)
+//
+// --json prints one JSON object per line instead of text. Exit codes: 0 done; 1 failed (the message says what, and
+// whether anything is left deployed); 2 bad usage or an invalid configuration (nothing was started); 3 `plan` found
+// changes to make.
 package main
 
 import (
@@ -9,50 +19,214 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
+
+	"github.com/refarch/terraform-provider-refarch/pkg/refarch"
 )
 
-const usage = `usage: refarch sandbox demo <architecture> [--keep]
+const usage = `usage:
+  refarch architectures [--json]
+  refarch sandbox up <architecture> [--var name=value]... [--port N] [--json]
+  refarch sandbox status [--json]
+  refarch sandbox down [<architecture>] [--json]
+  refarch sandbox demo <architecture> [--keep]
+  refarch plan|apply|destroy <architecture> --dir DIR [--region REGION] [--var name=value]... [--json]
 
-  sandbox demo   deploy examples/<architecture> to a local AWS sandbox (kumo), walk a user journey printing
-                 each step and its HTTP status, then tear everything down (--keep: leave it running until Ctrl-C)
+exit codes: 0 done, 1 failed, 2 bad usage or invalid configuration (nothing started), 3 plan has changes`
 
-architectures: mytodolist`
+// Exit codes scripts can rely on.
+const (
+	exitOK      = 0
+	exitFailed  = 1
+	exitUsage   = 2
+	exitChanges = 3
+)
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:]); err != nil {
-		var ue usageError
-		if errors.As(err, &ue) {
-			fmt.Fprintln(os.Stderr, usage)
-			os.Exit(2)
+	os.Exit(run(ctx, os.Args[1:]))
+}
+
+// usageError is a command line refarch cannot act on.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// errChanges is plan's "there is something to apply".
+var errChanges = errors.New("the plan has changes")
+
+func run(ctx context.Context, args []string) int {
+	err := dispatch(ctx, args)
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errChanges):
+		return exitChanges
+	case errors.As(err, &ue):
+		if ue.msg != "" {
+			fmt.Fprintln(os.Stderr, "refarch:", ue.msg)
 		}
+		fmt.Fprintln(os.Stderr, usage)
+		return exitUsage
+	case errors.Is(err, refarch.ErrInvalid):
 		fmt.Fprintln(os.Stderr, "refarch:", err)
-		os.Exit(1)
+		return exitUsage
+	default:
+		fmt.Fprintln(os.Stderr, "refarch:", err)
+		return exitFailed
 	}
 }
 
-type usageError struct{}
-
-func (usageError) Error() string { return "usage" }
-
-func run(ctx context.Context, args []string) error {
-	if len(args) < 3 || args[0] != "sandbox" || args[1] != "demo" {
+func dispatch(ctx context.Context, args []string) error {
+	if len(args) == 0 {
 		return usageError{}
 	}
-	keep := false
-	for _, a := range args[3:] {
-		switch a {
-		case "--keep", "-keep":
-			keep = true
+	switch args[0] {
+	case "architectures":
+		f, err := parseFlags(args[1:], 0)
+		if err != nil {
+			return err
+		}
+		return listArchitectures(newReporter(f.json))
+	case "sandbox":
+		if len(args) < 2 {
+			return usageError{"sandbox needs up, status, down or demo"}
+		}
+		switch args[1] {
+		case "up":
+			f, err := parseFlags(args[2:], 1)
+			if err != nil {
+				return err
+			}
+			return sandboxUp(ctx, f)
+		case "status":
+			f, err := parseFlags(args[2:], 0)
+			if err != nil {
+				return err
+			}
+			return sandboxStatus(newReporter(f.json))
+		case "down":
+			f, err := parseFlags(args[2:], -1)
+			if err != nil {
+				return err
+			}
+			return sandboxDown(ctx, f)
+		case "demo":
+			f, err := parseFlags(args[2:], 1)
+			if err != nil {
+				return err
+			}
+			j, ok := journeys[f.arch]
+			if !ok {
+				return usageError{fmt.Sprintf("no demo for architecture %q (have: mytodolist)", f.arch)}
+			}
+			return demo(ctx, f.arch, j, f.keep)
+		}
+		return usageError{fmt.Sprintf("unknown sandbox command %q", args[1])}
+	case "plan", "apply", "destroy":
+		f, err := parseFlags(args[1:], 1)
+		if err != nil {
+			return err
+		}
+		return deploy(ctx, args[0], f)
+	case "-h", "--help", "help":
+		fmt.Println(usage)
+		return nil
+	}
+	return usageError{fmt.Sprintf("unknown command %q", args[0])}
+}
+
+// flags are every command's options; each command uses its own.
+type flags struct {
+	arch   string
+	vars   map[string]string
+	dir    string
+	region string
+	port   int
+	json   bool
+	keep   bool
+}
+
+// parseFlags reads --var k=v (repeatable), --dir, --region, --port, --json, --keep and the positional
+// architecture: positional is 1 (required), 0 (none) or -1 (optional).
+func parseFlags(args []string, positional int) (flags, error) {
+	f := flags{vars: map[string]string{}}
+	var pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") {
+			pos = append(pos, a)
+			continue
+		}
+		next := func() (string, error) {
+			if hasValue {
+				return value, nil
+			}
+			if i+1 >= len(args) {
+				return "", usageError{fmt.Sprintf("%s needs a value", a)}
+			}
+			i++
+			return args[i], nil
+		}
+		switch name {
+		case "json":
+			f.json = true
+		case "keep":
+			f.keep = true
+		case "var":
+			v, err := next()
+			if err != nil {
+				return f, err
+			}
+			k, val, ok := strings.Cut(v, "=")
+			if !ok || k == "" {
+				return f, usageError{fmt.Sprintf("--var %q: want name=value", v)}
+			}
+			f.vars[k] = val
+		case "dir":
+			v, err := next()
+			if err != nil {
+				return f, err
+			}
+			f.dir = v
+		case "region":
+			v, err := next()
+			if err != nil {
+				return f, err
+			}
+			f.region = v
+		case "port":
+			v, err := next()
+			if err != nil {
+				return f, err
+			}
+			if _, err := fmt.Sscanf(v, "%d", &f.port); err != nil || f.port < 0 || f.port > 65535 {
+				return f, usageError{fmt.Sprintf("--port %q: want a port number", v)}
+			}
 		default:
-			return usageError{}
+			return f, usageError{fmt.Sprintf("unknown option %s", a)}
 		}
 	}
-	j, ok := journeys[args[2]]
-	if !ok {
-		return fmt.Errorf("no demo for architecture %q (have: mytodolist)", args[2])
+	switch {
+	case positional == 1 && len(pos) != 1:
+		return f, usageError{"name one architecture (refarch architectures lists them)"}
+	case positional == 0 && len(pos) != 0, positional == -1 && len(pos) > 1:
+		return f, usageError{fmt.Sprintf("unexpected argument %q", pos[len(pos)-1])}
 	}
-	return demo(ctx, args[2], j, keep)
+	if len(pos) == 1 {
+		f.arch = pos[0]
+	}
+	return f, nil
+}
+
+func listArchitectures(r *reporter) error {
+	for _, name := range refarch.Architectures() {
+		a, _ := refarch.New(name, nil)
+		r.result(name, map[string]any{"architecture": name, "example": a.Example(), "variables": refarch.VariableNames(name)})
+	}
+	return nil
 }

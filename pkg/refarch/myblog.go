@@ -65,6 +65,13 @@ func (a MyBlog) Validate() error {
 // Variables implements Architecture.
 func (a MyBlog) Variables() map[string]any { return variables(a) }
 
+func (MyBlog) sandboxStandIns() standIns {
+	return standIns{
+		streams:             map[string]string{"welcome_function_name": "users_stream_arn"},
+		bucketNotifications: []string{"uploads_bucket_name"},
+	}
+}
+
 func (MyBlog) functions() map[string]string {
 	return map[string]string{"posts_function_name": "posts", "welcome_function_name": "welcome", "thumbnail_function_name": "thumbnail"}
 }

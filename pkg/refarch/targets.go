@@ -108,7 +108,36 @@ func (s *Sandbox) RunFunctions(ctx context.Context, st *Stack) ([]string, error)
 		}
 		names = append(names, name)
 	}
+	// What kumo does not deliver, the harness stands in for, as in the tests.
+	if sa, ok := st.Architecture.(interface{ sandboxStandIns() standIns }); ok {
+		si := sa.sandboxStandIns()
+		for fnOut, srcOut := range si.streams {
+			fn, _ := outs[fnOut].(string)
+			src, _ := outs[srcOut].(string)
+			if fn == "" || src == "" {
+				continue
+			}
+			if err := s.sb.DriveEventSource(ctx, sandbox.EventSource{FunctionName: fn, EventSourceARN: src}); err != nil {
+				return names, err
+			}
+		}
+		for _, bucketOut := range si.bucketNotifications {
+			if bucket, _ := outs[bucketOut].(string); bucket != "" {
+				if err := s.sb.DriveBucketNotifications(ctx, bucket); err != nil {
+					return names, err
+				}
+			}
+		}
+	}
 	return names, nil
+}
+
+// standIns name, by output, what the sandbox harness must deliver for an architecture: stream (or queue) → function
+// pairs whose event source mappings the sandbox profile leaves out, and buckets whose S3 → Lambda notifications
+// kumo sends to a fixed localhost:4566.
+type standIns struct {
+	streams             map[string]string // function output → source ARN output
+	bucketNotifications []string          // bucket outputs
 }
 
 func (s *Sandbox) prepare(dir, example string) (map[string]any, error) {

@@ -141,3 +141,20 @@ func setField(f reflect.Value, s string) error {
 	}
 	return nil
 }
+
+// VariableNames lists the variables New accepts for an architecture (nil for an unknown one).
+func VariableNames(name string) []string {
+	mk, ok := registry[name]
+	if !ok {
+		return nil
+	}
+	t := reflect.TypeOf(mk()).Elem()
+	var names []string
+	for i := range t.NumField() {
+		if tag := t.Field(i).Tag.Get("tf"); tag != "" {
+			names = append(names, tag)
+		}
+	}
+	sort.Strings(names)
+	return names
+}

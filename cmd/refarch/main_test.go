@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// TestExitCodes: bad input gives one clear error and the documented exit code, before anything starts.
+func TestExitCodes(t *testing.T) {
+	t.Setenv("REFARCH_CACHE", t.TempDir())
+	dir := filepath.Join(t.TempDir(), "state")
+	for _, tc := range []struct {
+		args []string
+		want int
+	}{
+		{nil, exitUsage},
+		{[]string{"frobnicate"}, exitUsage},
+		{[]string{"sandbox"}, exitUsage},
+		{[]string{"sandbox", "up"}, exitUsage},
+		{[]string{"sandbox", "up", "mytodolist", "--port", "http"}, exitUsage},
+		{[]string{"sandbox", "up", "todolist"}, exitUsage},
+		{[]string{"sandbox", "up", "mytodolist", "--var", "nmae=x"}, exitUsage},
+		{[]string{"sandbox", "demo", "myblog"}, exitUsage},
+		{[]string{"apply", "mytodolist", "--var", "name=x"}, exitUsage}, // no --dir
+		{[]string{"apply", "mytodolist", "--dir", dir, "--var", "name=Bad"}, exitUsage},
+		{[]string{"plan", "myblog", "--dir", dir, "--var", "name=b", "--var", "sender_address=nobody"}, exitUsage},
+		{[]string{"destroy", "paid-content", "--dir", dir, "--var", "url_ttl_minutes=0"}, exitUsage},
+		{[]string{"sandbox", "down", "myblog"}, exitFailed}, // not up
+		{[]string{"sandbox", "status"}, exitOK},
+		{[]string{"architectures", "--json"}, exitOK},
+		{[]string{"help"}, exitOK},
+	} {
+		if got := run(context.Background(), tc.args); got != tc.want {
+			t.Errorf("refarch %v: exit %d, want %d", tc.args, got, tc.want)
+		}
+	}
+	if _, err := os.Stat(dir); err == nil {
+		t.Errorf("an invalid configuration created its working directory")
+	}
+}
+
+// TestStatusAndDownClearStaleRecords: a record whose process is gone shows as stale and `down` removes it.
+func TestStatusAndDownClearStaleRecords(t *testing.T) {
+	t.Setenv("REFARCH_CACHE", t.TempDir())
+	rec := upRecord{Architecture: "mytodolist", PID: 1 << 30, Endpoint: "http://127.0.0.1:1", Started: time.Now()}
+	b, _ := json.Marshal(rec)
+	if err := os.MkdirAll(filepath.Dir(recordPath("mytodolist")), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(recordPath("mytodolist"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if alive(rec.PID) {
+		t.Skip("pid " + strconv.Itoa(rec.PID) + " exists here")
+	}
+	if got := run(context.Background(), []string{"sandbox", "status"}); got != exitOK {
+		t.Fatalf("status: exit %d", got)
+	}
+	if got := run(context.Background(), []string{"sandbox", "down"}); got != exitOK {
+		t.Fatalf("down: exit %d", got)
+	}
+	if _, err := os.Stat(recordPath("mytodolist")); !os.IsNotExist(err) {
+		t.Fatalf("the stale record is still there: %v", err)
+	}
+}
