@@ -379,6 +379,10 @@ func permissionsPolicy(s reportSpec, acct awsAccount, region string) (string, er
 		sort.Strings(readObjects)
 		stmts = append(stmts, policyStatement{Sid: "ReadSource", Effect: "Allow", Action: []string{"s3:GetObject"}, Resource: readObjects})
 	}
+	// EventBridge Scheduler sends undeliverable invocations to the dead-letter queue with the schedule's role.
+	if s.DeadLetterARN != "" {
+		stmts = append(stmts, policyStatement{Sid: "DeadLetter", Effect: "Allow", Action: []string{"sqs:SendMessage"}, Resource: []string{s.DeadLetterARN}})
+	}
 	b, err := json.Marshal(policyDocument{Version: "2012-10-17", Statement: stmts})
 	return string(b), err
 }

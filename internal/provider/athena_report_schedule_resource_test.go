@@ -263,6 +263,16 @@ func TestAthenaReportSchedule_ReportRolePolicies(t *testing.T) {
 	if !strings.Contains(perms, `"athena:GetDataCatalog"`) || !strings.Contains(perms, "datacatalog/lambda_catalog") || strings.Contains(perms, "ReadSource") {
 		t.Errorf("federated catalog policy: %s", perms)
 	}
+
+	// A dead-letter queue: the scheduler sends to it with the role, so the role may send to that queue only.
+	if strings.Contains(perms, "sqs:") {
+		t.Errorf("no dead-letter queue, yet an SQS grant: %s", perms)
+	}
+	s.DeadLetterARN = "arn:aws:sqs:eu-west-1:123456789012:reports-dlq"
+	perms, _ = permissionsPolicy(s, acct, "eu-west-1")
+	if !strings.Contains(perms, `{"Sid":"DeadLetter","Effect":"Allow","Action":["sqs:SendMessage"],"Resource":["arn:aws:sqs:eu-west-1:123456789012:reports-dlq"]}`) {
+		t.Errorf("dead-letter queue policy: %s", perms)
+	}
 }
 
 func TestAthenaReportSchedule_ReportManagerLifecycle(t *testing.T) {

@@ -944,23 +944,15 @@ resource "refarch_athena_report_schedule" "this" {
   depends_on = [aws_glue_catalog_table.readings, aws_s3_bucket_policy.this]
 }
 
-# What the resource's managed role lacks here: Scheduler sends undeliverable runs to the DLQ with the schedule's
-# role, and Athena reads and writes SSE-KMS objects with the caller's key permissions.
+# What the resource's managed role lacks with a customer-managed key: Athena reads and writes SSE-KMS objects with
+# the caller's key permissions. (The role itself may send to the dead-letter queue.)
 resource "aws_iam_role_policy" "report_extras" {
-  for_each = var.reports
-  name     = "ingestion-extras"
+  for_each = length(local.kms_statements) > 0 ? var.reports : {}
+  name     = "ingestion-kms"
   role     = refarch_athena_report_schedule.this[each.key].managed_role_name
   policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = concat(
-      [{
-        Sid      = "DeadLetters"
-        Effect   = "Allow"
-        Action   = ["sqs:SendMessage"]
-        Resource = aws_sqs_queue.reports_dlq.arn
-      }],
-      local.kms_statements,
-    )
+    Version   = "2012-10-17"
+    Statement = local.kms_statements
   })
 }
 
