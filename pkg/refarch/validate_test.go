@@ -36,6 +36,9 @@ func TestValidateRuleFamilies(t *testing.T) {
 		{"price class", PaidContent{Name: "p", PriceClass: "PriceClass_50"}, msgPriceClass},
 		{"sender", MyBlog{Name: "b", SenderAddress: "Blog <blog@example.com>"}, "sender_address must be a bare e-mail address"},
 		{"replica region", MyBlog{Name: "b", SenderAddress: "b@example.com", PostsReplicaRegions: []string{"europe"}}, "posts_replica_regions must hold AWS region names"},
+		{"ingestion name", Ingestion{Name: "an-ingestion-pipeline-name-of-40-chars"}, "name must be 1-32 lowercase"},
+		{"software updates name", SoftwareUpdates{Name: "software-updates-for-everyone"}, "name must be 1-24 lowercase"},
+		{"architecture", SoftwareUpdates{Name: "swu", Architecture: "amd64"}, `architecture must be "arm64" or "x86_64".`},
 		{"replica repeated", MyBlog{Name: "b", SenderAddress: "b@example.com", PostsReplicaRegions: []string{"eu-west-1", "eu-west-1"}}, "posts_replica_regions must not repeat a region."},
 	}
 	for _, tt := range tests {
@@ -87,6 +90,8 @@ func TestValidateMessagesAreTheModules(t *testing.T) {
 		MyTodoList{Name: "X", TableEncryption: "X", VPCCIDR: "x", TokenValidityMinutes: 1},
 		PaidContent{Name: "X", URLTTLMinutes: -1, PriceClass: "x", TableEncryption: "x", TokenValidityMinutes: 1},
 		MyBlog{Name: "X", SenderAddress: "x", PostsReplicaRegions: []string{"x", "x"}, PriceClass: "x", TableEncryption: "x"},
+		Ingestion{Name: "X"},
+		SoftwareUpdates{Name: "X", Architecture: "x", PriceClass: "x"},
 	}
 	checked := 0
 	for _, a := range bad {
@@ -108,7 +113,7 @@ func TestValidateMessagesAreTheModules(t *testing.T) {
 			}
 		}
 	}
-	if checked < 14 {
+	if checked < 18 {
 		t.Errorf("checked %d messages; every rule of the bad configurations should have fired", checked)
 	}
 }

@@ -50,9 +50,11 @@ func Architectures() []string {
 }
 
 var registry = map[string]func() Architecture{
-	"mytodolist":   func() Architecture { return &MyTodoList{} },
-	"paid-content": func() Architecture { return &PaidContent{} },
-	"myblog":       func() Architecture { return &MyBlog{} },
+	"mytodolist":       func() Architecture { return &MyTodoList{} },
+	"paid-content":     func() Architecture { return &PaidContent{} },
+	"myblog":           func() Architecture { return &MyBlog{} },
+	"ingestion":        func() Architecture { return &Ingestion{} },
+	"software-updates": func() Architecture { return &SoftwareUpdates{} },
 }
 
 // New builds an architecture's configuration from variable=value strings (as a command line gives them): strings,
