@@ -240,7 +240,7 @@ variable "api" {
 }
 
 variable "cdn" {
-  description = "CloudFront settings: `price_class` (default `PriceClass_All`: the audience is global), `aliases` (alternate domain names) with `acm_certificate_arn` (a certificate in us-east-1 covering them; viewers then need TLS 1.2, policy TLSv1.2_2021) `access_logs` (`bucket_domain_name` of a log bucket with ACLs enabled, `prefix`) and `web_acl_arn` (an AWS WAF web ACL, scope CLOUDFRONT, created in us-east-1, in front of the distribution; default none). Access logs are OFF by default because they need a separate bucket with ACLs enabled (CloudFront standard logging writes with an ACL) that this module does not create; turn them on in production."
+  description = "CloudFront settings: `price_class` (default `PriceClass_All`: the audience is global), `aliases` (alternate domain names) with `acm_certificate_arn` (a certificate in us-east-1 covering them; viewers then need TLS 1.2, policy TLSv1.2_2021) `access_logs` (`bucket_domain_name` of a log bucket with ACLs enabled, `prefix`) and `web_acl_arn` (an AWS WAF web ACL, scope CLOUDFRONT, created in us-east-1, in front of the distribution; default none). Standard access logs go by default (`logging`, true) to a log bucket this module creates (`cdn-log-bucket`: private, SSE-S3, TLS-only, ACLs only for log delivery, 365-day expiry); `access_logs` sends them to your bucket instead, `logging = false` turns them off."
   type = object({
     price_class         = optional(string, "PriceClass_All")
     aliases             = optional(list(string), [])
@@ -250,6 +250,7 @@ variable "cdn" {
       prefix             = optional(string, "cloudfront/")
     }))
     web_acl_arn = optional(string)
+    logging     = optional(bool, true)
   })
   default  = {}
   nullable = false

@@ -263,7 +263,7 @@ resource "aws_cloudfront_distribution" "videos" {
   }
 
   dynamic "logging_config" {
-    for_each = var.cdn.access_logs == null ? [] : [var.cdn.access_logs]
+    for_each = local.cdn_logs == null ? [] : [local.cdn_logs]
     content {
       bucket          = logging_config.value.bucket_domain_name
       prefix          = logging_config.value.prefix
@@ -272,6 +272,25 @@ resource "aws_cloudfront_distribution" "videos" {
   }
 
   tags = var.tags
+}
+
+# Standard access logs: into the caller's bucket (cdn.access_logs) or, by default, a log bucket of this deployment.
+module "cdn_logs" {
+  source = "../cdn-log-bucket"
+  count  = var.cdn.access_logs == null && var.cdn.logging ? 1 : 0
+
+  name_prefix        = substr(var.name, 0, 30)
+  force_destroy      = var.bucket.force_destroy
+  ownership_controls = var.bucket.ownership_controls
+  lifecycle_rules    = var.bucket.lifecycle_rules
+  tags               = var.tags
+}
+
+locals {
+  cdn_logs = var.cdn.access_logs != null ? var.cdn.access_logs : length(module.cdn_logs) > 0 ? {
+    bucket_domain_name = module.cdn_logs[0].bucket_domain_name
+    prefix             = "cloudfront/"
+  } : null
 }
 
 # ---------------------------------------------------------------------------------------------------------------------

@@ -92,7 +92,7 @@ variable "signing_key" {
 }
 
 variable "cdn" {
-  description = "CloudFront settings: `price_class` (default `PriceClass_All`: the audience is global; `PriceClass_100` or `PriceClass_200` cost less), `aliases` (alternate domain names; the first is the host of the signed URLs) with `acm_certificate_arn` (a certificate in us-east-1 covering them; viewers then need TLS 1.2, policy TLSv1.2_2021), `access_logs` (`bucket_domain_name` of a log bucket with ACLs enabled, `prefix`; default off) and `web_acl_arn` (an AWS WAF web ACL, scope CLOUDFRONT, created in us-east-1, in front of the distribution; default none)."
+  description = "CloudFront settings: `price_class` (default `PriceClass_All`: the audience is global; `PriceClass_100` or `PriceClass_200` cost less), `aliases` (alternate domain names; the first is the host of the signed URLs) with `acm_certificate_arn` (a certificate in us-east-1 covering them; viewers then need TLS 1.2, policy TLSv1.2_2021), `logging` (default true: standard access logs under `cloudfront/` in a log bucket this module creates, see cdn-log-bucket), `access_logs` (`bucket_domain_name` of your own log bucket with ACLs enabled, `prefix`; replaces that bucket) and `web_acl_arn` (an AWS WAF web ACL, scope CLOUDFRONT, created in us-east-1, in front of the distribution; default none)."
   type = object({
     price_class         = optional(string, "PriceClass_All")
     aliases             = optional(list(string), [])
@@ -102,6 +102,7 @@ variable "cdn" {
       prefix             = optional(string, "cloudfront/")
     }))
     web_acl_arn = optional(string)
+    logging     = optional(bool, true)
   })
   default  = {}
   nullable = false

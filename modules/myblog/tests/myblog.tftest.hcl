@@ -120,8 +120,8 @@ run "defaults" {
     error_message = "the managed SecurityHeadersPolicy must be attached to the default behaviour"
   }
   assert {
-    condition     = length(aws_cloudfront_distribution.site.logging_config) == 0
-    error_message = "access logs are off by default (they need a log bucket)"
+    condition     = length(module.cdn_logs) == 1 && one(aws_cloudfront_distribution.site.logging_config).prefix == "cloudfront/"
+    error_message = "access logs go to the deployment's own log bucket by default"
   }
 
   # The posts API is on by default, with the provider's built-in posts package.
@@ -392,7 +392,7 @@ run "custom_certificate_and_access_logs" {
     error_message = "a custom certificate must get TLSv1.2_2021 over SNI"
   }
   assert {
-    condition     = one(aws_cloudfront_distribution.site.logging_config).bucket == "my-logs.s3.amazonaws.com" && one(aws_cloudfront_distribution.site.logging_config).prefix == "cloudfront/"
+    condition     = one(aws_cloudfront_distribution.site.logging_config).bucket == "my-logs.s3.amazonaws.com" && one(aws_cloudfront_distribution.site.logging_config).prefix == "cloudfront/" && length(module.cdn_logs) == 0
     error_message = "access logs must go to the given bucket"
   }
 }
@@ -428,4 +428,17 @@ run "web_acl_must_be_a_cloudfront_acl" {
   }
 
   expect_failures = [var.cdn]
+}
+
+run "access_logs_off" {
+  command = plan
+
+  variables {
+    cdn = { logging = false }
+  }
+
+  assert {
+    condition     = length(module.cdn_logs) == 0 && length(aws_cloudfront_distribution.site.logging_config) == 0
+    error_message = "cdn.logging = false must leave out the log bucket and the logging config"
+  }
 }

@@ -107,8 +107,8 @@ run "real_aws_defaults" {
     error_message = "the video behaviour is read-only"
   }
   assert {
-    condition     = aws_cloudfront_distribution.videos.viewer_certificate[0].cloudfront_default_certificate && aws_cloudfront_distribution.videos.price_class == "PriceClass_All" && length(aws_cloudfront_distribution.videos.logging_config) == 0
-    error_message = "default certificate, global price class, no access logs by default"
+    condition     = aws_cloudfront_distribution.videos.viewer_certificate[0].cloudfront_default_certificate && aws_cloudfront_distribution.videos.price_class == "PriceClass_All" && length(module.cdn_logs) == 1 && aws_cloudfront_distribution.videos.logging_config[0].prefix == "cloudfront/"
+    error_message = "default certificate, global price class, access logs to the deployment's own log bucket"
   }
   assert {
     condition = jsondecode(aws_s3_bucket_policy.videos.policy).Statement[0] == {
@@ -209,7 +209,7 @@ run "custom_certificate_kms_and_logs" {
     error_message = "the distribution reads only under the video prefix"
   }
   assert {
-    condition     = aws_cloudfront_distribution.videos.logging_config[0].bucket == "logs.s3.amazonaws.com" && aws_cloudfront_distribution.videos.logging_config[0].prefix == "cloudfront/"
+    condition     = aws_cloudfront_distribution.videos.logging_config[0].bucket == "logs.s3.amazonaws.com" && aws_cloudfront_distribution.videos.logging_config[0].prefix == "cloudfront/" && length(module.cdn_logs) == 0
     error_message = "access logging when asked for"
   }
   assert {
