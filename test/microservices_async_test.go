@@ -11,10 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -31,7 +28,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/refarch/terraform-provider-refarch/internal/restapi"
-	"github.com/refarch/terraform-provider-refarch/internal/sandbox"
 )
 
 // msCacheACL is the access string modules/lambda-cache-service gives the function's cache user (its local
@@ -271,61 +267,9 @@ func TestMicroservicesAsyncFanOutAndPoisonMessages(t *testing.T) {
 // not list (EC2, ElastiCache, CloudWatch) reach kumo through AWS_ENDPOINT_URL.
 func msStageFixture(t *testing.T, tg target, name string, vars map[string]any) *terraform.Options {
 	t.Helper()
-	if os.Getenv("TF_CLI_CONFIG_FILE") == "" {
-		t.Skip("TF_CLI_CONFIG_FILE is not set: run these tests with `make test`, which points OpenTofu at the provider mirror")
-	}
-	root, err := sandbox.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dest := t.TempDir()
-	for _, sub := range []string{"modules", filepath.Join("test", "fixtures", name)} {
-		if err := msCopyTree(filepath.Join(root, sub), filepath.Join(dest, sub)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	opts := &terraform.Options{
-		TerraformDir:    filepath.Join(dest, "test", "fixtures", name),
-		TerraformBinary: tofuBinary(t),
-		Vars:            vars,
-		NoColor:         true,
-		EnvVars:         map[string]string{"AWS_ENDPOINT_URL": tg.sb.Endpoint},
-	}
-	tg.prepare(t, opts)
+	opts := stageFixture(t, tg, name, vars)
+	opts.EnvVars = map[string]string{"AWS_ENDPOINT_URL": tg.sb.Endpoint}
 	return opts
-}
-
-func msCopyTree(src, dst string) error {
-	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		base := d.Name()
-		if d.IsDir() {
-			if base == ".terraform" {
-				return filepath.SkipDir
-			}
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		if strings.Contains(base, ".tfstate") || strings.HasSuffix(base, "_override.tf") || base == ".terraform.lock.hcl" {
-			return nil
-		}
-		in, err := os.Open(path)
-		if err != nil {
-			return err
-		}
-		defer in.Close()
-		out, err := os.Create(filepath.Join(dst, rel))
-		if err != nil {
-			return err
-		}
-		if _, err := io.Copy(out, in); err != nil {
-			out.Close()
-			return err
-		}
-		return out.Close()
-	})
 }
 
 // msExpectCache GETs path, checks the status and the X-Cache header and decodes a 200's item. restapi.Response

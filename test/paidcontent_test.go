@@ -3,6 +3,8 @@ package test
 import (
 	"bytes"
 	"context"
+	"crypto/rsa"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -11,10 +13,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/cloudfront/sign"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/gruntwork-io/terratest/modules/terraform"
 
 	"github.com/refarch/terraform-provider-refarch/internal/cognitouser"
@@ -110,6 +114,44 @@ func TestPaidContentSignedVideo(t *testing.T) {
 	unsigned.RawQuery = ""
 	if status, body := fetch(t, unsigned.String()); status != http.StatusForbidden {
 		t.Fatalf("GET unsigned: HTTP %d %q, want 403", status, body)
+	}
+
+	// Signed with the deployment's own key, as the function does: valid until a minute from now → 200; expired a
+	// minute ago → 403 (so the refusal is the expiry, not the signature).
+	secret, err := secretsmanager.NewFromConfig(cfg).GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{
+		SecretId: aws.String(terraform.OutputContext(t, t.Context(), opts, "signing_secret_arn")),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pair struct {
+		KeyPairID     string `json:"key_pair_id"`
+		PrivateKeyPEM string `json:"private_key_pem"`
+	}
+	if err := json.Unmarshal([]byte(aws.ToString(secret.SecretString)), &pair); err != nil {
+		t.Fatal(err)
+	}
+	key, err := sign.LoadPEMPrivKey(strings.NewReader(pair.PrivateKeyPEM))
+	if err != nil {
+		anyKey, err8 := sign.LoadPEMPrivKeyPKCS8(strings.NewReader(pair.PrivateKeyPEM))
+		rsaKey, ok := anyKey.(*rsa.PrivateKey)
+		if err8 != nil || !ok {
+			t.Fatalf("signing key: %v / %v", err, err8)
+		}
+		key = rsaKey
+	}
+	signer := sign.NewURLSigner(pair.KeyPairID, key)
+	for _, c := range []struct {
+		expires time.Time
+		want    int
+	}{{time.Now().Add(time.Minute), http.StatusOK}, {time.Now().Add(-time.Minute), http.StatusForbidden}} {
+		signed, err := signer.Sign(unsigned.String(), c.expires)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if status, body := fetch(t, signed); status != c.want {
+			t.Fatalf("GET a URL signed to expire at %s: HTTP %d %q, want %d", c.expires.Format(time.RFC3339), status, body, c.want)
+		}
 	}
 
 	// Bob is not premium; nobody gets in without a token; ids cannot leave the video prefix.

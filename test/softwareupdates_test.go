@@ -10,8 +10,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -101,57 +99,6 @@ func (o *updateOrigin) hitCount(path string) int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.hits[path]
-}
-
-// stageFixture copies test/fixtures/<name> and modules/software-updates into a temporary directory (keeping the
-// relative module source) and prepares it for the target like stage does for examples.
-func stageFixture(t *testing.T, tg target, name string, vars map[string]any) *terraform.Options {
-	t.Helper()
-	if os.Getenv("TF_CLI_CONFIG_FILE") == "" {
-		t.Skip("TF_CLI_CONFIG_FILE is not set: run these tests with `make test`, which points OpenTofu at the provider mirror")
-	}
-	root, err := sandbox.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dest := t.TempDir()
-	for _, sub := range []string{filepath.Join("test", "fixtures", name), filepath.Join("modules", "software-updates")} {
-		if err := copyTF(filepath.Join(root, sub), filepath.Join(dest, sub)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	opts := &terraform.Options{
-		TerraformDir:    filepath.Join(dest, "test", "fixtures", name),
-		TerraformBinary: tofuBinary(t),
-		Vars:            vars,
-		NoColor:         true,
-	}
-	tg.prepare(t, opts)
-	return opts
-}
-
-// copyTF copies the *.tf files of a module directory and its tests (no state, lock or override files).
-func copyTF(src, dst string) error {
-	return filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() {
-			if d.Name() == ".terraform" {
-				return filepath.SkipDir
-			}
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		if !strings.HasSuffix(d.Name(), ".tf") || strings.HasSuffix(d.Name(), "_override.tf") {
-			return nil
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
 }
 
 // edgeGet downloads one URL through the distribution and returns status, body and the X-Cache header.

@@ -58,3 +58,24 @@ func stage(t *testing.T, tg target, example string, vars map[string]any) *terraf
 	tg.prepare(t, opts)
 	return opts
 }
+
+// stageFixture writes test/fixtures/<name> (a test root calling modules directly) with the modules into a temporary
+// directory and returns terraform options for it, prepared for the current target like stage does for examples.
+func stageFixture(t *testing.T, tg target, name string, vars map[string]any) *terraform.Options {
+	t.Helper()
+	if os.Getenv("TF_CLI_CONFIG_FILE") == "" {
+		t.Skip("TF_CLI_CONFIG_FILE is not set: run these tests with `make test`, which points OpenTofu at the provider mirror")
+	}
+	dir, err := sandbox.StageFixture(name, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := &terraform.Options{
+		TerraformDir:    dir,
+		TerraformBinary: tofuBinary(t),
+		Vars:            vars,
+		NoColor:         true,
+	}
+	tg.prepare(t, opts)
+	return opts
+}

@@ -52,3 +52,8 @@ output "key_group_id" {
   description = "ID of the CloudFront key group trusted for signed URLs."
   value       = module.paid_content.key_group_id
 }
+
+output "signing_secret_arn" {
+  description = "ARN of the secret holding the signing key pair."
+  value       = module.paid_content.signing_secret_arn
+}

@@ -52,3 +52,8 @@ output "key_group_id" {
   description = "ID of the CloudFront key group the distribution trusts for signed URLs."
   value       = refarch_signed_url_keypair.this.key_group_id
 }
+
+output "signing_secret_arn" {
+  description = "ARN of the Secrets Manager secret holding the signing key pair (JSON `key_pair_id`, `private_key_pem`); the premium function reads it, and so may any other signer you grant."
+  value       = refarch_signed_url_keypair.this.secret_arn
+}

@@ -188,7 +188,7 @@ resource "aws_cloudfront_distribution" "this" {
   dynamic "logging_config" {
     for_each = var.access_logs ? [1] : []
     content {
-      bucket          = aws_s3_bucket.logs[0].bucket_domain_name
+      bucket          = module.logs[0].bucket_domain_name
       prefix          = "cloudfront/"
       include_cookies = false
     }
@@ -197,96 +197,22 @@ resource "aws_cloudfront_distribution" "this" {
   tags = local.tags
 
   # Standard logging writes with ACLs, so the bucket must allow them before the distribution points at it.
-  depends_on = [aws_s3_bucket_ownership_controls.logs]
+  depends_on = [module.logs]
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Access-log bucket: private, encrypted, TLS-only; CloudFront's log delivery writes with an ACL, hence
-# BucketOwnerPreferred (the bucket owner still owns every object).
+# Access-log bucket (cdn-log-bucket): private, encrypted, TLS-only; CloudFront's log delivery writes with an ACL,
+# hence BucketOwnerPreferred (the bucket owner still owns every object).
 # ---------------------------------------------------------------------------------------------------------------------
 
-resource "aws_s3_bucket" "logs" {
-  count = var.access_logs ? 1 : 0
+module "logs" {
+  source = "../cdn-log-bucket"
+  count  = var.access_logs ? 1 : 0
 
-  bucket_prefix = "${substr(var.name, 0, 26)}-cdnlogs-" # S3 adds a unique suffix (bucket names are global)
-  force_destroy = var.access_logs_force_destroy
-  tags          = local.tags
-}
-
-resource "aws_s3_bucket_public_access_block" "logs" {
-  count = var.access_logs ? 1 : 0
-
-  bucket                  = aws_s3_bucket.logs[0].id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_ownership_controls" "logs" {
-  count = var.access_logs && var.bucket_ownership_controls ? 1 : 0
-
-  bucket = aws_s3_bucket.logs[0].id
-  rule {
-    object_ownership = "BucketOwnerPreferred"
-  }
-}
-
-# CloudFront standard logs support SSE-S3 only (not SSE-KMS): log delivery cannot use a customer-managed key.
-#trivy:ignore:AWS-0132
-resource "aws_s3_bucket_server_side_encryption_configuration" "logs" {
-  count = var.access_logs ? 1 : 0
-
-  bucket = aws_s3_bucket.logs[0].id
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm = "AES256"
-    }
-  }
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "logs" {
-  count = var.access_logs && var.bucket_lifecycle_rules ? 1 : 0
-
-  bucket = aws_s3_bucket.logs[0].id
-  rule {
-    id     = "expire-access-logs"
-    status = "Enabled"
-    filter {}
-    expiration {
-      days = var.access_logs_retention_days
-    }
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 1
-    }
-  }
-}
-
-resource "aws_s3_bucket_policy" "logs" {
-  count = var.access_logs ? 1 : 0
-
-  bucket = aws_s3_bucket.logs[0].id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "DenyInsecureTransport"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "s3:*"
-        Resource  = [aws_s3_bucket.logs[0].arn, "${aws_s3_bucket.logs[0].arn}/*"]
-        Condition = { Bool = { "aws:SecureTransport" = "false" } }
-      },
-      {
-        Sid       = "DenyOutdatedTLS"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "s3:*"
-        Resource  = [aws_s3_bucket.logs[0].arn, "${aws_s3_bucket.logs[0].arn}/*"]
-        Condition = { NumericLessThan = { "s3:TlsVersion" = "1.2" } }
-      },
-    ]
-  })
-
-  depends_on = [aws_s3_bucket_public_access_block.logs]
+  name_prefix        = substr(var.name, 0, 26)
+  retention_days     = var.access_logs_retention_days
+  force_destroy      = var.access_logs_force_destroy
+  ownership_controls = var.bucket_ownership_controls
+  lifecycle_rules    = var.bucket_lifecycle_rules
+  tags               = local.tags
 }

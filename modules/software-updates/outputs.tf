@@ -48,5 +48,5 @@ output "origin_verify_header_name" {
 
 output "access_logs_bucket_name" {
   description = "Bucket receiving the standard access logs under `cloudfront/`; null when `access_logs` is false."
-  value       = var.access_logs ? aws_s3_bucket.logs[0].id : null
+  value       = var.access_logs ? module.logs[0].bucket : null
 }
