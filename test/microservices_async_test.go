@@ -64,20 +64,20 @@ func TestMicroservicesServiceBReadThroughCache(t *testing.T) {
 		"cache_ttl_seconds": int(ttl.Seconds()),
 	})
 	defer tg.destroy(t, opts)
-	terraform.InitAndApply(t, opts)
+	terraform.InitAndApplyContext(t, t.Context(), opts)
 
-	if got, want := terraform.Output(t, opts, "cache_endpoint"), srv.Addr; got != want {
+	if got, want := terraform.OutputContext(t, t.Context(), opts, "cache_endpoint"), srv.Addr; got != want {
 		t.Fatalf("cache_endpoint %q, want the local redis %q", got, want)
 	}
 
 	// The cache user: the module's access string on the local server, and its credentials in the module's secret
 	// (with cache_endpoint_override, whoever runs the cache puts them there).
-	user := terraform.Output(t, opts, "cache_user_name")
+	user := terraform.OutputContext(t, t.Context(), opts, "cache_user_name")
 	password := "pw-" + uniqueName("x")
 	cfg := tg.awsConfig(t)
 	secret, _ := json.Marshal(map[string]string{"username": user, "password": password})
 	if _, err := secretsmanager.NewFromConfig(cfg).PutSecretValue(ctx, &secretsmanager.PutSecretValueInput{
-		SecretId: aws.String(terraform.Output(t, opts, "cache_secret_arn")), SecretString: aws.String(string(secret)),
+		SecretId: aws.String(terraform.OutputContext(t, t.Context(), opts, "cache_secret_arn")), SecretString: aws.String(string(secret)),
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func TestMicroservicesServiceBReadThroughCache(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	tg.startFunction(t, terraform.Output(t, opts, "function_name"), "catalog")
+	tg.startFunction(t, terraform.OutputContext(t, t.Context(), opts, "function_name"), "catalog")
 	api := tg.api(t, opts)
 
 	// Unknown item, then a write through the API (the table is the source of truth).
@@ -114,7 +114,7 @@ func TestMicroservicesServiceBReadThroughCache(t *testing.T) {
 
 	// The table changes behind the cache's back: the hit still comes from redis until the TTL ends.
 	if _, err := dynamodb.NewFromConfig(cfg).PutItem(ctx, &dynamodb.PutItemInput{
-		TableName: aws.String(terraform.Output(t, opts, "table_name")),
+		TableName: aws.String(terraform.OutputContext(t, t.Context(), opts, "table_name")),
 		Item: map[string]ddbtypes.AttributeValue{
 			"id":          &ddbtypes.AttributeValueMemberS{Value: "widget-1"},
 			"name":        &ddbtypes.AttributeValueMemberS{Value: "Widget (changed in the table)"},
@@ -165,7 +165,7 @@ func TestMicroservicesServiceBReadThroughCache(t *testing.T) {
 	}
 	expect(t, api, http.MethodPut, "/items/widget-1", map[string]any{"name": "Widget v3", "price_cents": 1}, http.StatusOK)
 
-	if code := terraform.PlanExitCode(t, opts); code != 0 {
+	if code := terraform.PlanExitCodeContext(t, t.Context(), opts); code != 0 {
 		t.Fatalf("plan after apply exit code %d, want 0 (empty plan)", code)
 	}
 }
@@ -187,9 +187,9 @@ func TestMicroservicesAsyncFanOutAndPoisonMessages(t *testing.T) {
 		"visibility_timeout_seconds": 1,
 	})
 	defer tg.destroy(t, opts)
-	terraform.InitAndApply(t, opts)
+	terraform.InitAndApplyContext(t, t.Context(), opts)
 
-	fn := terraform.Output(t, opts, "consumer_function_name")
+	fn := terraform.OutputContext(t, t.Context(), opts, "consumer_function_name")
 	tg.startFunction(t, fn, "consumer")
 	// kumo stores event source mappings but never polls them; the harness stands in for the Lambda service.
 	if err := tg.sb.DriveEventSources(ctx, fn); err != nil {
@@ -197,10 +197,10 @@ func TestMicroservicesAsyncFanOutAndPoisonMessages(t *testing.T) {
 	}
 
 	cfg := tg.awsConfig(t)
-	topic := terraform.Output(t, opts, "topic_arn")
-	queues := terraform.OutputMap(t, opts, "queue_urls")
-	dlqs := terraform.OutputMap(t, opts, "dlq_urls")
-	table := terraform.Output(t, opts, "events_table_name")
+	topic := terraform.OutputContext(t, t.Context(), opts, "topic_arn")
+	queues := terraform.OutputMapContext(t, t.Context(), opts, "queue_urls")
+	dlqs := terraform.OutputMapContext(t, t.Context(), opts, "dlq_urls")
+	table := terraform.OutputContext(t, t.Context(), opts, "events_table_name")
 	snsc, sqsc, ddb := sns.NewFromConfig(cfg), sqs.NewFromConfig(cfg), dynamodb.NewFromConfig(cfg)
 
 	publish := func(body, typ string) {
@@ -257,7 +257,7 @@ func TestMicroservicesAsyncFanOutAndPoisonMessages(t *testing.T) {
 	tg.alive(t)
 
 	cancel() // stop the pollers before planning
-	if code := terraform.PlanExitCode(t, opts); code != 0 {
+	if code := terraform.PlanExitCodeContext(t, t.Context(), opts); code != 0 {
 		t.Fatalf("plan after apply exit code %d, want 0 (empty plan)", code)
 	}
 }

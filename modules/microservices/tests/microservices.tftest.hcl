@@ -1,0 +1,211 @@
+# The composition against mocked providers: one VPC (or the given network) for the three services, the services'
+# real-AWS defaults passed through, the shared access-log bucket, the event topic's publish policy on services A's
+# and C's roles, the sandbox switches reaching the services, and the input validation.
+mock_provider "aws" {
+  mock_resource "aws_vpc" {
+    defaults = { id = "vpc-0123456789abcdef0" }
+  }
+  mock_resource "aws_subnet" {
+    defaults = { id = "subnet-0123456789abcdef0" }
+  }
+  mock_resource "aws_security_group" {
+    defaults = { id = "sg-0123456789abcdef0" }
+  }
+  mock_resource "aws_lb" {
+    defaults = {
+      arn        = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/shop/50dc6c495c0c9188"
+      arn_suffix = "app/shop/50dc6c495c0c9188"
+    }
+  }
+  mock_resource "aws_lb_target_group" {
+    defaults = {
+      arn        = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/shop/73e2d6bc24d8a067"
+      arn_suffix = "targetgroup/shop/73e2d6bc24d8a067"
+    }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/mock", id = "mock" }
+  }
+  mock_resource "aws_iam_instance_profile" {
+    defaults = { arn = "arn:aws:iam::123456789012:instance-profile/mock" }
+  }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:us-east-1:123456789012:shop-events-events" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:us-east-1:123456789012:key/0f1e2d3c-0000-4000-8000-000000000000" }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = { arn = "arn:aws:sqs:us-east-1:123456789012:mock", url = "https://sqs.us-east-1.amazonaws.com/123456789012/mock" }
+  }
+  mock_resource "aws_dynamodb_table" {
+    defaults = { arn = "arn:aws:dynamodb:us-east-1:123456789012:table/mock" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:us-east-1:123456789012:log-group:mock" }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = {
+      arn        = "arn:aws:lambda:us-east-1:123456789012:function:mock"
+      invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:mock/invocations"
+    }
+  }
+  mock_resource "aws_api_gateway_rest_api" {
+    defaults = { execution_arn = "arn:aws:execute-api:us-east-1:123456789012:mock" }
+  }
+  mock_resource "aws_secretsmanager_secret" {
+    defaults = { arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mock-AbCdEf" }
+  }
+  mock_resource "aws_s3_bucket" {
+    defaults = { id = "shop-alb-logs-mock", arn = "arn:aws:s3:::shop-alb-logs-mock" }
+  }
+  mock_resource "aws_ecs_cluster" {
+    defaults = { id = "arn:aws:ecs:us-east-1:123456789012:cluster/shop-a" }
+  }
+  mock_resource "aws_ecs_task_definition" {
+    defaults = { arn = "arn:aws:ecs:us-east-1:123456789012:task-definition/shop-a:1" }
+  }
+  mock_resource "aws_launch_template" {
+    defaults = { id = "lt-0123456789abcdef0", latest_version = 1 }
+  }
+  mock_resource "aws_db_instance" {
+    defaults = {
+      address            = "shop-c-db.abc.us-east-1.rds.amazonaws.com"
+      port               = 5432
+      master_user_secret = [{ secret_arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-0123-AbCdEf", kms_key_id = "k", secret_status = "active" }]
+    }
+  }
+  mock_resource "aws_eip" {
+    defaults = { id = "eipalloc-0123456789abcdef0" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_region" {
+    defaults = { region = "us-east-1", name = "us-east-1" }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_availability_zones" {
+    defaults = { names = ["us-east-1a", "us-east-1b", "us-east-1c"] }
+  }
+  mock_data "aws_elb_service_account" {
+    defaults = { arn = "arn:aws:iam::127311923021:root" }
+  }
+  mock_data "aws_ssm_parameter" {
+    defaults = { insecure_value = "ami-0123456789abcdef0", value = "ami-0123456789abcdef0" }
+  }
+  mock_data "aws_vpc" {
+    defaults = { cidr_block = "10.0.0.0/16" }
+  }
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
+  }
+}
+
+mock_provider "refarch" {
+  mock_data "refarch_lambda_package" {
+    defaults = {
+      filename         = "fn_arm64.zip"
+      source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+    }
+  }
+}
+
+variables {
+  name      = "shop"
+  service_a = { image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/orders:1.0" }
+  service_c = { artifact_s3_uri = "s3://artifacts-bucket/orders/orders-arm64" }
+}
+
+run "real_aws_defaults" {
+  command = plan
+
+  assert {
+    condition     = length(module.vpc) == 1
+    error_message = "without `network` the composition builds the shared VPC"
+  }
+  assert {
+    condition     = module.service_a.app_environment.PORT == "8080" && module.service_c.app_environment.DB_NAME == "orders" && module.service_c.app_environment.DB_SSLMODE == "require"
+    error_message = "services A and C get their programs' environment"
+  }
+  assert {
+    condition     = module.service_c.db_instance_identifier == "shop-c-db" && module.service_c.db_username == "orders_admin"
+    error_message = "service C's database is named after the deployment"
+  }
+  assert {
+    condition     = length(aws_s3_bucket.access_logs) == 1 && one(one(aws_s3_bucket_server_side_encryption_configuration.access_logs[0].rule).apply_server_side_encryption_by_default).sse_algorithm == "AES256" && aws_s3_bucket_public_access_block.access_logs[0].restrict_public_buckets && length(aws_s3_bucket_lifecycle_configuration.access_logs) == 1 && length(aws_s3_bucket_ownership_controls.access_logs) == 1
+    error_message = "one private SSE-S3 access-log bucket with expiry and BucketOwnerEnforced"
+  }
+  assert {
+    condition     = [for s in jsondecode(local.access_logs_policy).Statement : s.Sid] == ["ElbLogDelivery", "ElbAccountLogDelivery", "DenyInsecureTransport"]
+    error_message = "only Elastic Load Balancing may write the logs; plain HTTP is refused"
+  }
+}
+
+run "existing_network_and_sandbox_switches" {
+  command = plan
+
+  variables {
+    network = {
+      vpc_id             = "vpc-0123456789abcdef0"
+      vpc_cidr_block     = "10.42.0.0/16"
+      public_subnet_ids  = ["subnet-00000000000000a0a", "subnet-00000000000000b0b"]
+      private_subnet_ids = ["subnet-00000000000001a1a", "subnet-00000000000001b1b"]
+    }
+    sandbox = {
+      ecs_tasks                   = false
+      ec2_compute                 = false
+      rds_instance                = false
+      manage_master_user_password = false
+      security_group_references   = false
+    }
+  }
+
+  assert {
+    condition     = length(module.vpc) == 0
+    error_message = "with `network` no VPC is created"
+  }
+  assert {
+    condition     = module.service_a.service_name == null && module.service_c.autoscaling_group_name == null && module.service_c.db_address == null
+    error_message = "the sandbox switches reach the services"
+  }
+}
+
+run "name_too_long" {
+  command = plan
+  variables {
+    name = "a-very-long-deployment-name"
+  }
+  expect_failures = [var.name]
+}
+
+run "network_with_one_az" {
+  command = plan
+  variables {
+    network = {
+      vpc_id             = "vpc-0123456789abcdef0"
+      vpc_cidr_block     = "10.42.0.0/16"
+      public_subnet_ids  = ["subnet-00000000000000a0a"]
+      private_subnet_ids = ["subnet-00000000000001a1a"]
+    }
+  }
+  expect_failures = [var.network]
+}
+
+run "too_few_azs" {
+  command = plan
+  variables {
+    vpc = { az_count = 1 }
+  }
+  expect_failures = [var.vpc]
+}
+
+run "invalid_vpc_cidr" {
+  command = plan
+  variables {
+    vpc = { cidr_block = "10.0.0.0/8" }
+  }
+  expect_failures = [var.vpc]
+}
