@@ -95,7 +95,7 @@ func TestMicroservicesServiceBReadThroughCache(t *testing.T) {
 	api := tg.api(t, opts)
 
 	// Unknown item, then a write through the API (the table is the source of truth).
-	msExpectCache(t, api, "/items/widget-1", http.StatusNotFound, "miss")
+	msExpectCache(t, api, http.StatusNotFound, "miss")
 	put := expect(t, api, http.MethodPut, "/items/widget-1", map[string]any{"name": "Widget", "price_cents": 1299}, http.StatusOK)
 	var item msItem
 	decode(t, put, &item)
@@ -104,13 +104,13 @@ func TestMicroservicesServiceBReadThroughCache(t *testing.T) {
 	}
 
 	// Miss (read from the table, stored in redis), then a hit.
-	if got := msExpectCache(t, api, "/items/widget-1", http.StatusOK, "miss"); got.Name != "Widget" {
+	if got := msExpectCache(t, api, http.StatusOK, "miss"); got.Name != "Widget" {
 		t.Fatalf("first GET %+v", got)
 	}
 	if pttl, err := admin.PTTL(ctx, msCacheKey("widget-1")).Result(); err != nil || pttl <= 0 || pttl > ttl {
 		t.Fatalf("redis PTTL of the cached item: %v, %v; want within the %v TTL", pttl, err, ttl)
 	}
-	msExpectCache(t, api, "/items/widget-1", http.StatusOK, "hit")
+	msExpectCache(t, api, http.StatusOK, "hit")
 
 	// The table changes behind the cache's back: the hit still comes from redis until the TTL ends.
 	if _, err := dynamodb.NewFromConfig(cfg).PutItem(ctx, &dynamodb.PutItemInput{
@@ -124,21 +124,21 @@ func TestMicroservicesServiceBReadThroughCache(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if got := msExpectCache(t, api, "/items/widget-1", http.StatusOK, "hit"); got.Name != "Widget" {
+	if got := msExpectCache(t, api, http.StatusOK, "hit"); got.Name != "Widget" {
 		t.Fatalf("hit served %q, want the cached %q", got.Name, "Widget")
 	}
 	time.Sleep(ttl + 500*time.Millisecond)
-	if got := msExpectCache(t, api, "/items/widget-1", http.StatusOK, "miss"); got.PriceCents != 1399 {
+	if got := msExpectCache(t, api, http.StatusOK, "miss"); got.PriceCents != 1399 {
 		t.Fatalf("after the TTL: %+v, want the table's new price", got)
 	}
 
 	// A write through the API drops the cached copy at once.
-	msExpectCache(t, api, "/items/widget-1", http.StatusOK, "hit")
+	msExpectCache(t, api, http.StatusOK, "hit")
 	expect(t, api, http.MethodPut, "/items/widget-1", map[string]any{"name": "Widget v2", "price_cents": 1499}, http.StatusOK)
 	if n, err := admin.Exists(ctx, msCacheKey("widget-1")).Result(); err != nil || n != 0 {
 		t.Fatalf("cached item after PUT: exists=%d, %v; want invalidated", n, err)
 	}
-	if got := msExpectCache(t, api, "/items/widget-1", http.StatusOK, "miss"); got.Name != "Widget v2" {
+	if got := msExpectCache(t, api, http.StatusOK, "miss"); got.Name != "Widget v2" {
 		t.Fatalf("after PUT: %+v", got)
 	}
 
@@ -160,7 +160,7 @@ func TestMicroservicesServiceBReadThroughCache(t *testing.T) {
 
 	// redis goes away: the service keeps answering from the table, marked as bypassing the cache.
 	srv.Stop()
-	if got := msExpectCache(t, api, "/items/widget-1", http.StatusOK, "bypass"); got.Name != "Widget v2" {
+	if got := msExpectCache(t, api, http.StatusOK, "bypass"); got.Name != "Widget v2" {
 		t.Fatalf("with redis down: %+v", got)
 	}
 	expect(t, api, http.MethodPut, "/items/widget-1", map[string]any{"name": "Widget v3", "price_cents": 1}, http.StatusOK)
@@ -272,10 +272,11 @@ func msStageFixture(t *testing.T, tg target, name string, vars map[string]any) *
 	return opts
 }
 
-// msExpectCache GETs path, checks the status and the X-Cache header and decodes a 200's item. restapi.Response
+// msExpectCache GETs the test's item (/items/widget-1), checks the status and the X-Cache header and decodes a 200's item. restapi.Response
 // carries no headers, so this sends the request itself, the way restapi.Client does.
-func msExpectCache(t *testing.T, c *restapi.Client, path string, status int, xcache string) msItem {
+func msExpectCache(t *testing.T, c *restapi.Client, status int, xcache string) msItem {
 	t.Helper()
+	const path = "/items/widget-1"
 	req, err := http.NewRequest(http.MethodGet, c.BaseURL+path, nil)
 	if err != nil {
 		t.Fatal(err)

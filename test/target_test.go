@@ -14,7 +14,7 @@ import (
 
 // uniqueName is a resource-name prefix no other run shares: tests run in parallel and on shared AWS accounts.
 func uniqueName(prefix string) string {
-	return prefix + "-" + strings.ToLower(random.UniqueId())
+	return prefix + "-" + strings.ToLower(random.UniqueID())
 }
 
 // tofuBinary is the CLI the tests drive: $REFARCH_TOFU (set by the Makefile), else the pinned OpenTofu.

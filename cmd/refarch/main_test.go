@@ -24,7 +24,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"sandbox", "up"}, exitUsage},
 		{[]string{"sandbox", "up", "mytodolist", "--port", "http"}, exitUsage},
 		{[]string{"sandbox", "up", "todolist"}, exitUsage},
-		{[]string{"sandbox", "up", "mytodolist", "--var", "nmae=x"}, exitUsage},
+		{[]string{"sandbox", "up", "mytodolist", "--var", "nickname=x"}, exitUsage},
 		{[]string{"sandbox", "demo", "myblog"}, exitUsage},
 		{[]string{"apply", "mytodolist", "--var", "name=x"}, exitUsage}, // no --dir
 		{[]string{"apply", "mytodolist", "--dir", dir, "--var", "name=Bad"}, exitUsage},

@@ -39,7 +39,7 @@ func cacheDir() string {
 
 func recordPath(arch string) string { return filepath.Join(cacheDir(), "sandboxes", arch+".json") }
 
-func readRecords() ([]upRecord, error) {
+func readRecords() []upRecord {
 	files, _ := filepath.Glob(filepath.Join(cacheDir(), "sandboxes", "*.json"))
 	var recs []upRecord
 	for _, f := range files {
@@ -52,7 +52,7 @@ func readRecords() ([]upRecord, error) {
 			recs = append(recs, r)
 		}
 	}
-	return recs, nil
+	return recs
 }
 
 func alive(pid int) bool { return pid > 0 && syscall.Kill(pid, 0) == nil }
@@ -186,7 +186,7 @@ func withDefaultName(arch string, vars map[string]string) map[string]string {
 }
 
 func sandboxStatus(r *reporter) error {
-	recs, _ := readRecords()
+	recs := readRecords()
 	if len(recs) == 0 {
 		r.result("no sandbox is up", map[string]any{})
 		return nil
@@ -213,7 +213,7 @@ func sandboxStatus(r *reporter) error {
 // sandboxDown asks running `sandbox up` processes to tear down (SIGTERM) and waits for them.
 func sandboxDown(ctx context.Context, f flags) error {
 	r := newReporter(f.json)
-	recs, _ := readRecords()
+	recs := readRecords()
 	var errs []error
 	found := false
 	for _, rec := range recs {

@@ -26,7 +26,6 @@ locals {
   queue_kms = var.queue_sse && var.queue_encryption == "KMS"
   queue_sqs = var.queue_sse && var.queue_encryption == "SQS_MANAGED"
 
-  consumer       = var.consumer
   has_consumer   = var.consumer != null
   consumed_queue = try(var.consumer.queue, null)
   has_table      = local.has_consumer && try(var.consumer.events_table, false)

@@ -72,7 +72,11 @@ func TestValidateMessagesAreTheModules(t *testing.T) {
 			if diags.HasErrors() {
 				t.Fatalf("%s: %v", f, diags)
 			}
-			for _, v := range file.Body.(*hclsyntax.Body).Blocks {
+			body, ok := file.Body.(*hclsyntax.Body)
+			if !ok {
+				t.Fatalf("%s: not native syntax", f)
+			}
+			for _, v := range body.Blocks {
 				for _, val := range v.Body.Blocks {
 					if val.Type != "validation" {
 						continue

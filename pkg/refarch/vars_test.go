@@ -28,7 +28,7 @@ func TestNewFromStrings(t *testing.T) {
 		want string
 	}{
 		{"todolist", nil, `unknown architecture "todolist" (have: ingestion, myblog, mytodolist, paid-content, software-updates)`},
-		{"mytodolist", map[string]string{"nmae": "x"}, `mytodolist has no variable "nmae" (have: allow_user_password_auth,`},
+		{"mytodolist", map[string]string{"nickname": "x"}, `mytodolist has no variable "nickname" (have: allow_user_password_auth,`},
 		{"mytodolist", map[string]string{"dax": "yes"}, `dax="yes": want true or false`},
 		{"paid-content", map[string]string{"url_ttl_minutes": "5m"}, `want a whole number`},
 		{"paid-content", map[string]string{"tags": "team"}, `want key=value,key=value`},
