@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -253,4 +254,45 @@ func TestAthenaRegistrar(t *testing.T) {
 	if _, err := a.Register(context.Background(), []Partition{{Date: "2026-11-26", Location: "s3://lake/x'; DROP"}}); err == nil {
 		t.Fatal("a quote in a location must be refused")
 	}
+}
+
+// FuzzPartitions: whatever an SQS message body holds, the handler answers (never panics), reports it either as
+// handled or as a batch item failure, and registers only well-formed dates under the data prefix of its bucket —
+// which the Athena statement then quotes safely.
+func FuzzPartitions(f *testing.F) {
+	for _, b := range []string{
+		s3Body("lake", "data/dt=2026-11-26/x.gz"),
+		s3Body("other", "data/dt=2026-11-26/x.gz"),
+		s3Body("lake", "data/dt=2026-13-45/x.gz"),
+		s3Body("lake", "data/dt=2026-11-26'; DROP TABLE t; --/x.gz"),
+		`{"Records":[{"s3":{"bucket":{"name":"lake"},"object":{"key":"data%2Fdt%3D2026-11-26%2Fx.gz"}}}]}`,
+		`{"Event":"s3:TestEvent"}`, "", "null", "[]", "{",
+	} {
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		reg := &fakeRegistrar{}
+		p := &Partitions{Registrar: reg, Bucket: "lake", DataPrefix: "data/", Logger: slog.New(slog.DiscardHandler)}
+		resp, err := p.Handle(context.Background(), events.SQSEvent{Records: []events.SQSMessage{{MessageId: "m1", Body: body}}})
+		if err != nil {
+			t.Fatalf("Handle returned an error for one message (must be a batch item failure): %v", err)
+		}
+		if len(resp.BatchItemFailures) > 1 {
+			t.Fatalf("%d failures for one message", len(resp.BatchItemFailures))
+		}
+		a := &AthenaRegistrar{Database: "lake_db", Table: "readings"}
+		for _, call := range reg.calls {
+			for _, part := range call {
+				if _, err := time.Parse("2006-01-02", part.Date); err != nil {
+					t.Fatalf("registered a malformed date %q from %q", part.Date, body)
+				}
+				if !strings.HasPrefix(part.Location, "s3://lake/data/dt=") {
+					t.Fatalf("registered %q outside the data prefix", part.Location)
+				}
+			}
+			if _, err := a.Query(call); err != nil {
+				t.Fatalf("registered partitions no statement can hold: %v", err)
+			}
+		}
+	})
 }
