@@ -5,20 +5,11 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"net"
-	"net/http"
-	"net/http/httputil"
-	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -64,10 +55,6 @@ func TestIngestionPipeline(t *testing.T) {
 	delete(opts.Vars, "allow_user_password_auth") // the real-AWS target sets it for the Cognito examples
 	ctx := context.Background()
 	cfg := tg.awsConfig(t)
-	var named *namedQueryStandIn
-	if tg.sandbox() {
-		named = startNamedQueryStandIn(t, cfg, opts.TerraformDir)
-	}
 	defer tg.destroy(t, opts)
 	terraform.InitAndApplyContext(t, t.Context(), opts)
 
@@ -246,8 +233,11 @@ func TestIngestionPipeline(t *testing.T) {
 		t.Fatalf("report run %s: query %q in %s/%s, output %s", report.InitialQueryExecutionID, aws.ToString(q.Query), aws.ToString(q.WorkGroup),
 			aws.ToString(q.QueryExecutionContext.Database), aws.ToString(q.ResultConfiguration.OutputLocation))
 	}
-	if named != nil && !named.has(report.NamedQueryID, aws.ToString(q.Query)) {
-		t.Fatalf("named query %s was not created with the report's query", report.NamedQueryID)
+	// The named query the schedule runs (in the sandbox, kept by the harness's Athena endpoint: kumo has none).
+	nq, err := athena.NewFromConfig(cfg, func(o *athena.Options) { o.BaseEndpoint = tg.athenaEndpoint() }).GetNamedQuery(ctx,
+		&athena.GetNamedQueryInput{NamedQueryId: aws.String(report.NamedQueryID)})
+	if err != nil || aws.ToString(nq.NamedQuery.QueryString) != aws.ToString(q.Query) {
+		t.Fatalf("named query %s was not created with the report's query: %v", report.NamedQueryID, err)
 	}
 	if !tg.sandbox() {
 		// On AWS the SQL runs: the report writes its CSV under the report prefix, and a count over the new
@@ -386,102 +376,4 @@ func waitForExecution(ctx context.Context, t *testing.T, c *athena.Client, id st
 		return qe.Status.State == athenatypes.QueryExecutionStateSucceeded
 	})
 	return qe
-}
-
-// namedQueryStandIn stands in for Athena's named queries, which kumo lacks (CreateNamedQuery, GetNamedQuery and
-// DeleteNamedQuery answer InvalidAction), so that refarch_athena_report_schedule applies in the sandbox: an Athena
-// endpoint for the refarch provider that keeps named queries in memory and forwards every other action — the
-// schedule's StartQueryExecution of run_on_create among them — to kumo. It is pointed at by a second override file.
-type namedQueryStandIn struct {
-	mu      sync.Mutex
-	queries map[string]map[string]any
-}
-
-func startNamedQueryStandIn(t *testing.T, cfg aws.Config, dir string) *namedQueryStandIn {
-	t.Helper()
-	endpoint := aws.ToString(cfg.BaseEndpoint)
-	kumo, err := url.Parse(endpoint)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// kumo may gain named queries: then the stand-in is not needed.
-	if _, err := athena.NewFromConfig(cfg).GetNamedQuery(context.Background(), &athena.GetNamedQueryInput{NamedQueryId: aws.String("00000000-0000-0000-0000-000000000000")}); err != nil && !strings.Contains(err.Error(), "InvalidAction") && !strings.Contains(err.Error(), "not valid") {
-		t.Logf("kumo answers GetNamedQuery (%v); no stand-in", err)
-		return nil
-	}
-	n := &namedQueryStandIn{queries: map[string]map[string]any{}}
-	proxy := httputil.NewSingleHostReverseProxy(kumo)
-	reply := func(w http.ResponseWriter, status int, v any) {
-		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-		w.WriteHeader(status)
-		_ = json.NewEncoder(w).Encode(v)
-	}
-	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		action := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "AmazonAthena.")
-		if action != "CreateNamedQuery" && action != "GetNamedQuery" && action != "DeleteNamedQuery" {
-			proxy.ServeHTTP(w, r)
-			return
-		}
-		var req map[string]any
-		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-			reply(w, http.StatusBadRequest, map[string]string{"__type": "InvalidRequestException", "Message": err.Error()})
-			return
-		}
-		n.mu.Lock()
-		defer n.mu.Unlock()
-		switch action {
-		case "CreateNamedQuery":
-			b := make([]byte, 16)
-			_, _ = rand.Read(b)
-			id := hex.EncodeToString(b)
-			id = id[:8] + "-" + id[8:12] + "-" + id[12:16] + "-" + id[16:20] + "-" + id[20:]
-			q := map[string]any{"NamedQueryId": id}
-			for _, k := range []string{"Name", "Description", "Database", "QueryString", "WorkGroup"} {
-				if v, ok := req[k]; ok {
-					q[k] = v
-				}
-			}
-			n.queries[id] = q
-			reply(w, http.StatusOK, map[string]string{"NamedQueryId": id})
-		case "GetNamedQuery":
-			id, _ := req["NamedQueryId"].(string)
-			q, ok := n.queries[id]
-			if !ok {
-				reply(w, http.StatusBadRequest, map[string]string{"__type": "InvalidRequestException", "Message": "NamedQuery " + id + " was not found"})
-				return
-			}
-			reply(w, http.StatusOK, map[string]any{"NamedQuery": q})
-		case "DeleteNamedQuery":
-			id, _ := req["NamedQueryId"].(string)
-			delete(n.queries, id)
-			reply(w, http.StatusOK, map[string]any{})
-		}
-	})}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
-
-	// A second override file (loaded after the harness's, so its endpoints block wins) for the refarch provider.
-	block := (&sandbox.Sandbox{Endpoint: endpoint, Region: cfg.Region}).ProviderBlock("refarch")
-	athenaLine := regexp.MustCompile(`(?m)^(\s*athena\s*=\s*)"[^"]*"`)
-	if !athenaLine.MatchString(block) {
-		t.Fatalf("no athena endpoint in the refarch provider block:\n%s", block)
-	}
-	block = athenaLine.ReplaceAllString(block, `${1}"http://`+ln.Addr().String()+`"`)
-	override := "# Written by TestIngestionPipeline: Athena named queries through the test's stand-in. Never commit.\n" + block
-	if err := os.WriteFile(filepath.Join(dir, "refarch_sandbox_zz_named_queries_override.tf"), []byte(override), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
-// has reports whether the stand-in holds the named query with that text.
-func (n *namedQueryStandIn) has(id, query string) bool {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	q, ok := n.queries[id]
-	return ok && q["QueryString"] == query
 }

@@ -84,6 +84,9 @@ func (tg target) destroy(t *testing.T, opts *terraform.Options) {
 	terraform.DestroyContext(t, t.Context(), opts)
 }
 
+// athenaEndpoint is nil: the SDK's own.
+func (tg target) athenaEndpoint() *string { return nil }
+
 // directObjectURL is an object's URL straight at S3, bypassing CloudFront.
 func (tg target) directObjectURL(bucket, key string) string {
 	return "https://" + bucket + ".s3." + tg.region + ".amazonaws.com/" + key

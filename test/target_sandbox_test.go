@@ -135,6 +135,9 @@ func (tg target) destroy(t *testing.T, opts *terraform.Options) {
 	terraform.DestroyContext(t, t.Context(), opts)
 }
 
+// athenaEndpoint is where Athena clients that read named queries go: the harness's endpoint (kumo has none).
+func (tg target) athenaEndpoint() *string { return aws.String(tg.sb.AthenaEndpoint()) }
+
 // directObjectURL is an object's URL straight at S3, bypassing CloudFront.
 func (tg target) directObjectURL(bucket, key string) string {
 	return tg.sb.Endpoint + "/" + bucket + "/" + key

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,7 +35,11 @@ func demo(ctx context.Context, arch string, j journey, keep bool) (err error) {
 	if os.Getenv("TF_CLI_CONFIG_FILE") == "" {
 		return fmt.Errorf("TF_CLI_CONFIG_FILE is not set: run `make demo`, which builds the tools and the provider mirror")
 	}
-	cfg, err := refarch.New(arch, map[string]string{"name": fmt.Sprintf("%s-demo-%d", arch, time.Now().Unix()%100000)})
+	vars := map[string]string{"name": fmt.Sprintf("%s-demo-%d", arch, time.Now().Unix()%100000)}
+	if slices.Contains(refarch.VariableNames(arch), "bucket_force_destroy") {
+		vars["bucket_force_destroy"] = "true" // the demo's data goes with it
+	}
+	cfg, err := refarch.New(arch, vars)
 	if err != nil {
 		return err
 	}
@@ -82,7 +87,9 @@ func demo(ctx context.Context, arch string, j journey, keep bool) (err error) {
 	out := func(k string) string { s, _ := outputs[k].(string); return s }
 
 	api := restapi.ForSandbox(sb.Endpoint(), sb.Region(), out("rest_api_id"), out("stage_name"))
-	r.step("API %s (Host: %s)", api.BaseURL, api.Host)
+	if out("rest_api_id") != "" {
+		r.step("API %s (Host: %s)", api.BaseURL, api.Host)
+	}
 	failed := 0
 	step := func(what string, resp restapi.Response, err error) error {
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 
 var journeys = map[string]journey{
 	"mytodolist": {walk: walkMyTodoList},
+	"ingestion":  {walk: walkIngestion},
 }
 
 // walkMyTodoList is a mobile user's first minute: turned away without signing in, signs up and in, adds two

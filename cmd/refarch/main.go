@@ -121,7 +121,7 @@ func dispatch(ctx context.Context, args []string) error {
 			}
 			j, ok := journeys[f.arch]
 			if !ok {
-				return usageError{fmt.Sprintf("no demo for architecture %q (have: mytodolist)", f.arch)}
+				return usageError{fmt.Sprintf("no demo for architecture %q (have: ingestion, mytodolist)", f.arch)}
 			}
 			return demo(ctx, f.arch, j, f.keep)
 		}

@@ -44,19 +44,24 @@ func (s *Sandbox) ProviderBlock(name string) string {
 		fmt.Fprintf(&b, "  region                      = %q\n  access_key                  = %q\n  secret_key                  = %q\n", s.Region, accessKey, secretKey)
 		b.WriteString("  skip_credentials_validation = true\n  skip_metadata_api_check     = true\n")
 		b.WriteString("  skip_region_validation      = true\n  skip_requesting_account_id  = true\n  s3_use_path_style           = true\n")
-		writeEndpoints(&b, awsEndpoints, s.Endpoint)
+		writeEndpoints(&b, awsEndpoints, s.Endpoint, nil)
 	case "refarch":
 		fmt.Fprintf(&b, "  region     = %q\n  access_key = %q\n  secret_key = %q\n", s.Region, accessKey, secretKey)
-		writeEndpoints(&b, refarchEndpoints, s.Endpoint)
+		writeEndpoints(&b, refarchEndpoints, s.Endpoint, map[string]string{"athena": s.athenaURL})
 	}
 	b.WriteString("}\n")
 	return b.String()
 }
 
-func writeEndpoints(b *strings.Builder, keys []string, url string) {
+// writeEndpoints points every key at url, except those with their own (non-empty) endpoint in except.
+func writeEndpoints(b *strings.Builder, keys []string, url string, except map[string]string) {
 	b.WriteString("  endpoints {\n")
 	for _, k := range keys {
-		fmt.Fprintf(b, "    %-14s = %q\n", k, url)
+		u := url
+		if e := except[k]; e != "" {
+			u = e
+		}
+		fmt.Fprintf(b, "    %-14s = %q\n", k, u)
 	}
 	b.WriteString("  }\n")
 }

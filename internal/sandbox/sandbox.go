@@ -65,6 +65,9 @@ type Sandbox struct {
 
 	mu        sync.Mutex
 	functions map[string]*function
+
+	athenaURL string // see athena.go
+	athenaSrv *http.Server
 }
 
 // ErrDied is returned (wrapped) by Err once kumo has exited without Stop being called.
@@ -153,6 +156,10 @@ func launch(ctx context.Context, kumoPath string, port int, opts Options) (*Sand
 		sb.Stop()
 		return nil, fmt.Errorf("%w (log: %s)", err, logPath)
 	}
+	if err := sb.startAthena(); err != nil {
+		sb.Stop()
+		return nil, err
+	}
 	return sb, nil
 }
 
@@ -203,6 +210,9 @@ func (s *Sandbox) Stop() {
 		s.mu.Unlock()
 		for _, fn := range fns {
 			fn.stop()
+		}
+		if s.athenaSrv != nil {
+			_ = s.athenaSrv.Close()
 		}
 		terminate(s.kumo, s.exited)
 	})

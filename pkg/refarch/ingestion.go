@@ -52,6 +52,10 @@ func (a Ingestion) Validate() error {
 // Variables implements Architecture.
 func (a Ingestion) Variables() map[string]any { return variables(a) }
 
+func (Ingestion) sandboxStandIns() standIns {
+	return standIns{mappings: []string{"partitions_function_name"}}
+}
+
 func (Ingestion) functions() map[string]string {
 	return map[string]string{"transform_function_name": "transform", "partitions_function_name": "partitions"}
 }

@@ -121,6 +121,13 @@ func (s *Sandbox) RunFunctions(ctx context.Context, st *Stack) ([]string, error)
 				return names, err
 			}
 		}
+		for _, fnOut := range si.mappings {
+			if fn, _ := outs[fnOut].(string); fn != "" {
+				if err := s.sb.DriveEventSources(ctx, fn); err != nil {
+					return names, err
+				}
+			}
+		}
 		for _, bucketOut := range si.bucketNotifications {
 			if bucket, _ := outs[bucketOut].(string); bucket != "" {
 				if err := s.sb.DriveBucketNotifications(ctx, bucket); err != nil {
@@ -133,10 +140,11 @@ func (s *Sandbox) RunFunctions(ctx context.Context, st *Stack) ([]string, error)
 }
 
 // standIns name, by output, what the sandbox harness must deliver for an architecture: stream (or queue) → function
-// pairs whose event source mappings the sandbox profile leaves out, and buckets whose S3 → Lambda notifications
-// kumo sends to a fixed localhost:4566.
+// pairs whose event source mappings the sandbox profile leaves out, functions whose mappings kumo stores but never
+// polls, and buckets whose S3 → Lambda notifications kumo sends to a fixed localhost:4566.
 type standIns struct {
 	streams             map[string]string // function output → source ARN output
+	mappings            []string          // function outputs whose stored event source mappings to poll
 	bucketNotifications []string          // bucket outputs
 }
 
