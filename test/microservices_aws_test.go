@@ -38,7 +38,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/gruntwork-io/terratest/modules/logger"
 	"github.com/gruntwork-io/terratest/modules/terraform"
 
@@ -225,11 +224,11 @@ func TestMicroservicesAsyncFanOutAndPoisonMessagesAWS(t *testing.T) {
 	publish(paid, "order.paid")
 
 	// The audit queue (no consumer): raw delivery, and the filter policy keeps order.paid out.
-	audit := msaReceiveAll(t, sqsc, queues["audit"], 2, time.Minute)
-	if extra := msaReceiveAll(t, sqsc, queues["audit"], 0, 5*time.Second); len(extra) != 0 {
+	audit := msReceiveAll(t, sqsc, queues["audit"], 2, time.Minute)
+	if extra := msReceiveAll(t, sqsc, queues["audit"], 0, 5*time.Second); len(extra) != 0 {
 		audit = append(audit, extra...)
 	}
-	if len(audit) != 2 || !msaContains(audit, created) || !msaContains(audit, poison) || msaContains(audit, paid) {
+	if len(audit) != 2 || !msContains(audit, created) || !msContains(audit, poison) || msContains(audit, paid) {
 		t.Fatalf("audit queue got %q; want exactly the order.created event and the poison message, raw", audit)
 	}
 
@@ -240,7 +239,7 @@ func TestMicroservicesAsyncFanOutAndPoisonMessagesAWS(t *testing.T) {
 	}
 	// ...while the poison message ends in the orders DLQ after maxReceiveCount receives, each a visibility timeout
 	// apart (plus AWS Lambda's polling).
-	dead := msaReceiveAll(t, sqsc, dlqs["orders"], 1, time.Duration(maxReceives+2)*visibility+3*time.Minute)
+	dead := msReceiveAll(t, sqsc, dlqs["orders"], 1, time.Duration(maxReceives+2)*visibility+3*time.Minute)
 	var envelope struct{ Type, Message string }
 	if len(dead) != 1 || json.Unmarshal([]byte(dead[0]), &envelope) != nil || envelope.Type != "Notification" || envelope.Message != poison {
 		t.Fatalf("orders DLQ got %q; want the poison message in its SNS envelope", dead)
@@ -255,7 +254,7 @@ func TestMicroservicesAsyncFanOutAndPoisonMessagesAWS(t *testing.T) {
 	if err != nil || scan.Count != 3 {
 		t.Fatalf("events table holds %d items (%v), want the 3 good events once each", scan.Count, err)
 	}
-	if more := msaReceiveAll(t, sqsc, dlqs["orders"], 0, 2*visibility); len(more) != 0 {
+	if more := msReceiveAll(t, sqsc, dlqs["orders"], 0, 2*visibility); len(more) != 0 {
 		t.Fatalf("orders DLQ also got %q", more)
 	}
 
@@ -592,40 +591,6 @@ func msaExpectJSONError(t *testing.T, resp restapi.Response) {
 	}
 }
 
-// msaReceiveAll receives and deletes messages from a queue until it has want of them (0: whatever arrives) or the
-// time is up, and returns their bodies.
-func msaReceiveAll(t *testing.T, c *sqs.Client, url string, want int, within time.Duration) []string {
-	t.Helper()
-	var bodies []string
-	deadline := time.Now().Add(within)
-	for time.Now().Before(deadline) && (want == 0 || len(bodies) < want) {
-		out, err := c.ReceiveMessage(t.Context(), &sqs.ReceiveMessageInput{QueueUrl: aws.String(url), MaxNumberOfMessages: 10, WaitTimeSeconds: 1})
-		if err != nil {
-			t.Fatalf("receive from %s: %v", url, err)
-		}
-		var del []sqstypes.DeleteMessageBatchRequestEntry
-		for i, m := range out.Messages {
-			bodies = append(bodies, aws.ToString(m.Body))
-			del = append(del, sqstypes.DeleteMessageBatchRequestEntry{Id: aws.String(fmt.Sprint(i)), ReceiptHandle: m.ReceiptHandle})
-		}
-		if len(del) > 0 {
-			if _, err := c.DeleteMessageBatch(t.Context(), &sqs.DeleteMessageBatchInput{QueueUrl: aws.String(url), Entries: del}); err != nil {
-				t.Fatalf("delete from %s: %v", url, err)
-			}
-		}
-	}
-	return bodies
-}
-
-func msaContains(bodies []string, want string) bool {
-	for _, b := range bodies {
-		if b == want {
-			return true
-		}
-	}
-	return false
-}
-
 // msaWaitHealthy polls url until it answers 200 (an ALB answers 502/503 until a target is healthy).
 func msaWaitHealthy(t *testing.T, url string, within time.Duration) {
 	t.Helper()
@@ -677,7 +642,7 @@ func msaExpectOrderEvent(t *testing.T, c *sqs.Client, queueURL, orderID string, 
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for time.Now().Before(deadline) {
-		for _, body := range msaReceiveAll(t, c, queueURL, 0, 5*time.Second) {
+		for _, body := range msReceiveAll(t, c, queueURL, 0, 5*time.Second) {
 			var envelope struct{ Message string }
 			var event struct {
 				Type  string `json:"type"`
