@@ -25,6 +25,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
@@ -202,11 +203,8 @@ func (s *Stack) init(ctx context.Context) (*tfexec.Terraform, string, error) {
 func mergeEnv(extra map[string]string) map[string]string {
 	env := map[string]string{}
 	for _, kv := range os.Environ() {
-		for i := 0; i < len(kv); i++ {
-			if kv[i] == '=' {
-				env[kv[:i]] = kv[i+1:]
-				break
-			}
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			env[k] = v
 		}
 	}
 	for k, v := range extra {
