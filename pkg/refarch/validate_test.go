@@ -18,6 +18,34 @@ import (
 
 func intp(i int) *int { return &i }
 
+// ms is a valid Microservices changed by edit.
+func ms(edit func(*Microservices)) Microservices {
+	a := Microservices{
+		Name:                  "shop",
+		ServiceAImage:         "123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:1.0",
+		ServiceCArtifactS3URI: "s3://my-artifacts/orders/orders-arm64",
+	}
+	if edit != nil {
+		edit(&a)
+	}
+	return a
+}
+
+// msNet is a valid existing network changed by edit.
+func msNet(edit func(*MicroservicesNetwork)) Microservices {
+	return ms(func(a *Microservices) {
+		a.Network = &MicroservicesNetwork{
+			VPCID:            "vpc-0123456789abcdef0",
+			VPCCIDRBlock:     "10.0.0.0/16",
+			PublicSubnetIDs:  []string{"subnet-0a1b2c3d", "subnet-0a1b2c3e"},
+			PrivateSubnetIDs: []string{"subnet-06364d75-ea49-4e3", "subnet-0a1b2c3f"}, // a kumo id passes too
+		}
+		if edit != nil {
+			edit(a.Network)
+		}
+	})
+}
+
 // TestValidateRuleFamilies: one bad value per rule family fails in Go with the message of the HCL validation block
 // that would refuse it.
 func TestValidateRuleFamilies(t *testing.T) {
@@ -40,6 +68,22 @@ func TestValidateRuleFamilies(t *testing.T) {
 		{"software updates name", SoftwareUpdates{Name: "software-updates-for-everyone"}, "name must be 1-24 lowercase"},
 		{"architecture", SoftwareUpdates{Name: "swu", Architecture: "amd64"}, `architecture must be "arm64" or "x86_64".`},
 		{"replica repeated", MyBlog{Name: "b", SenderAddress: "b@example.com", PostsReplicaRegions: []string{"eu-west-1", "eu-west-1"}}, "posts_replica_regions must not repeat a region."},
+		{"microservices name", ms(func(a *Microservices) { a.Name = "shop-" }), msgMicroservicesName},
+		{"microservices name too long", ms(func(a *Microservices) { a.Name = "microservices-shop-eu" }), msgMicroservicesName},
+		{"microservices service b name", ms(func(a *Microservices) { a.Name = "shop--prod" }), msgServiceBName},
+		{"service a image", ms(func(a *Microservices) { a.ServiceAImage = "orders latest" }), msgImage},
+		{"service a image required", ms(func(a *Microservices) { a.ServiceAImage = "" }), msgImage},
+		{"service c artifact", ms(func(a *Microservices) { a.ServiceCArtifactS3URI = "https://my-artifacts.s3.amazonaws.com/orders" }), msgArtifact},
+		{"service c artifact required", ms(func(a *Microservices) { a.ServiceCArtifactS3URI = "" }), msgArtifact},
+		{"certificate arn", ms(func(a *Microservices) { a.CertificateARN = "arn:aws:iam::123456789012:server-certificate/x" }), msgCertificateARN},
+		{"network subnets", msNet(func(n *MicroservicesNetwork) { n.PublicSubnetIDs = n.PublicSubnetIDs[:1] }), msgNetworkSubnets},
+		{"network vpc cidr", msNet(func(n *MicroservicesNetwork) { n.VPCCIDRBlock = "fd00::/56" }), msgNetworkCIDR},
+		{"network vpc id", msNet(func(n *MicroservicesNetwork) { n.VPCID = "vpc_main" }), msgNetworkVPCID},
+		{"network subnet ids", msNet(func(n *MicroservicesNetwork) { n.PrivateSubnetIDs = []string{"subnet-0a1b2c3d", "private-b"} }), msgNetworkSubnetID},
+		{"nat gateway", ms(func(a *Microservices) { a.NATGateway = "dual" }), msgNATGateway},
+		{"availability zones count", ms(func(a *Microservices) { a.AvailabilityZones = []string{"eu-west-1a", "eu-west-1b", "eu-west-1c"} }), msgAZCount},
+		{"availability zones repeated", ms(func(a *Microservices) { a.AvailabilityZones = []string{"eu-west-1a", "eu-west-1a"} }), msgAZRepeat},
+		{"availability zone ids", ms(func(a *Microservices) { a.AvailabilityZones = []string{"euw1-az1", "euw1-az2"} }), msgAZName},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -53,6 +97,21 @@ func TestValidateRuleFamilies(t *testing.T) {
 		MyTodoList{Name: "todos", VPCCIDR: "10.1.0.0/16", TokenValidityMinutes: 60},
 		PaidContent{Name: "paid", URLTTLMinutes: 5, SecretRecoveryWindowDays: intp(0)},
 		MyBlog{Name: "blog", SenderAddress: "blog@example.com", PostsReplicaRegions: []string{"eu-west-1", "us-east-2"}},
+		ms(nil),
+		ms(func(a *Microservices) {
+			a.Name = "a-20-character-name1"
+			a.CertificateARN = "arn:aws:acm:eu-west-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab"
+			a.AvailabilityZones = []string{"eu-west-1a", "eu-west-1b"}
+			a.NATGateway = "per_az"
+		}),
+		msNet(nil),
+		// With a network, modules/vpc is not instantiated: its rules do not apply.
+		func() Microservices {
+			a := msNet(nil)
+			a.NATGateway = "dual"
+			a.AvailabilityZones = []string{"euw1-az1"}
+			return a
+		}(),
 	} {
 		if err := ok.Validate(); err != nil {
 			t.Errorf("%T.Validate() = %v, want nil", ok, err)
@@ -96,6 +155,10 @@ func TestValidateMessagesAreTheModules(t *testing.T) {
 		MyBlog{Name: "X", SenderAddress: "x", PostsReplicaRegions: []string{"x", "x"}, PriceClass: "x", TableEncryption: "x"},
 		Ingestion{Name: "X"},
 		SoftwareUpdates{Name: "X", Architecture: "x", PriceClass: "x"},
+		// With a network, modules/vpc's rules do not run and an invalid name hides service B's name rule, so a second
+		// configuration fires those.
+		Microservices{Name: "X", CertificateARN: "x", Network: &MicroservicesNetwork{VPCID: "x", VPCCIDRBlock: "x", PublicSubnetIDs: []string{"x"}, PrivateSubnetIDs: []string{"x"}}},
+		Microservices{Name: "a--b", ServiceAImage: "x y", ServiceCArtifactS3URI: "x", NATGateway: "x", AvailabilityZones: []string{"x", "x", "x"}},
 	}
 	checked := 0
 	for _, a := range bad {
@@ -117,7 +180,7 @@ func TestValidateMessagesAreTheModules(t *testing.T) {
 			}
 		}
 	}
-	if checked < 18 {
+	if checked < 33 {
 		t.Errorf("checked %d messages; every rule of the bad configurations should have fired", checked)
 	}
 }

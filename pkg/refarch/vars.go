@@ -10,7 +10,8 @@ import (
 )
 
 // Configuration fields carry `tf:"<variable>"` tags naming the root's input variable; zero values are left out so
-// that the root's defaults apply (pointers tell "false"/0 from unset).
+// that the root's defaults apply (pointers tell "false"/0 from unset). A struct (or pointer to one) is an HCL object
+// whose fields carry `tf:"<attribute>"` tags; all its attributes are written, as the examples' objects require them.
 
 // variables turns a configuration struct into the root's variables.
 func variables(cfg any) map[string]any {
@@ -26,17 +27,31 @@ func variables(cfg any) map[string]any {
 		switch {
 		case f.Kind() == reflect.Pointer:
 			if !f.IsNil() {
-				out[name] = f.Elem().Interface()
+				out[name] = value(f.Elem())
 			}
 		case f.Kind() == reflect.Slice || f.Kind() == reflect.Map:
 			if f.Len() > 0 {
 				out[name] = f.Interface()
 			}
 		case !f.IsZero():
-			out[name] = f.Interface()
+			out[name] = value(f)
 		}
 	}
 	return out
+}
+
+// value is a variable's value: structs become objects keyed by their fields' tf tags.
+func value(f reflect.Value) any {
+	if f.Kind() != reflect.Struct {
+		return f.Interface()
+	}
+	obj := map[string]any{}
+	for i := range f.NumField() {
+		if name := f.Type().Field(i).Tag.Get("tf"); name != "" {
+			obj[name] = value(f.Field(i))
+		}
+	}
+	return obj
 }
 
 // Architectures lists the names New accepts.
@@ -55,6 +70,7 @@ var registry = map[string]func() Architecture{
 	"myblog":           func() Architecture { return &MyBlog{} },
 	"ingestion":        func() Architecture { return &Ingestion{} },
 	"software-updates": func() Architecture { return &SoftwareUpdates{} },
+	"microservices":    func() Architecture { return &Microservices{} },
 }
 
 // New builds an architecture's configuration from variable=value strings (as a command line gives them): strings,
@@ -138,6 +154,14 @@ func setField(f reflect.Value, s string) error {
 			m[k] = val
 		}
 		f.Set(reflect.ValueOf(m))
+	case reflect.Struct:
+		var attrs []string
+		for i := range f.NumField() {
+			if tag := f.Type().Field(i).Tag.Get("tf"); tag != "" {
+				attrs = append(attrs, tag)
+			}
+		}
+		return fmt.Errorf("an object (%s) cannot be given as a string; set it from Go", strings.Join(attrs, ", "))
 	default:
 		return fmt.Errorf("unsupported field type %s", f.Type())
 	}
