@@ -58,6 +58,7 @@ type Sandbox struct {
 	LogDir string
 
 	kumo     *exec.Cmd
+	port     int
 	exited   chan struct{}
 	exitErr  error
 	stopping chan struct{}
@@ -140,6 +141,7 @@ func launch(ctx context.Context, kumoPath string, port int, opts Options) (*Sand
 		Region:    opts.Region,
 		LogDir:    opts.LogDir,
 		kumo:      cmd,
+		port:      port,
 		exited:    make(chan struct{}),
 		stopping:  make(chan struct{}),
 		functions: map[string]*function{},
@@ -172,7 +174,12 @@ func (s *Sandbox) waitHealthy(ctx context.Context) error {
 		if resp, err := client.Do(req); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return nil
+				owned, known := listensOn(s.kumo.Process.Pid, s.port)
+				if owned || !known {
+					return nil
+				}
+				// Another process (a sandbox started at the same moment) answers on our port; ours will fail to
+				// bind and exit, and Start tries another port.
 			}
 		}
 		select {

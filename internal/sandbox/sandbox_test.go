@@ -94,3 +94,19 @@ func kumoPID(t *testing.T, sb *sandbox.Sandbox) int {
 	}
 	return pid
 }
+
+// TestSandboxDoesNotAdoptAnotherKumo: a sandbox whose port was taken by another one starting at the same moment
+// must not mistake the other kumo's health answers for its own (the two tests would then share one kumo).
+func TestSandboxDoesNotAdoptAnotherKumo(t *testing.T) {
+	kumo := os.Getenv("REFARCH_KUMO")
+	if kumo == "" {
+		t.Skip("REFARCH_KUMO is not set: `make test` builds kumo")
+	}
+	first := sandboxtest.Start(t)
+	second, err := sandbox.LaunchForTest(context.Background(), kumo, sandbox.PortForTest(first), t.TempDir())
+	if err == nil {
+		second.Stop()
+		t.Fatal("a second kumo on a taken port reported ready: it answered with the first one's health check")
+	}
+	sandboxtest.Alive(t, first)
+}
