@@ -67,13 +67,6 @@ func TestMicroservicesOrdersRoundTrip(t *testing.T) {
 		"service_a_image":           "123456789012.dkr.ecr.us-east-1.amazonaws.com/orders:sandbox",
 		"service_c_artifact_s3_uri": "s3://refarch-sandbox-artifacts/orders/orders-arm64",
 		"final_snapshot":            false,
-		"network":                   msCreateNetwork(t, tg),
-	}
-	if redis, err := tg.sb.StartRedis(ctx); err == nil {
-		vars["cache_endpoint_override"] = map[string]any{"address": redis.Host, "port": redis.Port, "tls": false}
-	} else {
-		// Service B's data path is TestLambdaCacheService's; here its function only needs an endpoint to be given.
-		vars["cache_endpoint_override"] = map[string]any{"address": "127.0.0.1", "port": 6379, "tls": false}
 	}
 	opts := stage(t, tg, "microservices", vars)
 	msWriteEndpoints(t, tg, opts.TerraformDir)
@@ -205,58 +198,6 @@ func newRDSTarget(t *testing.T, pg *sandbox.Postgres) target {
 		sb.Stop()
 	})
 	return target{sb: sb}
-}
-
-// networkFixture stands in for an existing network: kumo cannot apply modules/vpc (route table associations never
-// report "associated"), so the test deploys the example into a VPC and subnets it creates itself.
-const networkFixture = `
-terraform {
-  required_providers {
-    aws = { source = "hashicorp/aws" }
-  }
-}
-provider "aws" {}
-resource "aws_vpc" "this" {
-  cidr_block = "10.42.0.0/16"
-}
-resource "aws_subnet" "public" {
-  count             = 2
-  vpc_id            = aws_vpc.this.id
-  cidr_block        = cidrsubnet("10.42.0.0/16", 4, count.index)
-  availability_zone = ["us-east-1a", "us-east-1b"][count.index]
-}
-resource "aws_subnet" "private" {
-  count             = 2
-  vpc_id            = aws_vpc.this.id
-  cidr_block        = cidrsubnet("10.42.0.0/16", 4, 8 + count.index)
-  availability_zone = ["us-east-1a", "us-east-1b"][count.index]
-}
-output "network" {
-  value = {
-    vpc_id             = aws_vpc.this.id
-    vpc_cidr_block     = aws_vpc.this.cidr_block
-    public_subnet_ids  = aws_subnet.public[*].id
-    private_subnet_ids = aws_subnet.private[*].id
-  }
-}
-`
-
-func msCreateNetwork(t *testing.T, tg target) map[string]any {
-	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(networkFixture), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	// Only the aws provider (the sandbox's block with the EC2 endpoint): the fixture needs nothing else.
-	msWriteEndpoints(t, tg, dir)
-	opts := &terraform.Options{TerraformDir: dir, TerraformBinary: tofuBinary(t), NoColor: true}
-	terraform.InitAndApplyContext(t, ctx, opts)
-	// Destroyed after the example (cleanups run after deferred calls).
-	t.Cleanup(func() { terraform.DestroyContext(t, ctx, opts) })
-	var network map[string]any
-	terraform.OutputStructContext(t, ctx, opts, "network", &network)
-	return network
 }
 
 // msEndpoints are the aws provider's endpoint keys this architecture uses beyond the harness's shared list

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/gruntwork-io/terratest/modules/terraform"
@@ -28,15 +29,22 @@ func newTarget(t *testing.T) target {
 
 func (tg target) prepare(t *testing.T, opts *terraform.Options) {
 	t.Helper()
-	if err := tg.sb.WriteOverride(opts.TerraformDir); err != nil {
+	profile, err := tg.sb.Prepare(t.Context(), opts.TerraformDir, exampleName(opts))
+	if err != nil {
 		t.Fatal(err)
 	}
 	if opts.Vars == nil {
 		opts.Vars = map[string]any{}
 	}
-	for k, v := range sandbox.LocalProfile(exampleName(opts)) {
+	for k, v := range profile {
 		opts.Vars[k] = v
 	}
+	// CloudFront's If-Match protocol: the AWS provider retries a stale ETag when it deletes a distribution but not
+	// when it disables one first, and once in a CI run kumo refused the disable with InvalidIfMatchVersion. A
+	// retried command reads the current ETag again.
+	opts.RetryableTerraformErrors = map[string]string{"InvalidIfMatchVersion": "stale CloudFront ETag; the retry reads the current one"}
+	opts.MaxRetries = 2
+	opts.TimeBetweenRetries = 5 * time.Second
 }
 
 // startFunction runs a deployed function's bootstrap (built for this machine) against the sandbox.

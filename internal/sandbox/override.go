@@ -1,6 +1,8 @@
 package sandbox
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -69,4 +71,48 @@ func writeEndpoints(b *strings.Builder, keys []string, url string, except map[st
 // WriteOverride writes Override into dir (a root module, usually a temporary copy of an example).
 func (s *Sandbox) WriteOverride(dir string) error {
 	return os.WriteFile(filepath.Join(dir, OverrideFile), []byte(s.Override()), 0o644)
+}
+
+// Prepare readies a staged root module of example (or of a test fixture) for the sandbox: it writes the provider
+// override and the example's stand-in files (what kumo cannot build, such as Microservices' network), and returns
+// the example's sandbox-only variables (LocalProfile), plus, for examples whose ElastiCache kumo cannot create, the
+// endpoint of the sandbox's Redis (CacheEndpoint). Tests, the demo and the Go library all prepare through it.
+func (s *Sandbox) Prepare(ctx context.Context, dir, example string) (map[string]any, error) {
+	if err := s.WriteOverride(dir); err != nil {
+		return nil, err
+	}
+	for name, src := range standInFiles[example] {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			return nil, err
+		}
+	}
+	vars := LocalProfile(example)
+	if cacheStandIn[example] {
+		endpoint, err := s.CacheEndpoint(ctx)
+		if err != nil {
+			return nil, err
+		}
+		vars["cache_endpoint_override"] = endpoint
+	}
+	return vars, nil
+}
+
+// CacheEndpoint is the cache_endpoint_override value (address, port, tls) of the Redis that stands in for
+// ElastiCache in this sandbox: one redis-server per sandbox, started on first use and stopped with the sandbox, so
+// every plan and apply against the sandbox sees the same endpoint. Without redis-server installed the endpoint is
+// 127.0.0.1:6379, which deploys but leaves the cache unreachable.
+func (s *Sandbox) CacheEndpoint(ctx context.Context) (map[string]any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.redis == nil {
+		r, err := s.StartRedis(ctx)
+		switch {
+		case errors.Is(err, ErrNoRedis):
+			return map[string]any{"address": "127.0.0.1", "port": 6379, "tls": false}, nil
+		case err != nil:
+			return nil, err
+		}
+		s.redis = r
+	}
+	return map[string]any{"address": s.redis.Host, "port": s.redis.Port, "tls": false}, nil
 }

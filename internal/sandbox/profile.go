@@ -63,6 +63,14 @@ var localProfiles = map[string]map[string]any{
 	"myblog":       merge(kumoDynamoDB, kumoAPIStage, kumoS3, kumoSQS, kumoEventSourceMappings),
 }
 
+// standInFiles are HCL files the harness adds to a staged example, per example, where kumo cannot apply a building
+// block the example creates on AWS; they take effect only where the user gave no replacement (Prepare).
+var standInFiles = map[string]map[string]string{}
+
+// cacheStandIn are the examples whose ElastiCache kumo cannot create (see kumoElastiCache): Prepare points their
+// cache_endpoint_override at the sandbox's Redis.
+var cacheStandIn = map[string]bool{"microservices": true}
+
 func merge(groups ...map[string]any) map[string]any {
 	out := map[string]any{}
 	for _, g := range groups {

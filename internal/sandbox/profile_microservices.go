@@ -2,8 +2,8 @@ package sandbox
 
 // Sandbox-only switches of examples/microservices (architecture 173), one group per kumo gap, each naming the missing
 // API. The modules' real-AWS defaults stay on; these only apply to the local sandbox. The example also needs a
-// network (the test creates a VPC and subnets in kumo and passes `network`) and a Redis for service B
-// (`cache_endpoint_override`, StartRedis), which depend on the run and are set by the test.
+// network (microservicesNetwork below stands in for modules/vpc) and a Redis for service B's cache
+// (`cache_endpoint_override`, the sandbox's Redis: Prepare and CacheEndpoint).
 var (
 	kumoMicroservicesECS = map[string]any{
 		// CreateCluster ignores `settings` and there is no UpdateCluster: containerInsights would drift forever.
@@ -61,4 +61,52 @@ func init() {
 		// VPC (kumo's subnet ids), unencrypted queues (no SSE attributes reported), no key rotation, no
 		// FunctionResponseTypes / TreatMissingData read back.
 		kumoLambdaVPC, kumoQueueSSE, kumoKeyRotation, kumoAsyncExtras)
+}
+
+// microservicesNetwork stands in for modules/vpc, which kumo cannot apply (no DescribeAvailabilityZones,
+// AllocateAddress, CreateVpcEndpoint or CreateFlowLogs; route-table associations never settle): when `network` is
+// null, the sandbox deployment gets a plain VPC with two public and two private subnets in two zones and passes it
+// to the module as an existing network. The resources live in the example's own state, so destroy removes them.
+const microservicesNetwork = `# Written by refarch's sandbox harness (internal/sandbox/profile_microservices.go). Never commit.
+locals {
+  refarch_sandbox_cidr = "10.42.0.0/16"
+  refarch_sandbox_azs  = var.network == null ? ["${var.region}a", "${var.region}b"] : []
+}
+
+resource "aws_vpc" "refarch_sandbox" {
+  count      = var.network == null ? 1 : 0
+  cidr_block = local.refarch_sandbox_cidr
+}
+
+resource "aws_subnet" "refarch_sandbox_public" {
+  count             = length(local.refarch_sandbox_azs)
+  vpc_id            = aws_vpc.refarch_sandbox[0].id
+  cidr_block        = cidrsubnet(local.refarch_sandbox_cidr, 4, count.index)
+  availability_zone = local.refarch_sandbox_azs[count.index]
+}
+
+resource "aws_subnet" "refarch_sandbox_private" {
+  count             = length(local.refarch_sandbox_azs)
+  vpc_id            = aws_vpc.refarch_sandbox[0].id
+  cidr_block        = cidrsubnet(local.refarch_sandbox_cidr, 4, 8 + count.index)
+  availability_zone = local.refarch_sandbox_azs[count.index]
+}
+`
+
+const microservicesNetworkOverride = `# Written by refarch's sandbox harness (internal/sandbox/profile_microservices.go). Never commit.
+module "microservices" {
+  network = var.network != null ? var.network : {
+    vpc_id             = aws_vpc.refarch_sandbox[0].id
+    vpc_cidr_block     = aws_vpc.refarch_sandbox[0].cidr_block
+    public_subnet_ids  = aws_subnet.refarch_sandbox_public[*].id
+    private_subnet_ids = aws_subnet.refarch_sandbox_private[*].id
+  }
+}
+`
+
+func init() {
+	standInFiles["microservices"] = map[string]string{
+		"refarch_sandbox_network.tf":          microservicesNetwork,
+		"refarch_sandbox_network_override.tf": microservicesNetworkOverride,
+	}
 }

@@ -67,6 +67,8 @@ type Sandbox struct {
 	mu        sync.Mutex
 	functions map[string]*function
 
+	redis *Redis // see CacheEndpoint
+
 	athenaURL string // see athena.go
 	athenaSrv *http.Server
 }

@@ -155,10 +155,10 @@ func (s *Sandbox) prepare(dir, example string) (map[string]any, error) {
 	if err := s.sb.Err(); err != nil {
 		return nil, err
 	}
-	if err := s.sb.WriteOverride(dir); err != nil {
+	vars, err := s.sb.Prepare(context.Background(), dir, example)
+	if err != nil {
 		return nil, err
 	}
-	vars := sandbox.LocalProfile(example)
 	vars["region"] = s.sb.Region
 	return vars, nil
 }

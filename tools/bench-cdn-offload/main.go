@@ -155,7 +155,8 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	if err := sb.WriteOverride(dir); err != nil {
+	profile, err := sb.Prepare(ctx, dir, "software-updates-origin")
+	if err != nil {
 		return err
 	}
 	vars := []string{
@@ -163,7 +164,7 @@ func run() error {
 		"-var", "origin_http_port=" + strconv.Itoa(addr.Port),
 		"-var", "manifest_ttl_seconds=" + strconv.Itoa(cfg.manifestTTL),
 	}
-	for k, v := range sandbox.LocalProfile("software-updates-origin") {
+	for k, v := range profile {
 		vars = append(vars, "-var", fmt.Sprintf("%s=%v", k, v))
 	}
 	fmt.Fprintln(os.Stderr, "==> tofu apply test/fixtures/software-updates-origin (modules/software-updates) against kumo")
