@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/refarch/terraform-provider-refarch/pkg/refarch"
 )
 
 // TestExitCodes: bad input gives one clear error and the documented exit code, before anything starts.
@@ -66,5 +68,26 @@ func TestStatusAndDownClearStaleRecords(t *testing.T) {
 	}
 	if _, err := os.Stat(recordPath("mytodolist")); !os.IsNotExist(err) {
 		t.Fatalf("the stale record is still there: %v", err)
+	}
+}
+
+// TestSandboxDefaultsValidate: every architecture `sandbox up` can deploy is valid with only the defaults, and the
+// command line's values win over them.
+func TestSandboxDefaultsValidate(t *testing.T) {
+	for _, name := range refarch.Architectures() {
+		arch, err := refarch.New(name, withDefaultName(name, nil))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if err := arch.Validate(); err != nil {
+			t.Errorf("%s with the sandbox defaults: %v", name, err)
+		}
+	}
+	got := withDefaultName("myblog", map[string]string{"name": "mine", "sender_address": "me@example.org"})
+	if got["name"] != "mine" || got["sender_address"] != "me@example.org" {
+		t.Errorf("command-line values lost: %v", got)
+	}
+	if got := withDefaultName("myblog", map[string]string{"name": "mine"}); got["sender_address"] != "blog@example.com" {
+		t.Errorf("setting the name dropped the other defaults: %v", got)
 	}
 }

@@ -70,6 +70,10 @@ var curlHints = map[string]func(out map[string]any, endpoint, region string) str
 	"myblog": func(out map[string]any, endpoint, _ string) string {
 		return fmt.Sprintf("curl %s/kumo/cdn/%v/api/posts", endpoint, out["distribution_id"])
 	},
+	"microservices": func(out map[string]any, endpoint, region string) string {
+		return fmt.Sprintf("curl -X PUT -d '{\"name\":\"pen\",\"price_cents\":150}' -H 'Host: %v.execute-api.%s.amazonaws.com' %s/%v/items/pen",
+			out["service_b_rest_api_id"], region, endpoint, out["service_b_stage_name"])
+	},
 }
 
 // sandboxUp deploys an architecture to a new local sandbox, runs its functions and stays in the foreground until
@@ -170,14 +174,24 @@ func waitDied(sb *refarch.Sandbox) <-chan struct{} {
 	return ch
 }
 
-// withDefaultName gives a sandbox deployment a name when the command line has none.
+// sandboxDefaults are the variables a sandbox deployment gets when the command line does not set them.
+var sandboxDefaults = map[string]map[string]string{
+	"myblog": {"sender_address": "blog@example.com"},
+	// The sandbox runs neither ECS tasks nor EC2 instances (see its profile), so the image and the program are
+	// never fetched; real AWS needs both published first.
+	"microservices": {
+		"service_a_image":           "123456789012.dkr.ecr.us-east-1.amazonaws.com/orders:sandbox",
+		"service_c_artifact_s3_uri": "s3://refarch-sandbox-artifacts/orders/orders-arm64",
+		"final_snapshot":            "false",
+	},
+}
+
+// withDefaultName gives a sandbox deployment a name (and the architecture's sandboxDefaults) where the command line
+// has none; what the command line sets wins.
 func withDefaultName(arch string, vars map[string]string) map[string]string {
-	if _, ok := vars["name"]; ok {
-		return vars
-	}
 	out := map[string]string{"name": arch + "-local"}
-	if arch == "myblog" {
-		out["sender_address"] = "blog@example.com"
+	for k, v := range sandboxDefaults[arch] {
+		out[k] = v
 	}
 	for k, v := range vars {
 		out[k] = v

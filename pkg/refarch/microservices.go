@@ -45,8 +45,9 @@ const msAZCount = 2
 // Microservices is architecture 173: services A (ALB → ECS Fargate → DynamoDB), B (API Gateway → Lambda →
 // ElastiCache) and C (ALB → EC2 Auto Scaling → RDS for PostgreSQL) in one VPC, with SNS → SQS (+ DLQs) → Lambda
 // events between them (modules/microservices via examples/microservices). Build and publish the orders program
-// first (see modules/microservices/README.md). Zero values take the example's defaults. In the sandbox, service B
-// also needs a Redis the test harness runs (test/microservices_test.go).
+// first (see modules/microservices/README.md). Zero values take the example's defaults. In the sandbox (which runs
+// no ECS tasks or instances, so the image and program are never fetched), a nil Network gets a plain VPC in place of
+// modules/vpc and service B's cache is the sandbox's Redis.
 type Microservices struct {
 	// Name prefixes every resource: 1-20 lowercase letters, digits or '-', starting with a letter, not ending with
 	// '-' and without "--" (default "microservices"); make it unique per deployment in an account.
