@@ -19,9 +19,10 @@ hosts="registry.opentofu.org registry.terraform.io"
 die() { echo "mirror: $*" >&2; exit 2; }
 
 cliconfig() {
-  local f=$cache/tofurc
+  local f=$cache/tofurc tmp
   mkdir -p "$cache"
-  cat >"$f.tmp" <<CFG
+  tmp=$(mktemp "$f.XXXXXX") # concurrent `make env` runs each write their own, then rename atomically
+  cat >"$tmp" <<CFG
 # Written by tools/mirror.sh: providers come from the refarch filesystem mirror, never from the network.
 provider_installation {
   filesystem_mirror {
@@ -33,7 +34,8 @@ provider_installation {
   }
 }
 CFG
-  mv "$f.tmp" "$f"
+  chmod 644 "$tmp"
+  mv "$tmp" "$f"
   echo "$f"
 }
 
