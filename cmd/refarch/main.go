@@ -72,10 +72,10 @@ func run(ctx context.Context, args []string) int {
 		fmt.Fprintln(os.Stderr, usage)
 		return exitUsage
 	case errors.Is(err, refarch.ErrInvalid):
-		fmt.Fprintln(os.Stderr, "refarch:", err)
+		fmt.Fprintln(os.Stderr, "refarch:", strings.TrimPrefix(err.Error(), "refarch: "))
 		return exitUsage
 	default:
-		fmt.Fprintln(os.Stderr, "refarch:", err)
+		fmt.Fprintln(os.Stderr, "refarch:", strings.TrimPrefix(err.Error(), "refarch: "))
 		return exitFailed
 	}
 }

@@ -91,3 +91,16 @@ func TestSandboxDefaultsValidate(t *testing.T) {
 		t.Errorf("setting the name dropped the other defaults: %v", got)
 	}
 }
+
+// TestMissingCLIFails: with no tofu or terraform to run, a valid command fails (exit 1) before writing anything.
+func TestMissingCLIFails(t *testing.T) {
+	t.Setenv("REFARCH_CACHE", t.TempDir())
+	t.Setenv("REFARCH_TOFU", "/nonexistent/tofu")
+	dir := filepath.Join(t.TempDir(), "state")
+	if got := run(context.Background(), []string{"plan", "mytodolist", "--dir", dir, "--region", "eu-west-1", "--var", "name=todos"}); got != exitFailed {
+		t.Errorf("exit %d, want %d", got, exitFailed)
+	}
+	if _, err := os.Stat(dir); err == nil {
+		t.Error("a run without a CLI created its working directory")
+	}
+}

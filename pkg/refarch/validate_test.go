@@ -208,3 +208,24 @@ func TestInvalidConfigStartsNothing(t *testing.T) {
 		t.Errorf("missing CLI: %v, want ErrNoBinary", err)
 	}
 }
+
+// TestMissingBinary: a valid configuration without a tofu or terraform to run fails with ErrNoBinary, naming the
+// fix, before anything is written.
+func TestMissingBinary(t *testing.T) {
+	parent := t.TempDir()
+	dir := path.Join(parent, "never-created")
+	t.Setenv("REFARCH_TOFU", "")
+	t.Setenv("PATH", t.TempDir()) // neither tofu nor terraform
+	for _, s := range []*Stack{
+		{Architecture: MyTodoList{Name: "todos"}, Target: AWS{Region: "eu-west-1"}, Dir: dir},
+		{Architecture: MyTodoList{Name: "todos"}, Target: AWS{Region: "eu-west-1"}, Dir: dir, Binary: "/nonexistent/tofu"},
+	} {
+		err := s.Apply(context.Background())
+		if !errors.Is(err, ErrNoBinary) {
+			t.Errorf("Binary %q: Apply = %v, want ErrNoBinary", s.Binary, err)
+		}
+	}
+	if _, err := os.Stat(dir); err == nil {
+		t.Error("a run without a CLI created its working directory")
+	}
+}
