@@ -84,17 +84,18 @@ func TestSandboxArchitectures(t *testing.T) {
 		t.Skip("TF_CLI_CONFIG_FILE is not set: `make test` points OpenTofu at the provider mirror")
 	}
 	suffix := strings.ToLower(time.Now().Format("150405"))
+	blogOut, paidOut, ingOut, msOut := &MyBlogOutputs{}, &PaidContentOutputs{}, &IngestionOutputs{}, &MicroservicesOutputs{}
 	tests := []struct {
 		arch    Architecture
 		outputs any
 		// check inspects the typed outputs and exercises the running deployment.
-		check func(t *testing.T, ctx context.Context, sb *Sandbox, outputs any)
+		check func(t *testing.T, ctx context.Context, sb *Sandbox)
 	}{
 		{
 			arch:    MyBlog{Name: "lib-blog-" + suffix, SenderAddress: "blog@example.com", BucketForceDestroy: true},
-			outputs: &MyBlogOutputs{},
-			check: func(t *testing.T, ctx context.Context, sb *Sandbox, o any) {
-				out := o.(*MyBlogOutputs)
+			outputs: blogOut,
+			check: func(t *testing.T, ctx context.Context, sb *Sandbox) {
+				out := blogOut
 				requireSet(t, out.DistributionDomainName, out.SiteBucketName, out.UploadsBucketName, out.UsersTableName,
 					out.PostsTableName, out.WelcomeFunctionName, out.ThumbnailFunctionName, out.PostsFunctionName,
 					out.UsersStreamARN, out.SenderIdentity, out.DLQURL, out.APIURL)
@@ -110,9 +111,9 @@ func TestSandboxArchitectures(t *testing.T) {
 		},
 		{
 			arch:    PaidContent{Name: "lib-paid-" + suffix, BucketForceDestroy: true, SecretRecoveryWindowDays: intp(0)},
-			outputs: &PaidContentOutputs{},
-			check: func(t *testing.T, ctx context.Context, sb *Sandbox, o any) {
-				out := o.(*PaidContentOutputs)
+			outputs: paidOut,
+			check: func(t *testing.T, ctx context.Context, sb *Sandbox) {
+				out := paidOut
 				requireSet(t, out.APIURL, out.RestAPIID, out.StageName, out.FunctionName, out.UserPoolID,
 					out.UserPoolClientID, out.PremiumTableName, out.VideoBucketName, out.DistributionDomainName, out.KeyGroupID)
 				putObject(t, ctx, sb, out.VideoBucketName, "videos/intro.mp4", "video")
@@ -124,9 +125,9 @@ func TestSandboxArchitectures(t *testing.T) {
 		},
 		{
 			arch:    Ingestion{Name: "lib-ing-" + suffix, BucketForceDestroy: true},
-			outputs: &IngestionOutputs{},
-			check: func(t *testing.T, _ context.Context, _ *Sandbox, o any) {
-				out := o.(*IngestionOutputs)
+			outputs: ingOut,
+			check: func(t *testing.T, _ context.Context, _ *Sandbox) {
+				out := ingOut
 				requireSet(t, out.IngestionBucketName, out.ReportingBucketName, out.DeliveryStreamName,
 					out.TransformFunctionName, out.PartitionsFunctionName, out.NotificationQueueURL,
 					out.NotificationDLQURL, out.GlueDatabaseName, out.GlueTableName)
@@ -140,9 +141,9 @@ func TestSandboxArchitectures(t *testing.T) {
 				ServiceCArtifactS3URI: "s3://refarch-sandbox-artifacts/orders/orders-arm64",
 				FinalSnapshot:         new(false),
 			},
-			outputs: &MicroservicesOutputs{},
-			check: func(t *testing.T, _ context.Context, _ *Sandbox, o any) {
-				out := o.(*MicroservicesOutputs)
+			outputs: msOut,
+			check: func(t *testing.T, _ context.Context, _ *Sandbox) {
+				out := msOut
 				requireSet(t, out.ServiceAURL, out.ServiceATableName, out.ServiceBAPIURL, out.ServiceBFunctionName,
 					out.ServiceCURL, out.ServiceCDBInstanceIdentifier, out.ServiceCDBSecretARN, out.EventsTopicARN,
 					out.EventsConsumerFunctionName, out.EventsQueueURLs["fulfilment"], out.EventsDLQURLs["fulfilment"])
@@ -184,7 +185,7 @@ func TestSandboxArchitectures(t *testing.T) {
 			if err != nil || fa == nil || len(names) != len(fa.functions()) {
 				t.Fatalf("RunFunctions = %v, %v; want one running handler per function output", names, err)
 			}
-			tt.check(t, ctx, sb, tt.outputs)
+			tt.check(t, ctx, sb)
 		})
 	}
 }
