@@ -20,19 +20,10 @@ import (
 // few seconds in stops cleanly, a second Apply completes from the state it left, the typed outputs are filled, a
 // plan is empty, the handler runs, and Destroy removes it all.
 func TestSandboxApplyCancelResume(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" && os.Getenv("REFARCH_KUMO") == "" {
-		t.Skip("needs the local sandbox: run with `make test` (TF_ACC=1)")
-	}
-	if os.Getenv("TF_CLI_CONFIG_FILE") == "" {
-		t.Skip("TF_CLI_CONFIG_FILE is not set: `make test` points OpenTofu at the provider mirror")
-	}
+	needSandbox(t)
 	t.Parallel()
 	ctx := context.Background()
-	sb, err := StartSandbox(ctx, SandboxOptions{LogDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Stop()
+	sb := startSandbox(t)
 
 	stack := &Stack{
 		Architecture: MyTodoList{Name: "lib-" + strings.ToLower(time.Now().Format("150405")), BucketForceDestroy: true},
@@ -77,12 +68,7 @@ func TestSandboxApplyCancelResume(t *testing.T) {
 // sandbox: Apply, typed outputs filled, an empty re-plan, the handlers running natively, one request through the
 // deployment's front door, and a Destroy that leaves nothing behind in the state.
 func TestSandboxArchitectures(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" && os.Getenv("REFARCH_KUMO") == "" {
-		t.Skip("needs the local sandbox: run with `make test` (TF_ACC=1)")
-	}
-	if os.Getenv("TF_CLI_CONFIG_FILE") == "" {
-		t.Skip("TF_CLI_CONFIG_FILE is not set: `make test` points OpenTofu at the provider mirror")
-	}
+	needSandbox(t)
 	suffix := strings.ToLower(time.Now().Format("150405"))
 	blogOut, paidOut, ingOut, msOut := &MyBlogOutputs{}, &PaidContentOutputs{}, &IngestionOutputs{}, &MicroservicesOutputs{}
 	tests := []struct {
@@ -157,11 +143,7 @@ func TestSandboxArchitectures(t *testing.T) {
 		t.Run(tt.arch.Example(), func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			sb, err := StartSandbox(ctx, SandboxOptions{LogDir: t.TempDir()})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer sb.Stop()
+			sb := startSandbox(t)
 			stack := &Stack{Architecture: tt.arch, Target: sb, Dir: t.TempDir()}
 			defer func() {
 				if err := stack.Destroy(ctx); err != nil {
@@ -242,4 +224,27 @@ func stateAddresses(t *testing.T, ctx context.Context, s *Stack) string {
 		return ""
 	}
 	return addresses(st.Values.RootModule)
+}
+
+// needSandbox skips tests that deploy unless `make test` (or `eval "$(make -s env)"` with TF_ACC=1) set them up.
+func needSandbox(t *testing.T) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" && os.Getenv("REFARCH_KUMO") == "" {
+		t.Skip("needs the local sandbox: run with `make test` (TF_ACC=1)")
+	}
+	if os.Getenv("TF_CLI_CONFIG_FILE") == "" {
+		t.Skip("TF_CLI_CONFIG_FILE is not set: `make test` points OpenTofu at the provider mirror")
+	}
+}
+
+// startSandbox starts a sandbox of the test's own, stopped when the test ends (after its deferred calls, such as a
+// Destroy).
+func startSandbox(t *testing.T) *Sandbox {
+	t.Helper()
+	sb, err := StartSandbox(context.Background(), SandboxOptions{LogDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sb.Stop)
+	return sb
 }
