@@ -80,16 +80,12 @@ output "other_network_cookie_header" {
 		}},
 	})
 
-	// Expiry: the function refuses a past expires_at, so sign cookies that
-	// end in two seconds, use them, and use them again once they have passed.
-	expires := time.Now().Add(2 * time.Second)
+	// Expiry, without waiting for the clock: the function is pure, so an
+	// expires_at in the past signs cookies that are already expired, which
+	// the edge refuses (the same cookies with a later expiry are served above).
 	shortLived := testCloudFrontCookieHeader(testSignCloudFrontCookies(t, d.base+"/videos/*", d.keyPairID, d.key.pkcs8PEM,
-		map[string]string{"expires_at": expires.Format(time.RFC3339Nano)}))
-	if err := d.expect(t, "short-lived cookies before their expiry", videoA, shortLived, http.StatusOK, sandboxVideoA); err != nil {
-		t.Fatal(err)
-	}
-	testWaitPastCloudFrontExpiry(expires)
-	if err := d.expect(t, "short-lived cookies after their expiry", videoA, shortLived, http.StatusForbidden, ""); err != nil {
+		map[string]string{"expires_at": "2001-01-01T00:00:00Z"}))
+	if err := d.expect(t, "cookies after their expiry", videoA, shortLived, http.StatusForbidden, ""); err != nil {
 		t.Fatal(err)
 	}
 

@@ -49,13 +49,15 @@ const cloudFrontSigningMarkdown = "**Key.** `key_pair_id` is the ID of a CloudFr
 	"`private_key_pem` is the matching RSA private key in PEM form, PKCS #1 (`-----BEGIN RSA PRIVATE KEY-----`, as " +
 	"`openssl genrsa 2048` writes) or PKCS #8 (`-----BEGIN PRIVATE KEY-----`), unencrypted. The signature is RSA-SHA1 " +
 	"PKCS #1 v1.5 over the policy, computed by the AWS SDK for Go v2 (`feature/cloudfront/sign`).\n\n" +
-	"**Plan time and determinism.** Like every provider function, it runs during plan (and again during apply) and makes no " +
-	"network call. RSA PKCS #1 v1.5 signatures are deterministic, so the same arguments always give the same result. The " +
-	"function reads the clock only to refuse an `expires_at` that has already passed: a configuration with a fixed " +
-	"`expires_at` stops planning once that time is over, with an error saying so. For an expiry that moves forward, " +
-	"derive it from a value that changes when you want new credentials (for example `timeadd(time_rotating.links.rfc3339, \"168h\")` " +
-	"with the `hashicorp/time` provider) rather than from `plantimestamp()`, which changes on every plan and so " +
-	"produces a new value every time.\n\n" +
+	"**Pure: no clock, no network.** Like every provider function, it runs during plan (and again during apply), " +
+	"and Terraform and OpenTofu require the same arguments to give the same result every time. The function makes no " +
+	"network call and never reads the clock, and RSA PKCS #1 v1.5 signatures are deterministic, so the result depends " +
+	"on the arguments alone. In particular an `expires_at` in the past is accepted: the function returns the same " +
+	"credentials as ever, which CloudFront simply refuses because they have expired, so a configuration with a fixed " +
+	"`expires_at` keeps planning, applying and destroying after that time. For an expiry that moves forward, derive " +
+	"it from a value that changes when you want new credentials (for example " +
+	"`timeadd(time_rotating.links.rfc3339, \"168h\")` with the `hashicorp/time` provider) rather than from " +
+	"`plantimestamp()`, which changes on every plan and so produces a new value every time.\n\n" +
 	"**Secrets.** The private key is never logged or returned by the provider. Pass it from a sensitive variable or a " +
 	"secret store; when an argument is sensitive, OpenTofu and Terraform mark the result sensitive too, which is right: " +
 	"the result is a bearer credential until it expires. Per-viewer credentials with short lifetimes belong in the " +
@@ -174,7 +176,8 @@ func cloudFrontPrivateKeyParameter() function.StringParameter {
 func cloudFrontPolicyParameter(withResource bool) function.DynamicParameter {
 	desc := "Object with the policy's conditions:\n\n" +
 		"  - `expires_at` (required): RFC 3339 timestamp after which CloudFront refuses the credentials, for example " +
-		"`2030-01-01T00:00:00Z`; CloudFront compares whole seconds. Must be in the future when the function runs.\n" +
+		"`2030-01-01T00:00:00Z`; CloudFront compares whole seconds. A time in the past is accepted (the function " +
+		"never reads the clock): the credentials are then already expired and CloudFront refuses them.\n" +
 		"  - `starts_at` (optional): RFC 3339 timestamp before which CloudFront refuses the credentials; must be before " +
 		"`expires_at`. Makes the policy custom.\n" +
 		"  - `ip_range` (optional): the viewer addresses allowed, as an IPv4 or IPv6 CIDR block such as `192.0.2.0/24` " +
@@ -232,11 +235,11 @@ func parseCloudFrontSigningArguments(keyPairID, privateKeyPEM string, policyArg 
 	if err != nil {
 		return nil, cloudFrontPolicy{}, false, function.NewArgumentFuncError(cloudFrontArgPrivateKey, "private_key_pem: "+err.Error())
 	}
-	policy, known, funcErr := parseCloudFrontPolicyArgument(policyArg, withResource, time.Now())
+	policy, known, funcErr := parseCloudFrontPolicyArgument(policyArg, withResource)
 	return key, policy, known, funcErr
 }
 
-func parseCloudFrontPolicyArgument(arg types.Dynamic, withResource bool, now time.Time) (p cloudFrontPolicy, known bool, funcErr *function.FuncError) {
+func parseCloudFrontPolicyArgument(arg types.Dynamic, withResource bool) (p cloudFrontPolicy, known bool, funcErr *function.FuncError) {
 	argErr := func(format string, a ...any) *function.FuncError {
 		return function.NewArgumentFuncError(cloudFrontArgPolicy, "policy: "+fmt.Sprintf(format, a...))
 	}
@@ -306,10 +309,8 @@ func parseCloudFrontPolicyArgument(arg types.Dynamic, withResource bool, now tim
 		return p, true, argErr("expires_at %q is not an RFC 3339 timestamp; write it like 2030-01-01T00:00:00Z "+
 			"(or with an offset, 2030-01-01T01:00:00+01:00)", expires)
 	}
-	if !t.After(now) {
-		return p, true, argErr("expires_at %s is not in the future (it is now %s), so CloudFront would refuse the "+
-			"credentials; set a later time", expires, now.UTC().Format(time.RFC3339))
-	}
+	// No comparison with the clock: a provider function must be pure. An
+	// expires_at in the past signs credentials that are already expired.
 	p.expiresAt = t
 
 	if starts, ok := values[cloudFrontPolicyStartsAt]; ok && starts != "" {

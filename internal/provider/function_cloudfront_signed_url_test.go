@@ -217,6 +217,41 @@ func TestCloudFrontSignedURLFunction_canned(t *testing.T) {
 	verifyCloudFrontSignature(t, &k.key.PublicKey, testCloudFrontCannedPolicyJSON(rawURL+"?quality=hd", expires.Unix()), u.Query().Get("Signature"))
 }
 
+// TestCloudFrontSignedURLFunction_pastExpiry: the function is pure. An
+// expires_at in the past signs credentials that are already expired (the same
+// string every time), instead of failing once the clock has passed it, which
+// would stop every plan (destroy included) of a configuration that calls it.
+func TestCloudFrontSignedURLFunction_pastExpiry(t *testing.T) {
+	k := testCloudFrontKey(t)
+	const rawURL = "https://d111111abcdef8.cloudfront.net/videos/a.mp4"
+	expires := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, policy := range []map[string]string{
+		{"expires_at": "2001-01-01T00:00:00Z"},
+		{"expires_at": "2001-01-01T00:00:00Z", "starts_at": "2000-12-01T00:00:00Z", "ip_range": "192.0.2.0/24"},
+	} {
+		first := testSignCloudFrontURL(t, rawURL, "K2JCJMDEHXQW5F", k.pkcs1PEM, policy)
+		if again := testSignCloudFrontURL(t, rawURL, "K2JCJMDEHXQW5F", k.pkcs1PEM, policy); again != first {
+			t.Errorf("policy %v: two calls gave different URLs:\n%s\n%s", policy, first, again)
+		}
+		if len(policy) == 1 {
+			want, err := sign.NewURLSigner("K2JCJMDEHXQW5F", k.key).Sign(rawURL, expires)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if first != want {
+				t.Errorf("got  %s\nwant %s (the AWS SDK's canned URL, already expired)", first, want)
+			}
+		}
+	}
+	cookies := testSignCloudFrontCookies(t, "https://d111111abcdef8.cloudfront.net/videos/*", "K2JCJMDEHXQW5F", k.pkcs1PEM,
+		map[string]string{"expires_at": "2001-01-01T00:00:00Z"})
+	again := testSignCloudFrontCookies(t, "https://d111111abcdef8.cloudfront.net/videos/*", "K2JCJMDEHXQW5F", k.pkcs1PEM,
+		map[string]string{"expires_at": "2001-01-01T00:00:00Z"})
+	if fmt.Sprint(cookies) != fmt.Sprint(again) || cookies["CloudFront-Signature"] == "" {
+		t.Errorf("cookies with a past expiry: %v, then %v", cookies, again)
+	}
+}
+
 func TestCloudFrontSignedURLFunction_custom(t *testing.T) {
 	k := testCloudFrontKey(t)
 	const rawURL = "https://media.example.com/videos/a.mp4"
@@ -341,7 +376,6 @@ func testCloudFrontBadInputs(t *testing.T) map[string]cloudFrontBadInput {
 		"encrypted":           {2, target, "K1", encrypted, future, `is encrypted`},
 		"no expiry":           {3, target, "K1", k.pkcs1PEM, map[string]string{"ip_range": "192.0.2.0/24"}, `policy: expires_at is required`},
 		"unparsable expiry":   {3, target, "K1", k.pkcs1PEM, map[string]string{"expires_at": "2100-01-01 00:00"}, `expires_at "2100-01-01 00:00" is not an RFC 3339 timestamp`},
-		"past expiry":         {3, target, "K1", k.pkcs1PEM, map[string]string{"expires_at": "2001-01-01T00:00:00Z"}, `expires_at 2001-01-01T00:00:00Z is not in the future`},
 		"start after expiry":  {3, target, "K1", k.pkcs1PEM, with("starts_at", "2100-01-02T00:00:00Z"), `starts_at 2100-01-02T00:00:00Z is not before expires_at`},
 		"unparsable start":    {3, target, "K1", k.pkcs1PEM, with("starts_at", "tomorrow"), `starts_at "tomorrow" is not an RFC 3339 timestamp`},
 		"bare IP":             {3, target, "K1", k.pkcs1PEM, with("ip_range", "192.0.2.1"), `write 192.0.2.1/32`},
@@ -476,8 +510,6 @@ func TestAccCloudFrontSignedURLFunction_errors(t *testing.T) {
 		args string
 		want string
 	}{
-		"past expiry": {`"https://d111111abcdef8.cloudfront.net/a", "K1", local.key, { expires_at = "2001-01-01T00:00:00Z" }`,
-			`expires_at 2001-01-01T00:00:00Z is not in the future`},
 		"relative URL": {`"/a", "K1", local.key, { expires_at = "2100-01-01T00:00:00Z" }`,
 			`not an absolute http:// or https:// URL`},
 		"malformed PEM": {`"https://d111111abcdef8.cloudfront.net/a", "K1", "not a key", { expires_at = "2100-01-01T00:00:00Z" }`,

@@ -23,7 +23,8 @@ output "intro_video_url" {
 
 # Custom policy: the same Policy, Signature and Key-Pair-Id query parameters
 # work for every file under /videos/ (the segments of a stream), only from the
-# office network and not before the launch.
+# office network and not before the launch. After expires_at the URL is simply
+# expired: the function never reads the clock, so this keeps planning.
 output "launch_stream_url" {
   sensitive = true
   value = provider::refarch::cloudfront_signed_url(
