@@ -8,10 +8,17 @@
 //   - Region: Settings.Region, else AWS_REGION, else AWS_DEFAULT_REGION, else
 //     the `region` of the active shared config profile. No Region at all is
 //     ErrRegionRequired.
+//   - Profile: Settings.Profile, else AWS_PROFILE, else "default": the shared
+//     configuration and credentials profile the SDK reads.
 //   - Credentials: Settings.AccessKey/SecretKey/Token when given, else the
 //     SDK's default chain (environment, shared config and credentials files,
-//     web identity, container credentials, EC2 instance metadata). Nothing is
-//     fetched here: credentials are resolved lazily on the first API call.
+//     web identity, container credentials, EC2 instance metadata). With
+//     Settings.AssumeRole, those credentials only call STS AssumeRole, and
+//     every other call uses the role's temporary credentials (refreshed
+//     before they expire). Nothing is fetched here: credentials are resolved
+//     lazily on the first API call.
+//   - User-Agent: every request carries UserAgent's product/version pairs
+//     after the SDK's own.
 //   - Endpoint of service X: Settings.Endpoints[X], else the SDK's own
 //     AWS_ENDPOINT_URL_<SERVICE_ID> (for example AWS_ENDPOINT_URL_DYNAMODB or
 //     AWS_ENDPOINT_URL_SECRETS_MANAGER) or `endpoint_url` in the shared config
@@ -28,11 +35,15 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/middleware"
 )
 
 // Service identifiers accepted as keys of Settings.Endpoints. They match the
@@ -65,6 +76,15 @@ type Settings struct {
 	AccessKey string
 	SecretKey string
 	Token     string
+	// Profile names the shared configuration/credentials profile. Empty:
+	// AWS_PROFILE, else "default".
+	Profile string
+	// AssumeRole, when set, makes every call (but STS AssumeRole itself)
+	// use the credentials of this role.
+	AssumeRole *AssumeRole
+	// UserAgent lists product/version pairs appended to every request's
+	// User-Agent, for example {"terraform-provider-refarch", "0.1.0"}.
+	UserAgent []UserAgentProduct
 	// Endpoints maps a service identifier (see the Service* constants; case
 	// insensitive) to an absolute http(s) URL. Empty values are ignored.
 	Endpoints map[string]string
@@ -72,6 +92,27 @@ type Settings struct {
 	// call (the SDK is given MaxRetries+1 attempts). Zero or less: the SDK
 	// default (3 attempts).
 	MaxRetries int
+}
+
+// AssumeRole is the role the provider assumes with the credentials it
+// resolved, as in the hashicorp/aws provider's assume_role block.
+type AssumeRole struct {
+	// RoleARN is required.
+	RoleARN string
+	// SessionName is the role session name (CloudTrail shows it). Empty:
+	// DefaultSessionName.
+	SessionName string
+	// ExternalID is passed to AssumeRole when not empty.
+	ExternalID string
+}
+
+// DefaultSessionName is the role session name when AssumeRole.SessionName is
+// empty.
+const DefaultSessionName = "refarch-provider"
+
+// UserAgentProduct is one product/version pair of the User-Agent header.
+type UserAgentProduct struct {
+	Name, Version string
 }
 
 // Clients holds a resolved aws.Config plus the endpoint overrides, and builds
@@ -109,6 +150,18 @@ func Load(ctx context.Context, s Settings) (*Clients, error) {
 	if s.MaxRetries > 0 {
 		opts = append(opts, config.WithRetryMaxAttempts(s.MaxRetries+1))
 	}
+	if s.Profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(s.Profile))
+	}
+	if len(s.UserAgent) > 0 {
+		var ua []func(*middleware.Stack) error
+		for _, p := range s.UserAgent {
+			if p.Name != "" {
+				ua = append(ua, awsmiddleware.AddUserAgentKeyValue(p.Name, p.Version))
+			}
+		}
+		opts = append(opts, config.WithAPIOptions(ua))
+	}
 
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
@@ -117,7 +170,26 @@ func Load(ctx context.Context, s Settings) (*Clients, error) {
 	if cfg.Region == "" {
 		return nil, ErrRegionRequired
 	}
-	return &Clients{Config: cfg, endpoints: endpoints}, nil
+	c := &Clients{Config: cfg, endpoints: endpoints}
+	if r := s.AssumeRole; r != nil {
+		if r.RoleARN == "" {
+			return nil, errors.New("assume_role needs a role_arn")
+		}
+		session := r.SessionName
+		if session == "" {
+			session = DefaultSessionName
+		}
+		// The base credentials call STS (through the STS endpoint override,
+		// if any); everything else uses the role's credentials.
+		assume := stscreds.NewAssumeRoleProvider(c.STS(), r.RoleARN, func(o *stscreds.AssumeRoleOptions) {
+			o.RoleSessionName = session
+			if r.ExternalID != "" {
+				o.ExternalID = aws.String(r.ExternalID)
+			}
+		})
+		c.Config.Credentials = aws.NewCredentialsCache(assume)
+	}
+	return c, nil
 }
 
 // EndpointFor returns the endpoint override for service (case insensitive)
@@ -163,6 +235,13 @@ func (c *Clients) DynamoDB(optFns ...func(*dynamodb.Options)) *dynamodb.Client {
 func (c *Clients) SecretsManager(optFns ...func(*secretsmanager.Options)) *secretsmanager.Client {
 	return secretsmanager.NewFromConfig(c.Config, append([]func(*secretsmanager.Options){func(o *secretsmanager.Options) {
 		c.SetBaseEndpoint(ServiceSecretsManager, &o.BaseEndpoint)
+	}}, optFns...)...)
+}
+
+// STS returns an STS client. optFns run after the endpoint override.
+func (c *Clients) STS(optFns ...func(*sts.Options)) *sts.Client {
+	return sts.NewFromConfig(c.Config, append([]func(*sts.Options){func(o *sts.Options) {
+		c.SetBaseEndpoint(ServiceSTS, &o.BaseEndpoint)
 	}}, optFns...)...)
 }
 

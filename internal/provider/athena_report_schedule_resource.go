@@ -27,7 +27,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/athena"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/refarch/terraform-provider-refarch/internal/awsconfig"
 )
@@ -58,11 +57,6 @@ func NewAthenaReportScheduleResource() resource.Resource {
 type athenaReportScheduleResource struct {
 	data *providerData
 }
-
-// reportTestOverride, when set, replaces the AWS clients of every
-// refarch_athena_report_schedule. Only tests set it: the CLI test against a
-// strict fake, and the sandbox test, where kumo lacks Athena named queries.
-var reportTestOverride *reportScheduleManager
 
 type athenaReportScheduleModel struct {
 	ID                        types.String `tfsdk:"id"`
@@ -258,11 +252,7 @@ func (r *athenaReportScheduleResource) manager(diags *diag.Diagnostics) *reportS
 	if d.HasError() {
 		return nil
 	}
-	if o := reportTestOverride; o != nil {
-		m := *o
-		return &m
-	}
-	return newReportScheduleManager(clients)
+	return r.data.apis.report(clients)
 }
 
 func newReportScheduleManager(c *awsconfig.Clients) *reportScheduleManager {
@@ -276,9 +266,7 @@ func newReportScheduleManager(c *awsconfig.Clients) *reportScheduleManager {
 		iam: iam.NewFromConfig(c.Config, func(o *iam.Options) {
 			c.SetBaseEndpoint(awsconfig.ServiceIAM, &o.BaseEndpoint)
 		}),
-		sts: sts.NewFromConfig(c.Config, func(o *sts.Options) {
-			c.SetBaseEndpoint(awsconfig.ServiceSTS, &o.BaseEndpoint)
-		}),
+		sts:          c.STS(),
 		region:       c.Config.Region,
 		pollInterval: reportDefaultPollInterval,
 		waitTimeout:  reportDefaultWaitTimeout,

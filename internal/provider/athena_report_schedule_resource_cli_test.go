@@ -28,12 +28,6 @@ import (
 
 const testAccReportAddr = "refarch_athena_report_schedule.test"
 
-func useFakeReportAWS(t *testing.T, m *reportScheduleManager) {
-	t.Helper()
-	reportTestOverride = m
-	t.Cleanup(func() { reportTestOverride = nil })
-}
-
 // reportConfig is the resource with the given attribute lines.
 func reportConfig(providerBlock, attrs string) string {
 	return testAccConfig(providerBlock + `
@@ -55,7 +49,6 @@ provider "refarch" {
 func TestAccAthenaReportSchedule_withFakeAWS(t *testing.T) {
 	isolateAWSEnv(t)
 	f := newFakeReportAWS()
-	useFakeReportAWS(t, f.manager())
 	cfg := func(attrs string) string { return reportConfig(fakeProviderBlock, attrs) }
 	base := `
   query               = "SELECT 1"
@@ -85,7 +78,7 @@ func TestAccAthenaReportSchedule_withFakeAWS(t *testing.T) {
 
 	resource.UnitTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testAccProviderFactories(withReportManager(f.manager())),
 		CheckDestroy: func(*terraform.State) error {
 			if a, b, c := f.counts(); a+b+c != 0 {
 				return fmt.Errorf("left behind: %d schedules, %d named queries, %d roles", a, b, c)

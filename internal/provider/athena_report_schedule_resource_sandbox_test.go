@@ -6,13 +6,12 @@ package provider
 //
 // kumo v0.33.1 implements EventBridge Scheduler (Create/Get/Update/
 // DeleteSchedule), IAM roles with inline policies, STS GetCallerIdentity and
-// Athena StartQueryExecution/GetQueryExecution, but not Athena named queries
-// (CreateNamedQuery, GetNamedQuery and DeleteNamedQuery answer
-// InvalidAction). The probe below asks kumo; while it lacks them, the
-// resource's three named-query calls go to the strict in-memory fake and
-// everything else — STS, the IAM role and its policy, the schedule, and the
-// StartQueryExecution of run_on_create — to kumo. The full Athena side runs
-// through OpenTofu in TestAccAthenaReportSchedule_withFakeAWS.
+// Athena StartQueryExecution/GetQueryExecution, but not Athena named queries;
+// every sandbox serves those on its own Athena endpoint
+// (internal/sandbox/athena.go), and its provider block points the refarch
+// provider's `athena` endpoint there. The tests run the shipped provider with
+// that provider block: the same clients and endpoint wiring as a user's
+// configuration, nothing injected.
 
 import (
 	"context"
@@ -20,14 +19,12 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/athena"
 	athenatypes "github.com/aws/aws-sdk-go-v2/service/athena/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -41,10 +38,6 @@ type reportSandbox struct {
 	sched  *scheduler.Client
 	iam    *iam.Client
 	athena *athena.Client
-	sts    *sts.Client
-	// namedQueryErr is nil when the sandbox implements Athena named
-	// queries, else what the probe got.
-	namedQueryErr error
 }
 
 func startReportSandbox(t *testing.T) *reportSandbox {
@@ -55,49 +48,28 @@ func startReportSandbox(t *testing.T) *reportSandbox {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &reportSandbox{sb: sb, sched: scheduler.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg), athena: athena.NewFromConfig(cfg), sts: sts.NewFromConfig(cfg)}
-	r.namedQueryErr = probeNamedQueries(context.Background(), r.athena)
+	r := &reportSandbox{sb: sb, sched: scheduler.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg),
+		athena: athena.NewFromConfig(cfg, func(o *athena.Options) { o.BaseEndpoint = aws.String(sb.AthenaEndpoint()) })}
+	if err := probeNamedQueries(context.Background(), r.athena); err != nil {
+		t.Fatal(err)
+	}
 	return r
 }
 
 // probeNamedQueries: on AWS, GetNamedQuery of an unknown id is
-// InvalidRequestException. Any other answer means the sandbox lacks the
-// operation.
+// InvalidRequestException. Any other answer means the sandbox's Athena
+// endpoint lacks the operation.
 func probeNamedQueries(ctx context.Context, c *athena.Client) error {
 	_, err := c.GetNamedQuery(ctx, &athena.GetNamedQueryInput{NamedQueryId: aws.String("00000000-0000-0000-0000-000000000000")})
 	var ire *athenatypes.InvalidRequestException
 	if errors.As(err, &ire) && !strings.Contains(ire.ErrorMessage(), "is not valid") {
 		return nil
 	}
-	return fmt.Errorf("the sandbox does not implement Athena GetNamedQuery/CreateNamedQuery/DeleteNamedQuery (probe: %v)", err)
-}
-
-// manager is the resource's manager on kumo, with the fake's named
-// queries while kumo lacks them.
-func (r *reportSandbox) manager(t *testing.T, fake *fakeReportAWS) *reportScheduleManager {
-	m := &reportScheduleManager{sched: r.sched, athena: r.athena, iam: r.iam, sts: r.sts, region: r.sb.Region, pollInterval: 100 * time.Millisecond, waitTimeout: time5s}
-	if r.namedQueryErr != nil {
-		t.Logf("named queries go to the in-memory fake, StartQueryExecution to kumo: %v", r.namedQueryErr)
-		m.athena = kumoStartQuery{fakeReportAWS: fake, real: r.athena}
-	}
-	return m
-}
-
-// kumoStartQuery is the fake's named queries with kumo's
-// StartQueryExecution.
-type kumoStartQuery struct {
-	*fakeReportAWS
-	real *athena.Client
-}
-
-func (k kumoStartQuery) StartQueryExecution(ctx context.Context, in *athena.StartQueryExecutionInput, optFns ...func(*athena.Options)) (*athena.StartQueryExecutionOutput, error) {
-	return k.real.StartQueryExecution(ctx, in, optFns...)
+	return fmt.Errorf("the sandbox's Athena endpoint does not implement GetNamedQuery/CreateNamedQuery/DeleteNamedQuery (probe: %v)", err)
 }
 
 func TestAccAthenaReportSchedule_sandbox(t *testing.T) {
 	r := startReportSandbox(t)
-	fake := newFakeReportAWS()
-	useFakeReportAWS(t, r.manager(t, fake))
 	base := `
   query               = "SELECT region, sum(amount) FROM orders GROUP BY 1"
   schedule_expression = "cron(0 6 * * ? *)"

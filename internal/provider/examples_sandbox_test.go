@@ -40,20 +40,6 @@ var exampleSubstitutions = map[string]map[string]string{
 	},
 }
 
-// exampleNeeds lists, per refarch type, a probe of the sandbox API it
-// needs; a non-nil error skips the examples using the type. A probe may
-// instead route the missing API to a fake and say so in the log.
-var exampleNeeds = map[string]func(t *testing.T, r *reportSandbox) error{
-	// kumo v0.33.1 lacks Athena named queries: like
-	// TestAccAthenaReportSchedule_sandbox, those three calls go to the
-	// strict fake, while the IAM role, its policy, STS and the schedule
-	// are kumo's.
-	"refarch_athena_report_schedule": func(t *testing.T, r *reportSandbox) error {
-		useFakeReportAWS(t, r.manager(t, newFakeReportAWS()))
-		return nil
-	},
-}
-
 // exampleFile is one example, reduced to what the test applies.
 type exampleFile struct {
 	rel     string   // relative to examples/
@@ -100,13 +86,6 @@ func TestAccExamples_sandbox(t *testing.T) {
 			}
 			if strings.TrimSpace(e.kept) == "" {
 				t.Skipf("SKIP %s: no refarch block", e.rel)
-			}
-			for _, typ := range e.types {
-				if probe := exampleNeeds[typ]; probe != nil {
-					if err := probe(t, r); err != nil {
-						t.Skipf("SKIP %s: %s needs an API the sandbox lacks: %v", e.rel, typ, err)
-					}
-				}
 			}
 			t.Logf("applying:\n%s", e.kept)
 			resource.Test(t, resource.TestCase{

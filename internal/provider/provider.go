@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -27,15 +29,27 @@ var (
 
 // New returns the constructor of the provider for the given version (set by
 // main from -ldflags "-X main.version=...", "test" in acceptance tests).
-func New(version string) func() provider.Provider {
+// Options replace what the provider hands its resources (AWS API clients, the
+// clock); main passes none.
+func New(version string, opts ...Option) func() provider.Provider {
 	return func() provider.Provider {
-		return &refarchProvider{version: version}
+		p := &refarchProvider{version: version, apis: defaultAPIs()}
+		for _, o := range opts {
+			o(&p.apis)
+		}
+		return p
 	}
 }
+
+// Option changes what a provider instance hands its resources. The options
+// themselves live beside the tests that need them; each provider instance has
+// its own, so tests with different fakes run in parallel.
+type Option func(*resourceAPIs)
 
 // refarchProvider is the provider implementation.
 type refarchProvider struct {
 	version string
+	apis    resourceAPIs
 }
 
 // refarchProviderModel maps the provider configuration.
@@ -44,9 +58,19 @@ type refarchProviderModel struct {
 	AccessKey types.String `tfsdk:"access_key"`
 	SecretKey types.String `tfsdk:"secret_key"`
 	Token     types.String `tfsdk:"token"`
+	Profile   types.String `tfsdk:"profile"`
+	// AssumeRole is the `assume_role` block; null when absent.
+	AssumeRole *assumeRoleModel `tfsdk:"assume_role"`
 	// Endpoints is the `endpoints` block: an object whose attributes are the
 	// endpointServices ids; null when the block is absent.
 	Endpoints types.Object `tfsdk:"endpoints"`
+}
+
+// assumeRoleModel maps the `assume_role` block.
+type assumeRoleModel struct {
+	RoleARN     types.String `tfsdk:"role_arn"`
+	SessionName types.String `tfsdk:"session_name"`
+	ExternalID  types.String `tfsdk:"external_id"`
 }
 
 // endpointServices are the attributes of the `endpoints` block: the service
@@ -122,6 +146,13 @@ func (p *refarchProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 					stringvalidator.AlsoRequires(path.MatchRoot("access_key")),
 				},
 			},
+			"profile": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Name of the AWS shared configuration and credentials profile to read the Region, " +
+					"credentials and settings from, as `AWS_PROFILE` does. Defaults to the `AWS_PROFILE` environment " +
+					"variable, else `default`. Explicit `access_key`/`secret_key` and `region` still win over the profile.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
 			"token": schema.StringAttribute{
 				Optional:  true,
 				Sensitive: true,
@@ -134,6 +165,43 @@ func (p *refarchProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			},
 		},
 		Blocks: map[string]schema.Block{
+			"assume_role": schema.SingleNestedBlock{
+				Validators: []validator.Object{objectvalidator.AlsoRequires(path.MatchRelative().AtName("role_arn"))},
+				MarkdownDescription: "An IAM role the provider assumes for every AWS call, mirroring the `assume_role` " +
+					"block of the `hashicorp/aws` provider. Optional, at most one block. The credentials the provider " +
+					"resolved otherwise (arguments, environment, profile or instance credentials) are used only to call " +
+					"STS `AssumeRole`; the role's temporary credentials are refreshed before they expire. Nothing is " +
+					"called while the provider is configured: the first AWS call of a resource assumes the role.",
+				Attributes: map[string]schema.Attribute{
+					"role_arn": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "ARN of the IAM role to assume, for example " +
+							"`arn:aws:iam::111122223333:role/deployer`. Required when the block is present.",
+						Validators: []validator.String{
+							stringvalidator.RegexMatches(roleARNPattern, "must be an IAM role ARN such as arn:aws:iam::111122223333:role/deployer"),
+						},
+					},
+					"session_name": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "Role session name, shown in AWS CloudTrail. 2 to 64 characters: letters, " +
+							"digits and `+=,.@_-`. Defaults to `" + awsconfig.DefaultSessionName + "`.",
+						Validators: []validator.String{
+							stringvalidator.LengthBetween(2, 64),
+							stringvalidator.RegexMatches(sessionNamePattern, "must contain only letters, digits and +=,.@_-"),
+						},
+					},
+					"external_id": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "External ID the role's trust policy requires (`sts:ExternalId`), for roles " +
+							"in another party's account. 2 to 1224 characters: letters, digits and `+=,.@:/_-`. Defaults " +
+							"to none.",
+						Validators: []validator.String{
+							stringvalidator.LengthBetween(2, 1224),
+							stringvalidator.RegexMatches(externalIDPattern, "must contain only letters, digits and +=,.@:/_-"),
+						},
+					},
+				},
+			},
 			"endpoints": schema.SingleNestedBlock{
 				MarkdownDescription: "Custom service endpoints, for example to use a local AWS emulator, mirroring the " +
 					"`endpoints` block of the `hashicorp/aws` provider. Optional, at most one block. Each argument " +
@@ -152,8 +220,12 @@ func (p *refarchProvider) Configure(ctx context.Context, req provider.ConfigureR
 		return
 	}
 
-	data := &providerData{version: p.version}
+	data := &providerData{version: p.version, apis: p.apis}
 	settings, unknown := settingsFromModel(cfg)
+	settings.UserAgent = []awsconfig.UserAgentProduct{{Name: "terraform-provider-refarch", Version: p.version}}
+	if req.TerraformVersion != "" {
+		settings.UserAgent = append(settings.UserAgent, awsconfig.UserAgentProduct{Name: "Terraform", Version: req.TerraformVersion})
+	}
 	if len(unknown) > 0 {
 		// Values computed from other resources are unknown during the first
 		// plan. Data sources that make no AWS call still work; the rest get
@@ -178,6 +250,13 @@ func (p *refarchProvider) Configure(ctx context.Context, req provider.ConfigureR
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data
 }
+
+// Patterns of the assume_role arguments (STS's own rules).
+var (
+	roleARNPattern     = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$`)
+	sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]*$`)
+	externalIDPattern  = regexp.MustCompile(`^[\w+=,.@:/-]*$`)
+)
 
 func (p *refarchProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
@@ -213,6 +292,14 @@ func settingsFromModel(m refarchProviderModel) (s awsconfig.Settings, unknown []
 	s.AccessKey = str("access_key", m.AccessKey)
 	s.SecretKey = str("secret_key", m.SecretKey)
 	s.Token = str("token", m.Token)
+	s.Profile = str("profile", m.Profile)
+	if r := m.AssumeRole; r != nil {
+		s.AssumeRole = &awsconfig.AssumeRole{
+			RoleARN:     str("assume_role.role_arn", r.RoleARN),
+			SessionName: str("assume_role.session_name", r.SessionName),
+			ExternalID:  str("assume_role.external_id", r.ExternalID),
+		}
+	}
 
 	if m.Endpoints.IsUnknown() {
 		unknown = append(unknown, "`endpoints`")

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -14,6 +15,9 @@ import (
 // providerDataFrom, and the AWS clients in CRUD/Read with AWS().
 type providerData struct {
 	version string
+	// apis builds the resources' AWS managers from the clients, and is
+	// their clock: the real ones unless a test passed an Option to New.
+	apis resourceAPIs
 	// Exactly one of clients and awsErr is set.
 	clients *awsconfig.Clients
 	awsErr  error
@@ -59,4 +63,24 @@ func providerDataFrom(v any) (*providerData, diag.Diagnostics) {
 		return nil, diags
 	}
 	return data, diags
+}
+
+// resourceAPIs is what a provider instance hands its resources besides the
+// AWS configuration. New starts from defaultAPIs; an Option replaces a part.
+type resourceAPIs struct {
+	now     func() time.Time
+	keypair func(*awsconfig.Clients) *keypairManager
+	report  func(*awsconfig.Clients) *reportScheduleManager
+}
+
+func defaultAPIs() resourceAPIs {
+	return resourceAPIs{now: time.Now, keypair: newKeypairManager, report: newReportScheduleManager}
+}
+
+// now is the resources' clock; time.Now before the provider is configured.
+func (d *providerData) now() time.Time {
+	if d == nil || d.apis.now == nil {
+		return time.Now()
+	}
+	return d.apis.now()
 }

@@ -4,12 +4,21 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -75,8 +84,32 @@ import (
 // testAccProtoV6ProviderFactories instantiates the provider during acceptance
 // testing: the CLI connects to a provider server created by the factory for
 // each command.
-var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"refarch": providerserver.NewProtocol6WithError(New("test")()),
+var testAccProtoV6ProviderFactories = testAccProviderFactories()
+
+// testAccProviderFactories is testAccProtoV6ProviderFactories for a provider
+// built with opts (its own instance, so tests with different fakes can run
+// in parallel).
+func testAccProviderFactories(opts ...Option) map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"refarch": providerserver.NewProtocol6WithError(New("test", opts...)()),
+	}
+}
+
+// withKeypairManager makes every refarch_signed_url_keypair of the provider
+// work through a copy of m (a strict fake) and read m's clock.
+func withKeypairManager(m *keypairManager) Option {
+	return func(a *resourceAPIs) {
+		a.now = m.now
+		a.keypair = func(*awsconfig.Clients) *keypairManager { c := *m; return &c }
+	}
+}
+
+// withReportManager makes every refarch_athena_report_schedule of the
+// provider work through a copy of m (a strict fake).
+func withReportManager(m *reportScheduleManager) Option {
+	return func(a *resourceAPIs) {
+		a.report = func(*awsconfig.Clients) *reportScheduleManager { c := *m; return &c }
+	}
 }
 
 // testAccPreCheck checks the environment needed by every acceptance test
@@ -162,6 +195,11 @@ func TestProviderSchema(t *testing.T) {
 			t.Errorf("attribute %s: MarkdownDescription is not a full sentence", name)
 		}
 	}
+	for name, a := range resp.Schema.Blocks["assume_role"].GetNestedObject().GetAttributes() {
+		if !strings.HasSuffix(a.GetMarkdownDescription(), ".") {
+			t.Errorf("assume_role.%s: MarkdownDescription is not a full sentence", name)
+		}
+	}
 	endpoints := resp.Schema.Blocks["endpoints"].GetNestedObject().GetAttributes()
 	if len(endpoints) != len(endpointServices) {
 		t.Errorf("endpoints block has %d attributes, want %d", len(endpoints), len(endpointServices))
@@ -176,6 +214,12 @@ func TestProviderSchema(t *testing.T) {
 // configure runs the provider's Configure on model.
 func configure(t *testing.T, model refarchProviderModel) *provider.ConfigureResponse {
 	t.Helper()
+	return configureAs(t, model, "")
+}
+
+// configureAs is configure with the CLI version the request carries.
+func configureAs(t *testing.T, model refarchProviderModel, terraformVersion string) *provider.ConfigureResponse {
+	t.Helper()
 	ctx := context.Background()
 	p := New("test")()
 	var schemaResp provider.SchemaResponse
@@ -187,7 +231,7 @@ func configure(t *testing.T, model refarchProviderModel) *provider.ConfigureResp
 		t.Fatalf("building config: %v", diags)
 	}
 	resp := &provider.ConfigureResponse{}
-	p.Configure(ctx, provider.ConfigureRequest{Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: plan.Raw}}, resp)
+	p.Configure(ctx, provider.ConfigureRequest{TerraformVersion: terraformVersion, Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: plan.Raw}}, resp)
 	return resp
 }
 
@@ -214,7 +258,7 @@ func endpointsObject(t *testing.T, values map[string]string) types.Object {
 func nullModel() refarchProviderModel {
 	return refarchProviderModel{
 		Region: types.StringNull(), AccessKey: types.StringNull(), SecretKey: types.StringNull(), Token: types.StringNull(),
-		Endpoints: types.ObjectNull(endpointsAttrTypes()),
+		Profile: types.StringNull(), Endpoints: types.ObjectNull(endpointsAttrTypes()),
 	}
 }
 
@@ -258,6 +302,77 @@ func TestConfigure(t *testing.T) {
 	}
 	if clients.EndpointFor("s3") != nil {
 		t.Error("an empty endpoint must count as unset")
+	}
+}
+
+// TestConfigureIdentity: profile, assume_role and the User-Agent reach the
+// clients the resources use. A local server stands in for STS and Secrets
+// Manager and records who signed each request.
+func TestConfigureIdentity(t *testing.T) {
+	isolateAWSEnv(t)
+	dir := t.TempDir()
+	creds := filepath.Join(dir, "credentials")
+	if err := os.WriteFile(creds, []byte("[deploy]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", creds)
+
+	type seen struct{ action, key, userAgent, body string }
+	var mu sync.Mutex
+	var requests []seen
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		form, _ := url.ParseQuery(string(body))
+		_, cred, _ := strings.Cut(r.Header.Get("Authorization"), "Credential=")
+		key, _, _ := strings.Cut(cred, "/")
+		mu.Lock()
+		requests = append(requests, seen{form.Get("Action") + r.Header.Get("X-Amz-Target"), key, r.Header.Get("User-Agent"), string(body)})
+		mu.Unlock()
+		if form.Get("Action") == "AssumeRole" {
+			fmt.Fprintf(w, `<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIAROLE</AccessKeyId>`+
+				`<SecretAccessKey>s</SecretAccessKey><SessionToken>t</SessionToken><Expiration>%s</Expiration></Credentials>`+
+				`</AssumeRoleResult></AssumeRoleResponse>`, time.Now().Add(time.Hour).UTC().Format(time.RFC3339))
+			return
+		}
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		fmt.Fprint(w, `{"Name":"s"}`)
+	}))
+	defer srv.Close()
+
+	m := nullModel()
+	m.Region = types.StringValue("eu-west-1")
+	m.Profile = types.StringValue("deploy")
+	m.AssumeRole = &assumeRoleModel{
+		RoleARN: types.StringValue("arn:aws:iam::111122223333:role/deployer"), SessionName: types.StringValue("ci-7"),
+		ExternalID: types.StringValue("ext-42"),
+	}
+	m.Endpoints = endpointsObject(t, map[string]string{"sts": srv.URL, "secretsmanager": srv.URL})
+	resp := configureAs(t, m, "1.12.6")
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	data, _ := providerDataFrom(resp.ResourceData)
+	clients, diags := data.AWS()
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	if _, err := newKeypairManager(clients).sm.DescribeSecret(context.Background(), &secretsmanager.DescribeSecretInput{SecretId: aws.String("s")}); err != nil {
+		t.Fatal(err)
+	}
+	if len(requests) != 2 {
+		t.Fatalf("requests %+v, want AssumeRole then DescribeSecret", requests)
+	}
+	if r := requests[0]; r.action != "AssumeRole" || r.key != "AKIDPROFILE" ||
+		!strings.Contains(r.body, "RoleSessionName=ci-7") || !strings.Contains(r.body, "ExternalId=ext-42") {
+		t.Errorf("AssumeRole: %+v, want it signed by the profile's key with the session name and external id", r)
+	}
+	if r := requests[1]; r.action != "secretsmanager.DescribeSecret" || r.key != "ASIAROLE" {
+		t.Errorf("DescribeSecret: %+v, want it signed by the role's key", r)
+	}
+	for _, r := range requests {
+		if !strings.Contains(r.userAgent, "terraform-provider-refarch/test") || !strings.Contains(r.userAgent, "Terraform/1.12.6") {
+			t.Errorf("User-Agent %q lacks the provider and CLI versions", r.userAgent)
+		}
 	}
 }
 
@@ -343,6 +458,15 @@ func TestAccProvider_invalidConfig(t *testing.T) {
 		"relative endpoint":       {`endpoints { sts = "/sts" }`, `Invalid endpoint URL`},
 		"access key alone":        {`access_key = "AKIDEXAMPLE"`, `secret_key`},
 		"token alone":             {`token = "t"`, `access_key`},
+		"assume_role without ARN": {`assume_role {
+    session_name = "ci"
+  }`, `role_arn`},
+		"assume_role bad ARN": {`assume_role { role_arn = "deployer" }`, `must be an IAM role ARN`},
+		"assume_role bad session": {`assume_role {
+    role_arn     = "arn:aws:iam::111122223333:role/deployer"
+    session_name = "has space"
+  }`, `session_name`},
+		"empty profile": {`profile = ""`, `profile`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			resource.UnitTest(t, resource.TestCase{

@@ -22,6 +22,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/refarch/terraform-provider-refarch/internal/awsconfig"
 )
 
 var (
@@ -50,18 +52,9 @@ type signedURLKeypairResource struct {
 	data *providerData
 }
 
-// keypairTestOverride, when set, replaces the AWS clients and the clock of
-// every refarch_signed_url_keypair. Only tests set it, to drive the CLI
-// through rotations against a strict fake (the sandbox lacks UpdateKeyGroup)
-// and to move time forward past grace periods.
-var keypairTestOverride *keypairManager
-
-// now is the resource's clock.
+// now is the resource's clock (the provider's, which tests can replace).
 func (r *signedURLKeypairResource) now() time.Time {
-	if o := keypairTestOverride; o != nil {
-		return o.now()
-	}
-	return time.Now()
+	return r.data.now()
 }
 
 type signedURLKeypairResourceModel struct {
@@ -262,10 +255,12 @@ func (r *signedURLKeypairResource) manager(diags *diag.Diagnostics) *keypairMana
 	if d.HasError() {
 		return nil
 	}
-	if o := keypairTestOverride; o != nil {
-		m := *o
-		return &m
-	}
+	return r.data.apis.keypair(clients)
+}
+
+// newKeypairManager is the keypairManager of the shipped provider: the
+// provider's CloudFront and Secrets Manager clients, the real clock.
+func newKeypairManager(clients *awsconfig.Clients) *keypairManager {
 	return &keypairManager{
 		cf:           clients.CloudFront(),
 		sm:           clients.SecretsManager(),

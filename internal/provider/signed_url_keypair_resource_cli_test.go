@@ -26,19 +26,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
-// useFakeKeypairAWS points every refarch_signed_url_keypair at f for the
-// test.
-func useFakeKeypairAWS(t *testing.T, f *fakeAWS) {
-	t.Helper()
-	keypairTestOverride = f.manager()
-	t.Cleanup(func() { keypairTestOverride = nil })
-}
-
 func TestAccSignedURLKeypair_rotationWithFakeAWS(t *testing.T) {
 	isolateAWSEnv(t)
 	clock := newFakeClock()
 	f := newFakeAWS(clock)
-	useFakeKeypairAWS(t, f)
 
 	cfg := func(rotation, grace string) string {
 		return testAccConfig(fmt.Sprintf(`
@@ -81,7 +72,7 @@ resource "refarch_signed_url_keypair" "test" {
 
 	resource.UnitTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testAccProviderFactories(withKeypairManager(f.manager())),
 		CheckDestroy: func(*terraform.State) error {
 			live := 0
 			for _, s := range f.secrets {
