@@ -119,8 +119,11 @@ func (r *athenaReportScheduleResource) Schema(_ context.Context, _ resource.Sche
 			"universal target `" + reportStartQueryTarget + "`: every run is one Athena `StartQueryExecution` with the " +
 			"query text, database, catalog, workgroup and `report_s3_uri` as output location. The named query is " +
 			"created alongside, so the report shows up in the Athena console.\n\n" +
-			"Without `role_arn` the resource creates an IAM role trusted by `scheduler.amazonaws.com` (for this " +
-			"account's schedule only, when the account id can be read from STS) with least privilege: " +
+			"Without `role_arn` the resource creates an IAM role trusted by `scheduler.amazonaws.com` for this " +
+			"schedule of this account only (`aws:SourceAccount` and `aws:SourceArn` conditions). The provider reads " +
+			"the account and partition with STS `GetCallerIdentity`; when it cannot, creating or updating the role " +
+			"fails, and the fix is to allow `sts:GetCallerIdentity`, to check the credentials and the STS endpoint, or " +
+			"to set `role_arn`. The role has least privilege: " +
 			"`athena:StartQueryExecution` on the workgroup, `glue:GetDatabase`/`GetTable`/`GetPartitions` on the " +
 			"database and its tables, S3 read/write on the report prefix and read on `source_s3_uris`.\n\n" +
 			"Changes update the schedule in place (with its full definition). Athena named queries cannot be " +

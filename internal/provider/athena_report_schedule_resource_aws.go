@@ -15,11 +15,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/service/athena"
 	athenatypes "github.com/aws/aws-sdk-go-v2/service/athena/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -59,8 +61,8 @@ type reportIAM interface {
 	DeleteRole(context.Context, *iam.DeleteRoleInput, ...func(*iam.Options)) (*iam.DeleteRoleOutput, error)
 }
 
-// reportSTS finds the account id for the role's trust policy and ARNs;
-// *sts.Client implements it.
+// reportSTS finds the partition and account id for the managed role's
+// trust policy and ARNs; *sts.Client implements it.
 type reportSTS interface {
 	GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
 }
@@ -267,10 +269,24 @@ func managedRoleName(s reportSpec) string {
 	return n
 }
 
-// awsAccount is the caller's partition and account id; Account is empty
-// when unknown.
+// awsAccount is the caller's partition and account id, as STS reports
+// them.
 type awsAccount struct {
 	Partition, Account string
+}
+
+var (
+	awsAccountIDRE = regexp.MustCompile(`^\d{12}$`)
+	awsPartitionRE = regexp.MustCompile(`^aws(-[a-z]+)*$`)
+)
+
+// check refuses an account the policies cannot be scoped to: the managed
+// role's policies never fall back to "*" or drop the account conditions.
+func (a awsAccount) check() error {
+	if !awsPartitionRE.MatchString(a.Partition) || !awsAccountIDRE.MatchString(a.Account) {
+		return fmt.Errorf("the AWS partition %q and account id %q cannot scope the IAM role's policies to this account", a.Partition, a.Account)
+	}
+	return nil
 }
 
 // policyDocument is an IAM policy in a stable JSON form.
@@ -288,20 +304,21 @@ type policyStatement struct {
 	Condition map[string]map[string]string `json:"Condition,omitempty"`
 }
 
-// trustPolicy lets EventBridge Scheduler assume the role, for schedules of
-// this account only when the account is known.
+// trustPolicy lets EventBridge Scheduler assume the role for this schedule
+// of this account only (aws:SourceAccount and aws:SourceArn conditions).
 func trustPolicy(s reportSpec, acct awsAccount, region string) (string, error) {
+	if err := acct.check(); err != nil {
+		return "", err
+	}
 	st := policyStatement{
 		Effect:    "Allow",
 		Principal: map[string]string{"Service": "scheduler.amazonaws.com"},
 		Action:    []string{"sts:AssumeRole"},
-	}
-	if acct.Account != "" {
-		st.Condition = map[string]map[string]string{
+		Condition: map[string]map[string]string{
 			"StringEquals": {"aws:SourceAccount": acct.Account},
 			"ArnLike": {"aws:SourceArn": fmt.Sprintf("arn:%s:scheduler:%s:%s:schedule/%s/%s",
 				acct.Partition, region, acct.Account, s.Group, s.Name)},
-		}
+		},
 	}
 	b, err := json.Marshal(policyDocument{Version: "2012-10-17", Statement: []policyStatement{st}})
 	return string(b), err
@@ -318,13 +335,10 @@ func s3Location(uri string) (bucket, prefix string) {
 // the query: start it in the workgroup, read the Glue catalog entries of the
 // database, read the source data and write the results.
 func permissionsPolicy(s reportSpec, acct awsAccount, region string) (string, error) {
+	if err := acct.check(); err != nil {
+		return "", err
+	}
 	p, a := acct.Partition, acct.Account
-	if p == "" {
-		p = "aws"
-	}
-	if a == "" {
-		a = "*"
-	}
 	stmts := []policyStatement{
 		{
 			Sid:      "StartQuery",
@@ -387,20 +401,33 @@ func permissionsPolicy(s reportSpec, acct awsAccount, region string) (string, er
 	return string(b), err
 }
 
-// account asks STS for the caller's account. Failure is not fatal: the
-// role is then created without the aws:SourceAccount condition and with
-// "*" as the account of the resource ARNs, and a warning is logged.
-func (m *reportScheduleManager) account(ctx context.Context) awsAccount {
+// reportAccountHint is what the user can do when STS does not tell the
+// account.
+const reportAccountHint = "The role the resource creates trusts EventBridge Scheduler for this schedule of this account only " +
+	"(aws:SourceAccount and aws:SourceArn conditions) and is scoped to this account's ARNs, so the provider must know the account: " +
+	"allow sts:GetCallerIdentity for the provider's credentials, check the credentials and the STS endpoint, " +
+	"or set role_arn to a role of your own"
+
+// account asks STS for the caller's partition (from the caller ARN: aws,
+// aws-cn, aws-us-gov, ...) and account id. Failure is an error: the
+// managed role is never created with weaker policies.
+func (m *reportScheduleManager) account(ctx context.Context) (awsAccount, error) {
 	out, err := m.sts.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-	if err != nil || out == nil || aws.ToString(out.Account) == "" {
-		tflog.Warn(ctx, "cannot determine the AWS account id; the schedule's role trusts EventBridge Scheduler without an aws:SourceAccount condition", map[string]any{"error": fmt.Sprint(err)})
-		return awsAccount{Partition: "aws"}
+	if err != nil {
+		return awsAccount{}, fmt.Errorf("cannot determine the AWS account for the IAM role of the schedule: STS GetCallerIdentity failed: %w. %s", err, reportAccountHint)
 	}
-	acct := awsAccount{Partition: "aws", Account: aws.ToString(out.Account)}
-	if parts := strings.SplitN(aws.ToString(out.Arn), ":", 3); len(parts) == 3 && parts[1] != "" {
-		acct.Partition = parts[1]
+	if out == nil || aws.ToString(out.Account) == "" {
+		return awsAccount{}, fmt.Errorf("cannot determine the AWS account for the IAM role of the schedule: STS GetCallerIdentity returned no account id. %s", reportAccountHint)
 	}
-	return acct
+	caller, err := arn.Parse(aws.ToString(out.Arn))
+	if err != nil {
+		return awsAccount{}, fmt.Errorf("cannot determine the AWS partition for the IAM role of the schedule: STS GetCallerIdentity returned the caller ARN %q: %w. %s", aws.ToString(out.Arn), err, reportAccountHint)
+	}
+	acct := awsAccount{Partition: caller.Partition, Account: aws.ToString(out.Account)}
+	if err := acct.check(); err != nil {
+		return awsAccount{}, fmt.Errorf("STS GetCallerIdentity returned the caller ARN %q and account %q: %w. %s", aws.ToString(out.Arn), aws.ToString(out.Account), err, reportAccountHint)
+	}
+	return acct, nil
 }
 
 // findSchedule returns the schedule, or an error wrapping
@@ -458,7 +485,10 @@ func (m *reportScheduleManager) ensureRole(ctx context.Context, s reportSpec, st
 		st.RoleARN, st.ManagedRoleName = s.RoleARN, ""
 		return nil
 	}
-	acct := m.account(ctx)
+	acct, err := m.account(ctx)
+	if err != nil {
+		return err
+	}
 	trust, err := trustPolicy(s, acct, m.region)
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	schedtypes "github.com/aws/aws-sdk-go-v2/service/scheduler/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -221,12 +222,26 @@ func TestAthenaReportSchedule_ReportRolePolicies(t *testing.T) {
 	if trust != wantTrust {
 		t.Errorf("trust policy\n got %s\nwant %s", trust, wantTrust)
 	}
-	trust, _ = trustPolicy(s, awsAccount{Partition: "aws"}, "eu-west-1")
-	if strings.Contains(trust, "Condition") {
-		t.Errorf("trust policy without an account has a condition: %s", trust)
+	// Without a known account there is no policy: never a trust policy
+	// without conditions, never "*" as the account of an ARN.
+	for _, a := range []awsAccount{{Partition: "aws"}, {Account: "123456789012"}, {Partition: "aws", Account: "*"}, {}} {
+		if p, err := trustPolicy(s, a, "eu-west-1"); err == nil {
+			t.Errorf("trust policy for %+v: %s", a, p)
+		}
+		if p, err := permissionsPolicy(s, a, "eu-west-1"); err == nil {
+			t.Errorf("permissions policy for %+v: %s", a, p)
+		}
+	}
+	// The partition is the caller's.
+	cn := awsAccount{Partition: "aws-cn", Account: "123456789012"}
+	trust, _ = trustPolicy(s, cn, "cn-north-1")
+	perms, _ := permissionsPolicy(s, cn, "cn-north-1")
+	if !strings.Contains(trust, `"arn:aws-cn:scheduler:cn-north-1:123456789012:schedule/default/daily-sales"`) ||
+		!strings.Contains(perms, `"arn:aws-cn:athena:cn-north-1:123456789012:workgroup/analytics"`) || strings.Contains(perms, "arn:aws:") {
+		t.Errorf("aws-cn policies:\n%s\n%s", trust, perms)
 	}
 
-	perms, err := permissionsPolicy(s, acct, "eu-west-1")
+	perms, err = permissionsPolicy(s, acct, "eu-west-1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -394,14 +409,82 @@ func TestAthenaReportSchedule_ReportManagerOwnRoleAndErrors(t *testing.T) {
 	if err == nil || st.NamedQueryID == "" || st.ManagedRoleName == "" || st.ScheduleARN != "" {
 		t.Errorf("partial create: %+v, %v", st, err)
 	}
-	// Without an account id the trust policy has no condition and ARNs a *.
-	f3 := newFakeReportAWS()
-	f3.noAccount = true
-	st, err = f3.manager().create(ctx, s)
-	if err != nil {
-		t.Fatal(err)
+}
+
+// STS cannot tell the account: creating or updating the managed role is
+// an error that says what to do, before any IAM, Athena or Scheduler
+// call; a role of the user's own needs no STS.
+func TestAthenaReportSchedule_ReportAccountUnknownIsAnError(t *testing.T) {
+	ctx := context.Background()
+	s := testReportSpec()
+	for name, setup := range map[string]func(*fakeReportAWS){
+		"GetCallerIdentity fails": func(f *fakeReportAWS) { f.noAccount = true },
+		"no account id": func(f *fakeReportAWS) {
+			f.identity = &sts.GetCallerIdentityOutput{Arn: aws.String("arn:aws:iam::123456789012:user/test")}
+		},
+		"unparsable caller ARN": func(f *fakeReportAWS) {
+			f.identity = &sts.GetCallerIdentityOutput{Account: aws.String(fakeReportAccount), Arn: aws.String("user/test")}
+		},
+		"account id not 12 digits": func(f *fakeReportAWS) {
+			f.identity = &sts.GetCallerIdentityOutput{Account: aws.String("*"), Arn: aws.String("arn:aws:iam::*:user/test")}
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newFakeReportAWS()
+			setup(f)
+			st, err := f.manager().create(ctx, s)
+			if err == nil {
+				t.Fatalf("create succeeded: %+v, trust policies %v", st, f.roles)
+			}
+			for _, want := range []string{"sts:GetCallerIdentity", "role_arn", "aws:SourceAccount"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("the error does not mention %s: %v", want, err)
+				}
+			}
+			if len(f.calls) != 0 || st != (reportState{}) {
+				t.Errorf("create went on after the STS failure: calls %v, state %+v", f.calls, st)
+			}
+
+			// The same on update, which also puts the role's policies.
+			f2 := newFakeReportAWS()
+			m := f2.manager()
+			st, err = m.create(ctx, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			setup(f2)
+			f2.calls = nil
+			s2 := s
+			s2.Query = "SELECT 2"
+			if _, err := m.update(ctx, s, s2, st, false); err == nil || !strings.Contains(err.Error(), "sts:GetCallerIdentity") {
+				t.Errorf("update: %v", err)
+			}
+			if len(f2.calls) != 0 {
+				t.Errorf("update went on after the STS failure: %v", f2.calls)
+			}
+		})
 	}
-	if tr := f3.roles[st.ManagedRoleName].trust; strings.Contains(tr, "Condition") {
-		t.Errorf("trust %s", tr)
+	// The user's own role: STS is not needed.
+	f := newFakeReportAWS()
+	f.noAccount = true
+	own := s
+	own.RoleARN = "arn:aws:iam::123456789012:role/my-own"
+	if _, err := f.manager().create(ctx, own); err != nil {
+		t.Errorf("create with role_arn and no STS: %v", err)
+	}
+}
+
+func TestAthenaReportSchedule_ReportAccountPartition(t *testing.T) {
+	for arn, want := range map[string]awsAccount{
+		"arn:aws:iam::123456789012:user/test":                      {"aws", "123456789012"},
+		"arn:aws-cn:sts::123456789012:assumed-role/deploy/session": {"aws-cn", "123456789012"},
+		"arn:aws-us-gov:iam::123456789012:root":                    {"aws-us-gov", "123456789012"},
+	} {
+		f := newFakeReportAWS()
+		f.identity = &sts.GetCallerIdentityOutput{Account: aws.String("123456789012"), Arn: aws.String(arn)}
+		got, err := f.manager().account(context.Background())
+		if err != nil || got != want {
+			t.Errorf("%s: %+v, %v; want %+v", arn, got, err, want)
+		}
 	}
 }
