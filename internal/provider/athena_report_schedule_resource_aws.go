@@ -381,11 +381,19 @@ func permissionsPolicy(s reportSpec, acct awsAccount, region string) (string, er
 		bucketARNs = append(bucketARNs, fmt.Sprintf("arn:%s:s3:::%s", p, b))
 	}
 	sort.Strings(bucketARNs)
+	// Athena writes large results with multipart uploads: it lists the
+	// uploads of the report bucket, and the parts of and aborts the
+	// uploads under the report prefix.
 	stmts = append(stmts,
 		policyStatement{Sid: "Buckets", Effect: "Allow", Action: []string{"s3:GetBucketLocation", "s3:ListBucket"}, Resource: bucketARNs},
 		policyStatement{
+			Sid: "ReportUploads", Effect: "Allow",
+			Action:   []string{"s3:ListBucketMultipartUploads"},
+			Resource: []string{fmt.Sprintf("arn:%s:s3:::%s", p, rb)},
+		},
+		policyStatement{
 			Sid: "WriteReport", Effect: "Allow",
-			Action:   []string{"s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"},
+			Action:   []string{"s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"},
 			Resource: []string{fmt.Sprintf("arn:%s:s3:::%s/%s*", p, rb, rp)},
 		},
 	)

@@ -261,9 +261,14 @@ func TestAthenaReportSchedule_ReportRolePolicies(t *testing.T) {
 		"ReadCatalog": {{"glue:GetDatabase", "glue:GetPartitions", "glue:GetTable"}, {
 			"arn:aws:glue:eu-west-1:123456789012:catalog", "arn:aws:glue:eu-west-1:123456789012:database/sales",
 			"arn:aws:glue:eu-west-1:123456789012:table/sales/*"}},
-		"Buckets":     {{"s3:GetBucketLocation", "s3:ListBucket"}, {"arn:aws:s3:::datalake", "arn:aws:s3:::reports-bucket"}},
-		"WriteReport": {{"s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"}, {"arn:aws:s3:::reports-bucket/daily/*"}},
-		"ReadSource":  {{"s3:GetObject"}, {"arn:aws:s3:::datalake/customers/*", "arn:aws:s3:::datalake/orders/*"}},
+		"Buckets": {{"s3:GetBucketLocation", "s3:ListBucket"}, {"arn:aws:s3:::datalake", "arn:aws:s3:::reports-bucket"}},
+		// Multipart uploads of the results: listed on the report bucket
+		// only, parts listed and uploads aborted under the report prefix
+		// only.
+		"ReportUploads": {{"s3:ListBucketMultipartUploads"}, {"arn:aws:s3:::reports-bucket"}},
+		"WriteReport": {{"s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"},
+			{"arn:aws:s3:::reports-bucket/daily/*"}},
+		"ReadSource": {{"s3:GetObject"}, {"arn:aws:s3:::datalake/customers/*", "arn:aws:s3:::datalake/orders/*"}},
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("permissions policy (-want +got):\n%s", d)
@@ -485,6 +490,38 @@ func TestAthenaReportSchedule_ReportAccountPartition(t *testing.T) {
 		got, err := f.manager().account(context.Background())
 		if err != nil || got != want {
 			t.Errorf("%s: %+v, %v; want %+v", arn, got, err, want)
+		}
+	}
+}
+
+// Athena's multipart uploads of large results need the upload actions:
+// the bucket-level one on the report bucket only, the object-level ones on
+// the report prefix only (never on a source bucket or prefix).
+func TestAthenaReportSchedule_ReportRoleMultipartUploads(t *testing.T) {
+	s := testReportSpec()
+	perms, err := permissionsPolicy(s, awsAccount{Partition: "aws", Account: "123456789012"}, "eu-west-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc policyDocument
+	if err := json.Unmarshal([]byte(perms), &doc); err != nil {
+		t.Fatal(err)
+	}
+	granted := map[string][]string{} // action: resources
+	for _, st := range doc.Statement {
+		for _, a := range st.Action {
+			granted[a] = append(granted[a], st.Resource...)
+		}
+	}
+	want := map[string][]string{
+		"s3:ListBucketMultipartUploads": {"arn:aws:s3:::reports-bucket"},
+		"s3:ListMultipartUploadParts":   {"arn:aws:s3:::reports-bucket/daily/*"},
+		"s3:AbortMultipartUpload":       {"arn:aws:s3:::reports-bucket/daily/*"},
+		"s3:PutObject":                  {"arn:aws:s3:::reports-bucket/daily/*"},
+	}
+	for a, res := range want {
+		if d := cmp.Diff(res, granted[a]); d != "" {
+			t.Errorf("%s (-want +got):\n%s", a, d)
 		}
 	}
 }
