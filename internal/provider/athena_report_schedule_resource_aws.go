@@ -87,9 +87,15 @@ const (
 	reportRolePolicyName = "athena-report"
 	// reportDefaultPollInterval and reportDefaultWaitTimeout bound the
 	// retries of CreateSchedule/UpdateSchedule while IAM propagates a new
-	// role (Scheduler answers ValidationException until it can assume it).
+	// role (Scheduler answers reportRoleNotAssumable until it can assume
+	// it).
 	reportDefaultPollInterval = 5 * time.Second
 	reportDefaultWaitTimeout  = 2 * time.Minute
+	// reportRoleNotAssumable is the message of the ValidationException
+	// Scheduler answers while it cannot assume the execution role yet; the
+	// same text hashicorp/aws's aws_scheduler_schedule retries on
+	// (internal/service/scheduler/schedule.go, retryWhenIAMNotPropagated).
+	reportRoleNotAssumable = "The execution role you provide must allow AWS EventBridge Scheduler to assume the role."
 )
 
 // reportSpec is the configuration of the resource as plain Go values.
@@ -534,15 +540,23 @@ func (m *reportScheduleManager) ensureRole(ctx context.Context, s reportSpec, st
 	return nil
 }
 
+// isRoleNotPropagated reports whether err is Scheduler's answer for a role
+// it cannot assume yet: a ValidationException with reportRoleNotAssumable
+// as message. Other ValidationExceptions (a bad expression, input or ARN)
+// are final.
+func isRoleNotPropagated(err error) bool {
+	var ve *schedtypes.ValidationException
+	return errors.As(err, &ve) && strings.Contains(ve.ErrorMessage(), reportRoleNotAssumable)
+}
+
 // retryWhileRolePropagates calls call until it succeeds, fails with
-// something else than Scheduler's ValidationException (which is what a
-// role IAM has not propagated yet gets), or the wait times out.
+// something else than isRoleNotPropagated, or m.waitTimeout is over.
 func (m *reportScheduleManager) retryWhileRolePropagates(ctx context.Context, what string, call func(context.Context) error) error {
 	ctx, cancel := context.WithTimeout(ctx, m.waitTimeout)
 	defer cancel()
 	for {
 		err := call(ctx)
-		if err == nil || !errors.As(err, new(*schedtypes.ValidationException)) {
+		if err == nil || !isRoleNotPropagated(err) {
 			return err
 		}
 		tflog.Debug(ctx, what+": retrying while IAM propagates the role", map[string]any{"error": err.Error()})

@@ -525,3 +525,73 @@ func TestAthenaReportSchedule_ReportRoleMultipartUploads(t *testing.T) {
 		}
 	}
 }
+
+// Only Scheduler's "cannot assume the role yet" ValidationException is
+// retried while IAM propagates a new role; any other ValidationException
+// is final at once.
+func TestAthenaReportSchedule_ReportRetryOnlyWhileRolePropagates(t *testing.T) {
+	ctx := context.Background()
+	m := newFakeReportAWS().manager()
+	propagating := validationErr("The execution role you provide must allow AWS EventBridge Scheduler to assume the role.")
+
+	calls := 0
+	err := m.retryWhileRolePropagates(ctx, "test", func(context.Context) error {
+		calls++
+		if calls <= 3 {
+			return propagating
+		}
+		return nil
+	})
+	if err != nil || calls != 4 {
+		t.Errorf("propagation: %d calls, %v; want 4 calls and success", calls, err)
+	}
+
+	for _, other := range []error{
+		validationErr("Invalid Target Input: the JSON is not a StartQueryExecution request."),
+		validationErr("Schedule expression is invalid."),
+		&schedtypes.ServiceQuotaExceededException{Message: aws.String("quota")},
+	} {
+		calls = 0
+		err = m.retryWhileRolePropagates(ctx, "test", func(context.Context) error {
+			calls++
+			if calls == 1 {
+				return other
+			}
+			return nil
+		})
+		if calls != 1 || !errors.Is(err, other) {
+			t.Errorf("%v: %d calls, %v; want one call and the error", other, calls, err)
+		}
+	}
+
+	// The wait is bounded by the context: a role that never becomes
+	// assumable ends with the last error.
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	err = m.retryWhileRolePropagates(done, "creating schedule default/x", func(context.Context) error { return propagating })
+	if !errors.Is(err, propagating) || !strings.Contains(err.Error(), "gave up") {
+		t.Errorf("after the deadline: %v", err)
+	}
+
+	// Through create and update: another ValidationException fails at the
+	// first CreateSchedule/UpdateSchedule.
+	f := newFakeReportAWS()
+	s := testReportSpec()
+	f.fail["CreateSchedule"] = validationErr("Invalid Target Input.")
+	st, err := f.manager().create(ctx, s)
+	if err == nil || !strings.Contains(err.Error(), "Invalid Target Input") || st.ScheduleARN != "" || len(f.createInputs) != 0 {
+		t.Errorf("create: %+v, %v, %d CreateSchedule calls stored", st, err, len(f.createInputs))
+	}
+	f = newFakeReportAWS()
+	m = f.manager()
+	st, err = m.create(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.fail["UpdateSchedule"] = validationErr("Invalid Target Input.")
+	s2 := s
+	s2.State = "DISABLED"
+	if _, err := m.update(ctx, s, s2, st, false); err == nil || len(f.updateInputs) != 0 {
+		t.Errorf("update: %v, %d UpdateSchedule calls stored", err, len(f.updateInputs))
+	}
+}
