@@ -108,7 +108,10 @@ type reportSpec struct {
 	RetryMaxAttempts, RetryMaxEventAgeSec int32
 	DeadLetterARN                         string
 	ReportS3URI                           string
-	SourceS3URIs                          []string
+	// ReportKMSKeyARN is the KMS key Athena encrypts the results with
+	// (SSE_KMS); empty: the workgroup's or bucket's default.
+	ReportKMSKeyARN string
+	SourceS3URIs    []string
 	// RoleARN is the user's role; empty: the resource manages one.
 	RoleARN     string
 	RunOnCreate bool
@@ -152,16 +155,28 @@ type queryExecutionContextIn struct {
 }
 
 type resultConfigurationIn struct {
-	OutputLocation string `json:"OutputLocation"`
+	OutputLocation          string                     `json:"OutputLocation"`
+	EncryptionConfiguration *encryptionConfigurationIn `json:"EncryptionConfiguration,omitempty"`
+}
+
+type encryptionConfigurationIn struct {
+	EncryptionOption string `json:"EncryptionOption"`
+	KmsKey           string `json:"KmsKey,omitempty"`
 }
 
 func (s reportSpec) startQuery() startQueryInput {
-	return startQueryInput{
+	q := startQueryInput{
 		QueryString:           s.Query,
 		QueryExecutionContext: queryExecutionContextIn{Database: s.Database, Catalog: s.Catalog},
 		WorkGroup:             s.WorkGroup,
 		ResultConfiguration:   resultConfigurationIn{OutputLocation: s.ReportS3URI},
 	}
+	if s.ReportKMSKeyARN != "" {
+		q.ResultConfiguration.EncryptionConfiguration = &encryptionConfigurationIn{
+			EncryptionOption: string(athenatypes.EncryptionOptionSseKms), KmsKey: s.ReportKMSKeyARN,
+		}
+	}
+	return q
 }
 
 // targetInput is the JSON document the schedule's target sends.
@@ -242,12 +257,18 @@ func reportDescription(name string) string {
 // request the schedule sends.
 func (s reportSpec) startQueryExecutionInput() *athena.StartQueryExecutionInput {
 	q := s.startQuery()
-	return &athena.StartQueryExecutionInput{
+	in := &athena.StartQueryExecutionInput{
 		QueryString:           aws.String(q.QueryString),
 		QueryExecutionContext: &athenatypes.QueryExecutionContext{Database: aws.String(q.QueryExecutionContext.Database), Catalog: aws.String(q.QueryExecutionContext.Catalog)},
 		WorkGroup:             aws.String(q.WorkGroup),
 		ResultConfiguration:   &athenatypes.ResultConfiguration{OutputLocation: aws.String(q.ResultConfiguration.OutputLocation)},
 	}
+	if e := q.ResultConfiguration.EncryptionConfiguration; e != nil {
+		in.ResultConfiguration.EncryptionConfiguration = &athenatypes.EncryptionConfiguration{
+			EncryptionOption: athenatypes.EncryptionOption(e.EncryptionOption), KmsKey: aws.String(e.KmsKey),
+		}
+	}
+	return in
 }
 
 func (s reportSpec) createNamedQueryInput() *athena.CreateNamedQueryInput {
@@ -406,6 +427,11 @@ func permissionsPolicy(s reportSpec, acct awsAccount, region string) (string, er
 	if len(readObjects) > 0 {
 		sort.Strings(readObjects)
 		stmts = append(stmts, policyStatement{Sid: "ReadSource", Effect: "Allow", Action: []string{"s3:GetObject"}, Resource: readObjects})
+	}
+	// Results encrypted with SSE-KMS: Athena writes and reads them back
+	// with the role's credentials, on this key only.
+	if s.ReportKMSKeyARN != "" {
+		stmts = append(stmts, policyStatement{Sid: "ReportKey", Effect: "Allow", Action: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resource: []string{s.ReportKMSKeyARN}})
 	}
 	// EventBridge Scheduler sends undeliverable invocations to the dead-letter queue with the schedule's role.
 	if s.DeadLetterARN != "" {
@@ -638,6 +664,9 @@ func (m *reportScheduleManager) read(ctx context.Context, group, name string, st
 		if aws.ToString(t.Arn) == reportStartQueryTarget && json.Unmarshal([]byte(aws.ToString(t.Input)), &q) == nil {
 			s.Query, s.WorkGroup, s.ReportS3URI = q.QueryString, q.WorkGroup, q.ResultConfiguration.OutputLocation
 			s.Database, s.Catalog = q.QueryExecutionContext.Database, q.QueryExecutionContext.Catalog
+			if e := q.ResultConfiguration.EncryptionConfiguration; e != nil && e.EncryptionOption == string(athenatypes.EncryptionOptionSseKms) {
+				s.ReportKMSKeyARN = e.KmsKey
+			}
 		}
 	}
 	o.Spec, o.ScheduleARN = s, aws.ToString(out.Arn)

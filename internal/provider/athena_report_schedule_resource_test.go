@@ -595,3 +595,116 @@ func TestAthenaReportSchedule_ReportRetryOnlyWhileRolePropagates(t *testing.T) {
 		t.Errorf("update: %v, %d UpdateSchedule calls stored", err, len(f.updateInputs))
 	}
 }
+
+const testReportKMSKey = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+// report_kms_key_arn: the runs ask for SSE_KMS with the key (the schedule's
+// Input in the Athena API's field names, and run_on_create), the managed
+// role may use that key only, and read gives it back; without it there is
+// neither an EncryptionConfiguration nor a KMS grant.
+func TestAthenaReportSchedule_ReportKMSKey(t *testing.T) {
+	acct := awsAccount{Partition: "aws", Account: "123456789012"}
+	s := testReportSpec()
+	if in, _ := s.targetInput(); strings.Contains(in, "Encryption") {
+		t.Errorf("no key, yet %s", in)
+	}
+	if in := s.startQueryExecutionInput(); in.ResultConfiguration.EncryptionConfiguration != nil {
+		t.Errorf("no key, yet %+v", in.ResultConfiguration.EncryptionConfiguration)
+	}
+	if perms, _ := permissionsPolicy(s, acct, "eu-west-1"); strings.Contains(perms, "kms:") {
+		t.Errorf("no key, yet a KMS grant: %s", perms)
+	}
+
+	s.ReportKMSKeyARN = testReportKMSKey
+	in, err := s.targetInput()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `"ResultConfiguration":{"OutputLocation":"s3://reports-bucket/daily/","EncryptionConfiguration":{"EncryptionOption":"SSE_KMS","KmsKey":"` + testReportKMSKey + `"}}`
+	if !strings.Contains(in, want) {
+		t.Errorf("target Input\n got %s\nwant it to contain %s", in, want)
+	}
+	sq := s.startQueryExecutionInput()
+	if e := sq.ResultConfiguration.EncryptionConfiguration; e == nil || e.EncryptionOption != "SSE_KMS" || aws.ToString(e.KmsKey) != testReportKMSKey {
+		t.Errorf("StartQueryExecution encryption %+v", e)
+	}
+	perms, err := permissionsPolicy(s, acct, "eu-west-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc policyDocument
+	if err := json.Unmarshal([]byte(perms), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var kms []policyStatement
+	for _, st := range doc.Statement {
+		for _, a := range st.Action {
+			if strings.HasPrefix(a, "kms:") {
+				kms = append(kms, st)
+				break
+			}
+		}
+	}
+	wantKMS := []policyStatement{{Sid: "ReportKey", Effect: "Allow", Action: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resource: []string{testReportKMSKey}}}
+	if d := cmp.Diff(wantKMS, kms); d != "" {
+		t.Errorf("KMS statements (-want +got):\n%s", d)
+	}
+
+	// Through the manager: created, read back, removed.
+	ctx := context.Background()
+	f := newFakeReportAWS()
+	m := f.manager()
+	s.RunOnCreate = true
+	st, err := m.create(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := f.started[0].ResultConfiguration.EncryptionConfiguration; e == nil || aws.ToString(e.KmsKey) != testReportKMSKey {
+		t.Errorf("run_on_create encryption %+v", e)
+	}
+	if p := f.roles[st.ManagedRoleName].policies[reportRolePolicyName]; !strings.Contains(p, `"Resource":["`+testReportKMSKey+`"]`) {
+		t.Errorf("role policy %s", p)
+	}
+	o, err := m.read(ctx, s.Group, s.Name, st)
+	if err != nil || o.Spec.ReportKMSKeyARN != testReportKMSKey {
+		t.Errorf("read: %q, %v", o.Spec.ReportKMSKeyARN, err)
+	}
+	s2 := s
+	s2.ReportKMSKeyARN = ""
+	if _, err := m.update(ctx, s, s2, st, false); err != nil {
+		t.Fatal(err)
+	}
+	if in := aws.ToString(f.updateInputs[0].Target.Input); strings.Contains(in, "Encryption") {
+		t.Errorf("key removed, yet %s", in)
+	}
+	if p := f.roles[st.ManagedRoleName].policies[reportRolePolicyName]; strings.Contains(p, "kms:") {
+		t.Errorf("key removed, yet %s", p)
+	}
+	if o, _ := m.read(ctx, s.Group, s.Name, st); o.Spec.ReportKMSKeyARN != "" {
+		t.Errorf("read after removal: %q", o.Spec.ReportKMSKeyARN)
+	}
+}
+
+func TestAthenaReportSchedule_KMSKeyARNPattern(t *testing.T) {
+	for _, a := range []string{
+		testReportKMSKey,
+		"arn:aws:kms:us-east-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab",
+		"arn:aws-cn:kms:cn-north-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+		"arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+	} {
+		if !kmsKeyARNRE.MatchString(a) {
+			t.Errorf("%s refused", a)
+		}
+	}
+	for _, a := range []string{
+		"", "1234abcd-12ab-34cd-56ef-1234567890ab", "alias/reports",
+		"arn:aws:kms:eu-west-1:123456789012:alias/reports",
+		"arn:aws:kms:eu-west-1:123456789012:key/*",
+		"arn:aws:kms:eu-west-1:*:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+		"arn:aws:s3:::reports-bucket",
+	} {
+		if kmsKeyARNRE.MatchString(a) {
+			t.Errorf("%q accepted", a)
+		}
+	}
+}
