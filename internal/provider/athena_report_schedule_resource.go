@@ -73,6 +73,7 @@ type athenaReportScheduleModel struct {
 	RetryPolicy               types.Object `tfsdk:"retry_policy"`
 	DeadLetterARN             types.String `tfsdk:"dead_letter_arn"`
 	ReportS3URI               types.String `tfsdk:"report_s3_uri"`
+	ReportKMSKeyARN           types.String `tfsdk:"report_kms_key_arn"`
 	SourceS3URIs              types.List   `tfsdk:"source_s3_uris"`
 	RoleARN                   types.String `tfsdk:"role_arn"`
 	ManagedRoleName           types.String `tfsdk:"managed_role_name"`
@@ -98,6 +99,9 @@ var (
 	scheduleNameRE = regexp.MustCompile(`^[0-9a-zA-Z_.-]{1,64}$`)
 	sqsARNRE       = regexp.MustCompile(`^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$`)
 	roleARNRE      = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/.+$`)
+	// kmsKeyARNRE is the ARN of a KMS key (single- or multi-Region), not
+	// of an alias: an IAM policy grants key use on the key ARN.
+	kmsKeyARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`)
 )
 
 func (r *athenaReportScheduleResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -113,10 +117,15 @@ func (r *athenaReportScheduleResource) Schema(_ context.Context, _ resource.Sche
 			"universal target `" + reportStartQueryTarget + "`: every run is one Athena `StartQueryExecution` with the " +
 			"query text, database, catalog, workgroup and `report_s3_uri` as output location. The named query is " +
 			"created alongside, so the report shows up in the Athena console.\n\n" +
-			"Without `role_arn` the resource creates an IAM role trusted by `scheduler.amazonaws.com` (for this " +
-			"account's schedule only, when the account id can be read from STS) with least privilege: " +
+			"Without `role_arn` the resource creates an IAM role trusted by `scheduler.amazonaws.com` for this " +
+			"schedule of this account only (`aws:SourceAccount` and `aws:SourceArn` conditions). The provider reads " +
+			"the account and partition with STS `GetCallerIdentity`; when it cannot, creating or updating the role " +
+			"fails, and the fix is to allow `sts:GetCallerIdentity`, to check the credentials and the STS endpoint, or " +
+			"to set `role_arn`. The role has least privilege: " +
 			"`athena:StartQueryExecution` on the workgroup, `glue:GetDatabase`/`GetTable`/`GetPartitions` on the " +
-			"database and its tables, S3 read/write on the report prefix and read on `source_s3_uris`.\n\n" +
+			"database and its tables, S3 read/write on the report prefix (with the multipart upload actions Athena " +
+			"uses for large results), read on `source_s3_uris`, and `kms:GenerateDataKey`/`kms:Decrypt` on " +
+			"`report_kms_key_arn` when it is set.\n\n" +
 			"Changes update the schedule in place (with its full definition). Athena named queries cannot be " +
 			"changed, so a change of `query`, `database` or `workgroup` creates a new named query in the same apply " +
 			"and deletes the old one (`named_query_id` changes); `name` and `schedule_group` replace the resource.",
@@ -204,6 +213,16 @@ func (r *athenaReportScheduleResource) Schema(_ context.Context, _ resource.Sche
 				MarkdownDescription: "Where Athena writes the results: `s3://bucket/prefix/` (trailing slash).",
 				Validators:          []validator.String{newS3URIValidator()},
 			},
+			"report_kms_key_arn": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "ARN of the KMS key that encrypts the results (`SSE_KMS`), for a report location that must be encrypted with a " +
+					"customer managed key. Every run asks Athena for `SSE_KMS` with this key, and the role the resource creates may use " +
+					"`kms:GenerateDataKey` and `kms:Decrypt` on this key only; a role of your own (`role_arn`) needs the same. The key " +
+					"policy must let IAM policies of the account grant the key's use, as the default key policy does. Give the key ARN, " +
+					"not an alias. Defaults to none: the workgroup's or the bucket's default encryption applies.",
+				Validators: []validator.String{stringvalidator.RegexMatches(kmsKeyARNRE,
+					"must be a KMS key ARN such as arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab (not an alias)")},
+			},
 			"source_s3_uris": schema.ListAttribute{
 				ElementType: types.StringType, Optional: true,
 				MarkdownDescription: "`s3://bucket/prefix/` locations of the tables' data, for the created role's read access. " +
@@ -284,7 +303,8 @@ func (m athenaReportScheduleModel) spec(ctx context.Context) (reportSpec, diag.D
 		FlexibleWindowMinutes: int32(m.FlexibleTimeWindowMinutes.ValueInt64()),
 		RetryMaxAttempts:      reportDefaultRetryAttempts, RetryMaxEventAgeSec: reportDefaultMaxEventAgeSec,
 		DeadLetterARN: m.DeadLetterARN.ValueString(), ReportS3URI: m.ReportS3URI.ValueString(),
-		RunOnCreate: m.RunOnCreate.ValueBool(),
+		ReportKMSKeyARN: m.ReportKMSKeyARN.ValueString(),
+		RunOnCreate:     m.RunOnCreate.ValueBool(),
 	}
 	if !m.RetryPolicy.IsNull() && !m.RetryPolicy.IsUnknown() {
 		a := m.RetryPolicy.Attributes()
@@ -432,6 +452,7 @@ func (r *athenaReportScheduleResource) Read(ctx context.Context, req resource.Re
 	state.Query, state.Database = types.StringValue(s.Query), types.StringValue(s.Database)
 	state.Catalog, state.WorkGroup = types.StringValue(s.Catalog), types.StringValue(s.WorkGroup)
 	state.ReportS3URI = types.StringValue(s.ReportS3URI)
+	state.ReportKMSKeyARN = strOrNull(s.ReportKMSKeyARN)
 	if !o.NamedQueryFound {
 		state.NamedQueryID = types.StringNull()
 	}

@@ -15,11 +15,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/service/athena"
 	athenatypes "github.com/aws/aws-sdk-go-v2/service/athena/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -59,8 +61,8 @@ type reportIAM interface {
 	DeleteRole(context.Context, *iam.DeleteRoleInput, ...func(*iam.Options)) (*iam.DeleteRoleOutput, error)
 }
 
-// reportSTS finds the account id for the role's trust policy and ARNs;
-// *sts.Client implements it.
+// reportSTS finds the partition and account id for the managed role's
+// trust policy and ARNs; *sts.Client implements it.
 type reportSTS interface {
 	GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
 }
@@ -85,9 +87,15 @@ const (
 	reportRolePolicyName = "athena-report"
 	// reportDefaultPollInterval and reportDefaultWaitTimeout bound the
 	// retries of CreateSchedule/UpdateSchedule while IAM propagates a new
-	// role (Scheduler answers ValidationException until it can assume it).
+	// role (Scheduler answers reportRoleNotAssumable until it can assume
+	// it).
 	reportDefaultPollInterval = 5 * time.Second
 	reportDefaultWaitTimeout  = 2 * time.Minute
+	// reportRoleNotAssumable is the message of the ValidationException
+	// Scheduler answers while it cannot assume the execution role yet; the
+	// same text hashicorp/aws's aws_scheduler_schedule retries on
+	// (internal/service/scheduler/schedule.go, retryWhenIAMNotPropagated).
+	reportRoleNotAssumable = "The execution role you provide must allow AWS EventBridge Scheduler to assume the role."
 )
 
 // reportSpec is the configuration of the resource as plain Go values.
@@ -100,7 +108,10 @@ type reportSpec struct {
 	RetryMaxAttempts, RetryMaxEventAgeSec int32
 	DeadLetterARN                         string
 	ReportS3URI                           string
-	SourceS3URIs                          []string
+	// ReportKMSKeyARN is the KMS key Athena encrypts the results with
+	// (SSE_KMS); empty: the workgroup's or bucket's default.
+	ReportKMSKeyARN string
+	SourceS3URIs    []string
 	// RoleARN is the user's role; empty: the resource manages one.
 	RoleARN     string
 	RunOnCreate bool
@@ -144,16 +155,28 @@ type queryExecutionContextIn struct {
 }
 
 type resultConfigurationIn struct {
-	OutputLocation string `json:"OutputLocation"`
+	OutputLocation          string                     `json:"OutputLocation"`
+	EncryptionConfiguration *encryptionConfigurationIn `json:"EncryptionConfiguration,omitempty"`
+}
+
+type encryptionConfigurationIn struct {
+	EncryptionOption string `json:"EncryptionOption"`
+	KmsKey           string `json:"KmsKey,omitempty"`
 }
 
 func (s reportSpec) startQuery() startQueryInput {
-	return startQueryInput{
+	q := startQueryInput{
 		QueryString:           s.Query,
 		QueryExecutionContext: queryExecutionContextIn{Database: s.Database, Catalog: s.Catalog},
 		WorkGroup:             s.WorkGroup,
 		ResultConfiguration:   resultConfigurationIn{OutputLocation: s.ReportS3URI},
 	}
+	if s.ReportKMSKeyARN != "" {
+		q.ResultConfiguration.EncryptionConfiguration = &encryptionConfigurationIn{
+			EncryptionOption: string(athenatypes.EncryptionOptionSseKms), KmsKey: s.ReportKMSKeyARN,
+		}
+	}
+	return q
 }
 
 // targetInput is the JSON document the schedule's target sends.
@@ -234,12 +257,18 @@ func reportDescription(name string) string {
 // request the schedule sends.
 func (s reportSpec) startQueryExecutionInput() *athena.StartQueryExecutionInput {
 	q := s.startQuery()
-	return &athena.StartQueryExecutionInput{
+	in := &athena.StartQueryExecutionInput{
 		QueryString:           aws.String(q.QueryString),
 		QueryExecutionContext: &athenatypes.QueryExecutionContext{Database: aws.String(q.QueryExecutionContext.Database), Catalog: aws.String(q.QueryExecutionContext.Catalog)},
 		WorkGroup:             aws.String(q.WorkGroup),
 		ResultConfiguration:   &athenatypes.ResultConfiguration{OutputLocation: aws.String(q.ResultConfiguration.OutputLocation)},
 	}
+	if e := q.ResultConfiguration.EncryptionConfiguration; e != nil {
+		in.ResultConfiguration.EncryptionConfiguration = &athenatypes.EncryptionConfiguration{
+			EncryptionOption: athenatypes.EncryptionOption(e.EncryptionOption), KmsKey: aws.String(e.KmsKey),
+		}
+	}
+	return in
 }
 
 func (s reportSpec) createNamedQueryInput() *athena.CreateNamedQueryInput {
@@ -267,10 +296,24 @@ func managedRoleName(s reportSpec) string {
 	return n
 }
 
-// awsAccount is the caller's partition and account id; Account is empty
-// when unknown.
+// awsAccount is the caller's partition and account id, as STS reports
+// them.
 type awsAccount struct {
 	Partition, Account string
+}
+
+var (
+	awsAccountIDRE = regexp.MustCompile(`^\d{12}$`)
+	awsPartitionRE = regexp.MustCompile(`^aws(-[a-z]+)*$`)
+)
+
+// check refuses an account the policies cannot be scoped to: the managed
+// role's policies never fall back to "*" or drop the account conditions.
+func (a awsAccount) check() error {
+	if !awsPartitionRE.MatchString(a.Partition) || !awsAccountIDRE.MatchString(a.Account) {
+		return fmt.Errorf("the AWS partition %q and account id %q cannot scope the IAM role's policies to this account", a.Partition, a.Account)
+	}
+	return nil
 }
 
 // policyDocument is an IAM policy in a stable JSON form.
@@ -288,20 +331,21 @@ type policyStatement struct {
 	Condition map[string]map[string]string `json:"Condition,omitempty"`
 }
 
-// trustPolicy lets EventBridge Scheduler assume the role, for schedules of
-// this account only when the account is known.
+// trustPolicy lets EventBridge Scheduler assume the role for this schedule
+// of this account only (aws:SourceAccount and aws:SourceArn conditions).
 func trustPolicy(s reportSpec, acct awsAccount, region string) (string, error) {
+	if err := acct.check(); err != nil {
+		return "", err
+	}
 	st := policyStatement{
 		Effect:    "Allow",
 		Principal: map[string]string{"Service": "scheduler.amazonaws.com"},
 		Action:    []string{"sts:AssumeRole"},
-	}
-	if acct.Account != "" {
-		st.Condition = map[string]map[string]string{
+		Condition: map[string]map[string]string{
 			"StringEquals": {"aws:SourceAccount": acct.Account},
 			"ArnLike": {"aws:SourceArn": fmt.Sprintf("arn:%s:scheduler:%s:%s:schedule/%s/%s",
 				acct.Partition, region, acct.Account, s.Group, s.Name)},
-		}
+		},
 	}
 	b, err := json.Marshal(policyDocument{Version: "2012-10-17", Statement: []policyStatement{st}})
 	return string(b), err
@@ -318,13 +362,10 @@ func s3Location(uri string) (bucket, prefix string) {
 // the query: start it in the workgroup, read the Glue catalog entries of the
 // database, read the source data and write the results.
 func permissionsPolicy(s reportSpec, acct awsAccount, region string) (string, error) {
+	if err := acct.check(); err != nil {
+		return "", err
+	}
 	p, a := acct.Partition, acct.Account
-	if p == "" {
-		p = "aws"
-	}
-	if a == "" {
-		a = "*"
-	}
 	stmts := []policyStatement{
 		{
 			Sid:      "StartQuery",
@@ -367,17 +408,30 @@ func permissionsPolicy(s reportSpec, acct awsAccount, region string) (string, er
 		bucketARNs = append(bucketARNs, fmt.Sprintf("arn:%s:s3:::%s", p, b))
 	}
 	sort.Strings(bucketARNs)
+	// Athena writes large results with multipart uploads: it lists the
+	// uploads of the report bucket, and the parts of and aborts the
+	// uploads under the report prefix.
 	stmts = append(stmts,
 		policyStatement{Sid: "Buckets", Effect: "Allow", Action: []string{"s3:GetBucketLocation", "s3:ListBucket"}, Resource: bucketARNs},
 		policyStatement{
+			Sid: "ReportUploads", Effect: "Allow",
+			Action:   []string{"s3:ListBucketMultipartUploads"},
+			Resource: []string{fmt.Sprintf("arn:%s:s3:::%s", p, rb)},
+		},
+		policyStatement{
 			Sid: "WriteReport", Effect: "Allow",
-			Action:   []string{"s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"},
+			Action:   []string{"s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"},
 			Resource: []string{fmt.Sprintf("arn:%s:s3:::%s/%s*", p, rb, rp)},
 		},
 	)
 	if len(readObjects) > 0 {
 		sort.Strings(readObjects)
 		stmts = append(stmts, policyStatement{Sid: "ReadSource", Effect: "Allow", Action: []string{"s3:GetObject"}, Resource: readObjects})
+	}
+	// Results encrypted with SSE-KMS: Athena writes and reads them back
+	// with the role's credentials, on this key only.
+	if s.ReportKMSKeyARN != "" {
+		stmts = append(stmts, policyStatement{Sid: "ReportKey", Effect: "Allow", Action: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resource: []string{s.ReportKMSKeyARN}})
 	}
 	// EventBridge Scheduler sends undeliverable invocations to the dead-letter queue with the schedule's role.
 	if s.DeadLetterARN != "" {
@@ -387,20 +441,33 @@ func permissionsPolicy(s reportSpec, acct awsAccount, region string) (string, er
 	return string(b), err
 }
 
-// account asks STS for the caller's account. Failure is not fatal: the
-// role is then created without the aws:SourceAccount condition and with
-// "*" as the account of the resource ARNs, and a warning is logged.
-func (m *reportScheduleManager) account(ctx context.Context) awsAccount {
+// reportAccountHint is what the user can do when STS does not tell the
+// account.
+const reportAccountHint = "The role the resource creates trusts EventBridge Scheduler for this schedule of this account only " +
+	"(aws:SourceAccount and aws:SourceArn conditions) and is scoped to this account's ARNs, so the provider must know the account: " +
+	"allow sts:GetCallerIdentity for the provider's credentials, check the credentials and the STS endpoint, " +
+	"or set role_arn to a role of your own"
+
+// account asks STS for the caller's partition (from the caller ARN: aws,
+// aws-cn, aws-us-gov, ...) and account id. Failure is an error: the
+// managed role is never created with weaker policies.
+func (m *reportScheduleManager) account(ctx context.Context) (awsAccount, error) {
 	out, err := m.sts.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-	if err != nil || out == nil || aws.ToString(out.Account) == "" {
-		tflog.Warn(ctx, "cannot determine the AWS account id; the schedule's role trusts EventBridge Scheduler without an aws:SourceAccount condition", map[string]any{"error": fmt.Sprint(err)})
-		return awsAccount{Partition: "aws"}
+	if err != nil {
+		return awsAccount{}, fmt.Errorf("cannot determine the AWS account for the IAM role of the schedule: STS GetCallerIdentity failed: %w. %s", err, reportAccountHint)
 	}
-	acct := awsAccount{Partition: "aws", Account: aws.ToString(out.Account)}
-	if parts := strings.SplitN(aws.ToString(out.Arn), ":", 3); len(parts) == 3 && parts[1] != "" {
-		acct.Partition = parts[1]
+	if out == nil || aws.ToString(out.Account) == "" {
+		return awsAccount{}, fmt.Errorf("cannot determine the AWS account for the IAM role of the schedule: STS GetCallerIdentity returned no account id. %s", reportAccountHint)
 	}
-	return acct
+	caller, err := arn.Parse(aws.ToString(out.Arn))
+	if err != nil {
+		return awsAccount{}, fmt.Errorf("cannot determine the AWS partition for the IAM role of the schedule: STS GetCallerIdentity returned the caller ARN %q: %w. %s", aws.ToString(out.Arn), err, reportAccountHint)
+	}
+	acct := awsAccount{Partition: caller.Partition, Account: aws.ToString(out.Account)}
+	if err := acct.check(); err != nil {
+		return awsAccount{}, fmt.Errorf("STS GetCallerIdentity returned the caller ARN %q and account %q: %w. %s", aws.ToString(out.Arn), aws.ToString(out.Account), err, reportAccountHint)
+	}
+	return acct, nil
 }
 
 // findSchedule returns the schedule, or an error wrapping
@@ -458,7 +525,10 @@ func (m *reportScheduleManager) ensureRole(ctx context.Context, s reportSpec, st
 		st.RoleARN, st.ManagedRoleName = s.RoleARN, ""
 		return nil
 	}
-	acct := m.account(ctx)
+	acct, err := m.account(ctx)
+	if err != nil {
+		return err
+	}
 	trust, err := trustPolicy(s, acct, m.region)
 	if err != nil {
 		return err
@@ -496,15 +566,23 @@ func (m *reportScheduleManager) ensureRole(ctx context.Context, s reportSpec, st
 	return nil
 }
 
+// isRoleNotPropagated reports whether err is Scheduler's answer for a role
+// it cannot assume yet: a ValidationException with reportRoleNotAssumable
+// as message. Other ValidationExceptions (a bad expression, input or ARN)
+// are final.
+func isRoleNotPropagated(err error) bool {
+	var ve *schedtypes.ValidationException
+	return errors.As(err, &ve) && strings.Contains(ve.ErrorMessage(), reportRoleNotAssumable)
+}
+
 // retryWhileRolePropagates calls call until it succeeds, fails with
-// something else than Scheduler's ValidationException (which is what a
-// role IAM has not propagated yet gets), or the wait times out.
+// something else than isRoleNotPropagated, or m.waitTimeout is over.
 func (m *reportScheduleManager) retryWhileRolePropagates(ctx context.Context, what string, call func(context.Context) error) error {
 	ctx, cancel := context.WithTimeout(ctx, m.waitTimeout)
 	defer cancel()
 	for {
 		err := call(ctx)
-		if err == nil || !errors.As(err, new(*schedtypes.ValidationException)) {
+		if err == nil || !isRoleNotPropagated(err) {
 			return err
 		}
 		tflog.Debug(ctx, what+": retrying while IAM propagates the role", map[string]any{"error": err.Error()})
@@ -586,6 +664,9 @@ func (m *reportScheduleManager) read(ctx context.Context, group, name string, st
 		if aws.ToString(t.Arn) == reportStartQueryTarget && json.Unmarshal([]byte(aws.ToString(t.Input)), &q) == nil {
 			s.Query, s.WorkGroup, s.ReportS3URI = q.QueryString, q.WorkGroup, q.ResultConfiguration.OutputLocation
 			s.Database, s.Catalog = q.QueryExecutionContext.Database, q.QueryExecutionContext.Catalog
+			if e := q.ResultConfiguration.EncryptionConfiguration; e != nil && e.EncryptionOption == string(athenatypes.EncryptionOptionSseKms) {
+				s.ReportKMSKeyARN = e.KmsKey
+			}
 		}
 	}
 	o.Spec, o.ScheduleARN = s, aws.ToString(out.Arn)

@@ -285,3 +285,74 @@ func TestAccAthenaReportSchedule_withFakeAWS(t *testing.T) {
 		},
 	})
 }
+
+// TestAccAthenaReportSchedule_withFakeAWSKMS: report_kms_key_arn is
+// checked at plan time, sent with every run, granted to the managed role,
+// read back from the schedule (empty re-plan, import) and removable.
+func TestAccAthenaReportSchedule_withFakeAWSKMS(t *testing.T) {
+	isolateAWSEnv(t)
+	f := newFakeReportAWS()
+	useFakeReportAWS(t, f.manager())
+	addr := testAccReportAddr
+	base := `
+  query               = "SELECT 1"
+  schedule_expression = "rate(1 day)"
+`
+	withKey := base + `  report_kms_key_arn = "` + testReportKMSKey + `"` + "\n"
+	cfg := func(attrs string) string { return reportConfig(fakeProviderBlock, attrs) }
+	encrypted := func(want bool) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			sc := f.schedules["default/daily-sales"]
+			if sc == nil {
+				return fmt.Errorf("no schedule in the fake")
+			}
+			in := aws.ToString(sc.Target.Input)
+			policy := f.roles["refarch-athena-report-daily-sales"].policies[reportRolePolicyName]
+			hasKey := strings.Contains(in, `"EncryptionConfiguration":{"EncryptionOption":"SSE_KMS","KmsKey":"`+testReportKMSKey+`"}`)
+			hasGrant := strings.Contains(policy, `"Action":["kms:Decrypt","kms:GenerateDataKey"],"Resource":["`+testReportKMSKey+`"]`)
+			if hasKey != want || hasGrant != want || (!want && (strings.Contains(in, "Encryption") || strings.Contains(policy, "kms:"))) {
+				return fmt.Errorf("want the key: %v; target Input %s, role policy %s", want, in, policy)
+			}
+			return nil
+		}
+	}
+	empty := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+	update := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)}}
+	resource.UnitTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if a, b, c := f.counts(); a+b+c != 0 {
+				return fmt.Errorf("left behind: %d schedules, %d named queries, %d roles", a, b, c)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config:      cfg(base + `  report_kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:alias/reports"` + "\n"),
+				ExpectError: regexp.MustCompile(`(?s)report_kms_key_arn.*must be a KMS key ARN`),
+			},
+			{
+				Config:            cfg(withKey),
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(addr, tfjsonpath.New("report_kms_key_arn"), knownvalue.StringExact(testReportKMSKey))},
+				Check:             encrypted(true),
+			},
+			{Config: cfg(withKey), ConfigPlanChecks: empty},
+			{
+				Config:            cfg(base),
+				ConfigPlanChecks:  update,
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(addr, tfjsonpath.New("report_kms_key_arn"), knownvalue.Null())},
+				Check:             encrypted(false),
+			},
+			{Config: cfg(base), ConfigPlanChecks: empty},
+			{Config: cfg(withKey), ConfigPlanChecks: update, Check: encrypted(true)},
+			{
+				ResourceName:            addr,
+				ImportState:             true,
+				ImportStateId:           "default/daily-sales",
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"named_query_id", "managed_role_name"},
+			},
+		},
+	})
+}

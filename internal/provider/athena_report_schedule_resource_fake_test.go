@@ -50,6 +50,8 @@ type fakeReportAWS struct {
 	fail map[string]error
 	// noAccount makes GetCallerIdentity fail.
 	noAccount bool
+	// identity, when set, is what GetCallerIdentity answers.
+	identity *sts.GetCallerIdentityOutput
 }
 
 func newFakeReportAWS() *fakeReportAWS {
@@ -366,6 +368,9 @@ func (f *fakeReportAWS) DeleteRole(_ context.Context, in *iam.DeleteRoleInput, _
 func (f *fakeReportAWS) GetCallerIdentity(_ context.Context, _ *sts.GetCallerIdentityInput, _ ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error) {
 	if f.noAccount {
 		return nil, fmt.Errorf("sts unavailable")
+	}
+	if f.identity != nil {
+		return f.identity, nil
 	}
 	return &sts.GetCallerIdentityOutput{Account: aws.String(fakeReportAccount), Arn: aws.String("arn:aws:iam::" + fakeReportAccount + ":user/test")}, nil
 }

@@ -75,6 +75,7 @@ func TestAccAthenaReportSchedule_sandbox(t *testing.T) {
   schedule_expression = "cron(0 6 * * ? *)"
   schedule_timezone   = "Europe/Paris"
   dead_letter_arn     = "arn:aws:sqs:us-east-1:000000000000:reports-dlq"
+  report_kms_key_arn  = "` + testReportKMSKey + `"
   run_on_create       = true
 `
 	cfg := func(attrs string) string { return reportConfig(r.sb.ProviderBlock("refarch"), attrs) }
@@ -89,15 +90,19 @@ func TestAccAthenaReportSchedule_sandbox(t *testing.T) {
 			}
 			if aws.ToString(out.ScheduleExpression) != expr || aws.ToString(out.Target.Arn) != reportStartQueryTarget ||
 				aws.ToString(out.Target.RoleArn) != a["role_arn"] || aws.ToString(out.Arn) != a["schedule_arn"] ||
-				!strings.Contains(aws.ToString(out.Target.Input), `"OutputLocation":"s3://reports-bucket/daily/"`) {
+				!strings.Contains(aws.ToString(out.Target.Input), `"OutputLocation":"s3://reports-bucket/daily/"`) ||
+				!strings.Contains(aws.ToString(out.Target.Input), `"EncryptionConfiguration":{"EncryptionOption":"SSE_KMS","KmsKey":"`+testReportKMSKey+`"}`) {
 				return fmt.Errorf("kumo schedule %+v, target %+v does not match %v", out, out.Target, a)
 			}
 			pol, err := r.iam.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(a["managed_role_name"]), PolicyName: aws.String(reportRolePolicyName)})
 			if err != nil {
 				return fmt.Errorf("the managed role's policy: %w", err)
 			}
-			if doc := aws.ToString(pol.PolicyDocument); !strings.Contains(doc, "athena:StartQueryExecution") && !strings.Contains(doc, "athena%3AStartQueryExecution") {
-				return fmt.Errorf("policy %s", doc)
+			doc := aws.ToString(pol.PolicyDocument)
+			for _, action := range []string{"athena:StartQueryExecution", "kms:GenerateDataKey", "s3:ListMultipartUploadParts"} {
+				if !strings.Contains(doc, action) && !strings.Contains(doc, strings.Replace(action, ":", "%3A", 1)) {
+					return fmt.Errorf("the managed role's policy lacks %s: %s", action, doc)
+				}
 			}
 			return nil
 		}
@@ -162,16 +167,19 @@ func TestAccAthenaReportSchedule_sandbox(t *testing.T) {
 }
 
 // TestAccAthenaReportSchedule_sandboxStartQuery sends the request of
-// run_on_create (the same document as the schedule's target Input) to
-// kumo's Athena and reads it back.
+// run_on_create (the same document as the schedule's target Input, with
+// report_kms_key_arn's EncryptionConfiguration) to kumo's Athena and reads
+// it back. A query that cannot start fails the test: the sandbox runs
+// StartQueryExecution, so a failure is a regression, not a gap.
 func TestAccAthenaReportSchedule_sandboxStartQuery(t *testing.T) {
 	r := startReportSandbox(t)
 	ctx := context.Background()
 	s := testReportSpec()
 	s.WorkGroup = "primary"
+	s.ReportKMSKeyARN = testReportKMSKey
 	out, err := r.athena.StartQueryExecution(ctx, s.startQueryExecutionInput())
 	if err != nil {
-		t.Skipf("kumo does not run Athena StartQueryExecution (%v); covered by the fake", err)
+		t.Fatalf("the sandbox's Athena did not start the query of run_on_create: %v", err)
 	}
 	qe, err := r.athena.GetQueryExecution(ctx, &athena.GetQueryExecutionInput{QueryExecutionId: out.QueryExecutionId})
 	if err != nil {
@@ -180,7 +188,10 @@ func TestAccAthenaReportSchedule_sandboxStartQuery(t *testing.T) {
 	q := qe.QueryExecution
 	if aws.ToString(q.Query) != s.Query || aws.ToString(q.WorkGroup) != "primary" || aws.ToString(q.QueryExecutionContext.Database) != "sales" ||
 		q.ResultConfiguration == nil || aws.ToString(q.ResultConfiguration.OutputLocation) == "" {
-		t.Errorf("query execution as kumo has it: %+v", q)
+		t.Fatalf("query execution as kumo has it: %+v", q)
+	}
+	if e := q.ResultConfiguration.EncryptionConfiguration; e == nil || e.EncryptionOption != athenatypes.EncryptionOptionSseKms || aws.ToString(e.KmsKey) != testReportKMSKey {
+		t.Errorf("encryption configuration as kumo has it: %+v", e)
 	}
 	t.Logf("kumo query execution %s: state %v, output %s", aws.ToString(out.QueryExecutionId), q.Status.State, aws.ToString(q.ResultConfiguration.OutputLocation))
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	schedtypes "github.com/aws/aws-sdk-go-v2/service/scheduler/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -221,12 +222,26 @@ func TestAthenaReportSchedule_ReportRolePolicies(t *testing.T) {
 	if trust != wantTrust {
 		t.Errorf("trust policy\n got %s\nwant %s", trust, wantTrust)
 	}
-	trust, _ = trustPolicy(s, awsAccount{Partition: "aws"}, "eu-west-1")
-	if strings.Contains(trust, "Condition") {
-		t.Errorf("trust policy without an account has a condition: %s", trust)
+	// Without a known account there is no policy: never a trust policy
+	// without conditions, never "*" as the account of an ARN.
+	for _, a := range []awsAccount{{Partition: "aws"}, {Account: "123456789012"}, {Partition: "aws", Account: "*"}, {}} {
+		if p, err := trustPolicy(s, a, "eu-west-1"); err == nil {
+			t.Errorf("trust policy for %+v: %s", a, p)
+		}
+		if p, err := permissionsPolicy(s, a, "eu-west-1"); err == nil {
+			t.Errorf("permissions policy for %+v: %s", a, p)
+		}
+	}
+	// The partition is the caller's.
+	cn := awsAccount{Partition: "aws-cn", Account: "123456789012"}
+	trust, _ = trustPolicy(s, cn, "cn-north-1")
+	perms, _ := permissionsPolicy(s, cn, "cn-north-1")
+	if !strings.Contains(trust, `"arn:aws-cn:scheduler:cn-north-1:123456789012:schedule/default/daily-sales"`) ||
+		!strings.Contains(perms, `"arn:aws-cn:athena:cn-north-1:123456789012:workgroup/analytics"`) || strings.Contains(perms, "arn:aws:") {
+		t.Errorf("aws-cn policies:\n%s\n%s", trust, perms)
 	}
 
-	perms, err := permissionsPolicy(s, acct, "eu-west-1")
+	perms, err = permissionsPolicy(s, acct, "eu-west-1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,9 +261,14 @@ func TestAthenaReportSchedule_ReportRolePolicies(t *testing.T) {
 		"ReadCatalog": {{"glue:GetDatabase", "glue:GetPartitions", "glue:GetTable"}, {
 			"arn:aws:glue:eu-west-1:123456789012:catalog", "arn:aws:glue:eu-west-1:123456789012:database/sales",
 			"arn:aws:glue:eu-west-1:123456789012:table/sales/*"}},
-		"Buckets":     {{"s3:GetBucketLocation", "s3:ListBucket"}, {"arn:aws:s3:::datalake", "arn:aws:s3:::reports-bucket"}},
-		"WriteReport": {{"s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"}, {"arn:aws:s3:::reports-bucket/daily/*"}},
-		"ReadSource":  {{"s3:GetObject"}, {"arn:aws:s3:::datalake/customers/*", "arn:aws:s3:::datalake/orders/*"}},
+		"Buckets": {{"s3:GetBucketLocation", "s3:ListBucket"}, {"arn:aws:s3:::datalake", "arn:aws:s3:::reports-bucket"}},
+		// Multipart uploads of the results: listed on the report bucket
+		// only, parts listed and uploads aborted under the report prefix
+		// only.
+		"ReportUploads": {{"s3:ListBucketMultipartUploads"}, {"arn:aws:s3:::reports-bucket"}},
+		"WriteReport": {{"s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"},
+			{"arn:aws:s3:::reports-bucket/daily/*"}},
+		"ReadSource": {{"s3:GetObject"}, {"arn:aws:s3:::datalake/customers/*", "arn:aws:s3:::datalake/orders/*"}},
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("permissions policy (-want +got):\n%s", d)
@@ -394,14 +414,297 @@ func TestAthenaReportSchedule_ReportManagerOwnRoleAndErrors(t *testing.T) {
 	if err == nil || st.NamedQueryID == "" || st.ManagedRoleName == "" || st.ScheduleARN != "" {
 		t.Errorf("partial create: %+v, %v", st, err)
 	}
-	// Without an account id the trust policy has no condition and ARNs a *.
-	f3 := newFakeReportAWS()
-	f3.noAccount = true
-	st, err = f3.manager().create(ctx, s)
+}
+
+// STS cannot tell the account: creating or updating the managed role is
+// an error that says what to do, before any IAM, Athena or Scheduler
+// call; a role of the user's own needs no STS.
+func TestAthenaReportSchedule_ReportAccountUnknownIsAnError(t *testing.T) {
+	ctx := context.Background()
+	s := testReportSpec()
+	for name, setup := range map[string]func(*fakeReportAWS){
+		"GetCallerIdentity fails": func(f *fakeReportAWS) { f.noAccount = true },
+		"no account id": func(f *fakeReportAWS) {
+			f.identity = &sts.GetCallerIdentityOutput{Arn: aws.String("arn:aws:iam::123456789012:user/test")}
+		},
+		"unparsable caller ARN": func(f *fakeReportAWS) {
+			f.identity = &sts.GetCallerIdentityOutput{Account: aws.String(fakeReportAccount), Arn: aws.String("user/test")}
+		},
+		"account id not 12 digits": func(f *fakeReportAWS) {
+			f.identity = &sts.GetCallerIdentityOutput{Account: aws.String("*"), Arn: aws.String("arn:aws:iam::*:user/test")}
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newFakeReportAWS()
+			setup(f)
+			st, err := f.manager().create(ctx, s)
+			if err == nil {
+				t.Fatalf("create succeeded: %+v, trust policies %v", st, f.roles)
+			}
+			for _, want := range []string{"sts:GetCallerIdentity", "role_arn", "aws:SourceAccount"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("the error does not mention %s: %v", want, err)
+				}
+			}
+			if len(f.calls) != 0 || st != (reportState{}) {
+				t.Errorf("create went on after the STS failure: calls %v, state %+v", f.calls, st)
+			}
+
+			// The same on update, which also puts the role's policies.
+			f2 := newFakeReportAWS()
+			m := f2.manager()
+			st, err = m.create(ctx, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			setup(f2)
+			f2.calls = nil
+			s2 := s
+			s2.Query = "SELECT 2"
+			if _, err := m.update(ctx, s, s2, st, false); err == nil || !strings.Contains(err.Error(), "sts:GetCallerIdentity") {
+				t.Errorf("update: %v", err)
+			}
+			if len(f2.calls) != 0 {
+				t.Errorf("update went on after the STS failure: %v", f2.calls)
+			}
+		})
+	}
+	// The user's own role: STS is not needed.
+	f := newFakeReportAWS()
+	f.noAccount = true
+	own := s
+	own.RoleARN = "arn:aws:iam::123456789012:role/my-own"
+	if _, err := f.manager().create(ctx, own); err != nil {
+		t.Errorf("create with role_arn and no STS: %v", err)
+	}
+}
+
+func TestAthenaReportSchedule_ReportAccountPartition(t *testing.T) {
+	for arn, want := range map[string]awsAccount{
+		"arn:aws:iam::123456789012:user/test":                      {"aws", "123456789012"},
+		"arn:aws-cn:sts::123456789012:assumed-role/deploy/session": {"aws-cn", "123456789012"},
+		"arn:aws-us-gov:iam::123456789012:root":                    {"aws-us-gov", "123456789012"},
+	} {
+		f := newFakeReportAWS()
+		f.identity = &sts.GetCallerIdentityOutput{Account: aws.String("123456789012"), Arn: aws.String(arn)}
+		got, err := f.manager().account(context.Background())
+		if err != nil || got != want {
+			t.Errorf("%s: %+v, %v; want %+v", arn, got, err, want)
+		}
+	}
+}
+
+// Athena's multipart uploads of large results need the upload actions:
+// the bucket-level one on the report bucket only, the object-level ones on
+// the report prefix only (never on a source bucket or prefix).
+func TestAthenaReportSchedule_ReportRoleMultipartUploads(t *testing.T) {
+	s := testReportSpec()
+	perms, err := permissionsPolicy(s, awsAccount{Partition: "aws", Account: "123456789012"}, "eu-west-1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tr := f3.roles[st.ManagedRoleName].trust; strings.Contains(tr, "Condition") {
-		t.Errorf("trust %s", tr)
+	var doc policyDocument
+	if err := json.Unmarshal([]byte(perms), &doc); err != nil {
+		t.Fatal(err)
+	}
+	granted := map[string][]string{} // action: resources
+	for _, st := range doc.Statement {
+		for _, a := range st.Action {
+			granted[a] = append(granted[a], st.Resource...)
+		}
+	}
+	want := map[string][]string{
+		"s3:ListBucketMultipartUploads": {"arn:aws:s3:::reports-bucket"},
+		"s3:ListMultipartUploadParts":   {"arn:aws:s3:::reports-bucket/daily/*"},
+		"s3:AbortMultipartUpload":       {"arn:aws:s3:::reports-bucket/daily/*"},
+		"s3:PutObject":                  {"arn:aws:s3:::reports-bucket/daily/*"},
+	}
+	for a, res := range want {
+		if d := cmp.Diff(res, granted[a]); d != "" {
+			t.Errorf("%s (-want +got):\n%s", a, d)
+		}
+	}
+}
+
+// Only Scheduler's "cannot assume the role yet" ValidationException is
+// retried while IAM propagates a new role; any other ValidationException
+// is final at once.
+func TestAthenaReportSchedule_ReportRetryOnlyWhileRolePropagates(t *testing.T) {
+	ctx := context.Background()
+	m := newFakeReportAWS().manager()
+	propagating := validationErr("The execution role you provide must allow AWS EventBridge Scheduler to assume the role.")
+
+	calls := 0
+	err := m.retryWhileRolePropagates(ctx, "test", func(context.Context) error {
+		calls++
+		if calls <= 3 {
+			return propagating
+		}
+		return nil
+	})
+	if err != nil || calls != 4 {
+		t.Errorf("propagation: %d calls, %v; want 4 calls and success", calls, err)
+	}
+
+	for _, other := range []error{
+		validationErr("Invalid Target Input: the JSON is not a StartQueryExecution request."),
+		validationErr("Schedule expression is invalid."),
+		&schedtypes.ServiceQuotaExceededException{Message: aws.String("quota")},
+	} {
+		calls = 0
+		err = m.retryWhileRolePropagates(ctx, "test", func(context.Context) error {
+			calls++
+			if calls == 1 {
+				return other
+			}
+			return nil
+		})
+		if calls != 1 || !errors.Is(err, other) {
+			t.Errorf("%v: %d calls, %v; want one call and the error", other, calls, err)
+		}
+	}
+
+	// The wait is bounded by the context: a role that never becomes
+	// assumable ends with the last error.
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	err = m.retryWhileRolePropagates(done, "creating schedule default/x", func(context.Context) error { return propagating })
+	if !errors.Is(err, propagating) || !strings.Contains(err.Error(), "gave up") {
+		t.Errorf("after the deadline: %v", err)
+	}
+
+	// Through create and update: another ValidationException fails at the
+	// first CreateSchedule/UpdateSchedule.
+	f := newFakeReportAWS()
+	s := testReportSpec()
+	f.fail["CreateSchedule"] = validationErr("Invalid Target Input.")
+	st, err := f.manager().create(ctx, s)
+	if err == nil || !strings.Contains(err.Error(), "Invalid Target Input") || st.ScheduleARN != "" || len(f.createInputs) != 0 {
+		t.Errorf("create: %+v, %v, %d CreateSchedule calls stored", st, err, len(f.createInputs))
+	}
+	f = newFakeReportAWS()
+	m = f.manager()
+	st, err = m.create(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.fail["UpdateSchedule"] = validationErr("Invalid Target Input.")
+	s2 := s
+	s2.State = "DISABLED"
+	if _, err := m.update(ctx, s, s2, st, false); err == nil || len(f.updateInputs) != 0 {
+		t.Errorf("update: %v, %d UpdateSchedule calls stored", err, len(f.updateInputs))
+	}
+}
+
+const testReportKMSKey = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+// report_kms_key_arn: the runs ask for SSE_KMS with the key (the schedule's
+// Input in the Athena API's field names, and run_on_create), the managed
+// role may use that key only, and read gives it back; without it there is
+// neither an EncryptionConfiguration nor a KMS grant.
+func TestAthenaReportSchedule_ReportKMSKey(t *testing.T) {
+	acct := awsAccount{Partition: "aws", Account: "123456789012"}
+	s := testReportSpec()
+	if in, _ := s.targetInput(); strings.Contains(in, "Encryption") {
+		t.Errorf("no key, yet %s", in)
+	}
+	if in := s.startQueryExecutionInput(); in.ResultConfiguration.EncryptionConfiguration != nil {
+		t.Errorf("no key, yet %+v", in.ResultConfiguration.EncryptionConfiguration)
+	}
+	if perms, _ := permissionsPolicy(s, acct, "eu-west-1"); strings.Contains(perms, "kms:") {
+		t.Errorf("no key, yet a KMS grant: %s", perms)
+	}
+
+	s.ReportKMSKeyARN = testReportKMSKey
+	in, err := s.targetInput()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `"ResultConfiguration":{"OutputLocation":"s3://reports-bucket/daily/","EncryptionConfiguration":{"EncryptionOption":"SSE_KMS","KmsKey":"` + testReportKMSKey + `"}}`
+	if !strings.Contains(in, want) {
+		t.Errorf("target Input\n got %s\nwant it to contain %s", in, want)
+	}
+	sq := s.startQueryExecutionInput()
+	if e := sq.ResultConfiguration.EncryptionConfiguration; e == nil || e.EncryptionOption != "SSE_KMS" || aws.ToString(e.KmsKey) != testReportKMSKey {
+		t.Errorf("StartQueryExecution encryption %+v", e)
+	}
+	perms, err := permissionsPolicy(s, acct, "eu-west-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc policyDocument
+	if err := json.Unmarshal([]byte(perms), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var kms []policyStatement
+	for _, st := range doc.Statement {
+		for _, a := range st.Action {
+			if strings.HasPrefix(a, "kms:") {
+				kms = append(kms, st)
+				break
+			}
+		}
+	}
+	wantKMS := []policyStatement{{Sid: "ReportKey", Effect: "Allow", Action: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resource: []string{testReportKMSKey}}}
+	if d := cmp.Diff(wantKMS, kms); d != "" {
+		t.Errorf("KMS statements (-want +got):\n%s", d)
+	}
+
+	// Through the manager: created, read back, removed.
+	ctx := context.Background()
+	f := newFakeReportAWS()
+	m := f.manager()
+	s.RunOnCreate = true
+	st, err := m.create(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := f.started[0].ResultConfiguration.EncryptionConfiguration; e == nil || aws.ToString(e.KmsKey) != testReportKMSKey {
+		t.Errorf("run_on_create encryption %+v", e)
+	}
+	if p := f.roles[st.ManagedRoleName].policies[reportRolePolicyName]; !strings.Contains(p, `"Resource":["`+testReportKMSKey+`"]`) {
+		t.Errorf("role policy %s", p)
+	}
+	o, err := m.read(ctx, s.Group, s.Name, st)
+	if err != nil || o.Spec.ReportKMSKeyARN != testReportKMSKey {
+		t.Errorf("read: %q, %v", o.Spec.ReportKMSKeyARN, err)
+	}
+	s2 := s
+	s2.ReportKMSKeyARN = ""
+	if _, err := m.update(ctx, s, s2, st, false); err != nil {
+		t.Fatal(err)
+	}
+	if in := aws.ToString(f.updateInputs[0].Target.Input); strings.Contains(in, "Encryption") {
+		t.Errorf("key removed, yet %s", in)
+	}
+	if p := f.roles[st.ManagedRoleName].policies[reportRolePolicyName]; strings.Contains(p, "kms:") {
+		t.Errorf("key removed, yet %s", p)
+	}
+	if o, _ := m.read(ctx, s.Group, s.Name, st); o.Spec.ReportKMSKeyARN != "" {
+		t.Errorf("read after removal: %q", o.Spec.ReportKMSKeyARN)
+	}
+}
+
+func TestAthenaReportSchedule_KMSKeyARNPattern(t *testing.T) {
+	for _, a := range []string{
+		testReportKMSKey,
+		"arn:aws:kms:us-east-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab",
+		"arn:aws-cn:kms:cn-north-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+		"arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+	} {
+		if !kmsKeyARNRE.MatchString(a) {
+			t.Errorf("%s refused", a)
+		}
+	}
+	for _, a := range []string{
+		"", "1234abcd-12ab-34cd-56ef-1234567890ab", "alias/reports",
+		"arn:aws:kms:eu-west-1:123456789012:alias/reports",
+		"arn:aws:kms:eu-west-1:123456789012:key/*",
+		"arn:aws:kms:eu-west-1:*:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+		"arn:aws:s3:::reports-bucket",
+	} {
+		if kmsKeyARNRE.MatchString(a) {
+			t.Errorf("%q accepted", a)
+		}
 	}
 }
