@@ -47,7 +47,9 @@ provider "refarch" {
 `
 
 func TestAccAthenaReportSchedule_withFakeAWS(t *testing.T) {
-	isolateAWSEnv(t)
+	// Its own provider instance and fake, explicit Region and keys: no
+	// environment to isolate, so it runs beside the other tests.
+	t.Parallel()
 	f := newFakeReportAWS()
 	cfg := func(attrs string) string { return reportConfig(fakeProviderBlock, attrs) }
 	base := `
@@ -290,9 +292,10 @@ func TestAccAthenaReportSchedule_withFakeAWS(t *testing.T) {
 // checked at plan time, sent with every run, granted to the managed role,
 // read back from the schedule (empty re-plan, import) and removable.
 func TestAccAthenaReportSchedule_withFakeAWSKMS(t *testing.T) {
-	isolateAWSEnv(t)
+	// Its own provider instance and fake, explicit Region and keys: no
+	// environment to isolate, so it runs beside the other tests.
+	t.Parallel()
 	f := newFakeReportAWS()
-	useFakeReportAWS(t, f.manager())
 	addr := testAccReportAddr
 	base := `
   query               = "SELECT 1"
@@ -320,7 +323,7 @@ func TestAccAthenaReportSchedule_withFakeAWSKMS(t *testing.T) {
 	update := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)}}
 	resource.UnitTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testAccProviderFactories(withReportManager(f.manager())),
 		CheckDestroy: func(*terraform.State) error {
 			if a, b, c := f.counts(); a+b+c != 0 {
 				return fmt.Errorf("left behind: %d schedules, %d named queries, %d roles", a, b, c)
