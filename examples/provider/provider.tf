@@ -10,6 +10,20 @@ terraform {
 # exactly like the AWS CLI and the hashicorp/aws provider.
 provider "refarch" {}
 
+# A named profile, and a deployment role assumed with its credentials (as the
+# hashicorp/aws provider's assume_role block does).
+provider "refarch" {
+  alias   = "deploy"
+  region  = "eu-west-1"
+  profile = "ci"
+
+  assume_role {
+    role_arn     = "arn:aws:iam::111122223333:role/refarch-deployer"
+    session_name = "refarch-ci"
+    external_id  = "refarch-7f3a"
+  }
+}
+
 # Everything explicit, against a local AWS emulator.
 provider "refarch" {
   alias = "local"
