@@ -179,6 +179,21 @@ func (s reportSpec) startQuery() startQueryInput {
 	return q
 }
 
+// reportStartQueryTargetSuffix is the universal target's ARN after the
+// partition.
+const reportStartQueryTargetSuffix = ":scheduler:::aws-sdk:athena:startQueryExecution"
+
+// startQueryTarget is the universal target in the partition of the role the
+// schedule runs as (aws, aws-cn, aws-us-gov, ...): a target ARN of another
+// partition is refused by Scheduler.
+func startQueryTarget(roleARN string) string {
+	partition := "aws"
+	if parts := strings.SplitN(roleARN, ":", 3); len(parts) == 3 && parts[0] == "arn" && parts[1] != "" {
+		partition = parts[1]
+	}
+	return "arn:" + partition + reportStartQueryTargetSuffix
+}
+
 // targetInput is the JSON document the schedule's target sends.
 func (s reportSpec) targetInput() (string, error) {
 	b, err := json.Marshal(s.startQuery())
@@ -192,7 +207,7 @@ func (s reportSpec) scheduleTarget(role string) (*schedtypes.Target, error) {
 		return nil, err
 	}
 	t := &schedtypes.Target{
-		Arn:     aws.String(reportStartQueryTarget),
+		Arn:     aws.String(startQueryTarget(role)),
 		RoleArn: aws.String(role),
 		Input:   aws.String(in),
 		RetryPolicy: &schedtypes.RetryPolicy{
@@ -661,7 +676,7 @@ func (m *reportScheduleManager) read(ctx context.Context, group, name string, st
 			s.DeadLetterARN = aws.ToString(t.DeadLetterConfig.Arn)
 		}
 		var q startQueryInput
-		if aws.ToString(t.Arn) == reportStartQueryTarget && json.Unmarshal([]byte(aws.ToString(t.Input)), &q) == nil {
+		if strings.HasSuffix(aws.ToString(t.Arn), reportStartQueryTargetSuffix) && json.Unmarshal([]byte(aws.ToString(t.Input)), &q) == nil {
 			s.Query, s.WorkGroup, s.ReportS3URI = q.QueryString, q.WorkGroup, q.ResultConfiguration.OutputLocation
 			s.Database, s.Catalog = q.QueryExecutionContext.Database, q.QueryExecutionContext.Catalog
 			if e := q.ResultConfiguration.EncryptionConfiguration; e != nil && e.EncryptionOption == string(athenatypes.EncryptionOptionSseKms) {

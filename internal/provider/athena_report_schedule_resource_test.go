@@ -708,3 +708,20 @@ func TestAthenaReportSchedule_KMSKeyARNPattern(t *testing.T) {
 		}
 	}
 }
+
+func TestAthenaReportSchedule_StartQueryTargetPartition(t *testing.T) {
+	for role, want := range map[string]string{
+		"arn:aws:iam::111122223333:role/r":        reportStartQueryTarget,
+		"arn:aws-cn:iam::111122223333:role/r":     "arn:aws-cn:scheduler:::aws-sdk:athena:startQueryExecution",
+		"arn:aws-us-gov:iam::111122223333:role/r": "arn:aws-us-gov:scheduler:::aws-sdk:athena:startQueryExecution",
+	} {
+		s := testReportSpec()
+		in, err := s.createScheduleInput(role)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := aws.ToString(in.Target.Arn); got != want {
+			t.Errorf("role %s: target %s, want %s", role, got, want)
+		}
+	}
+}
