@@ -52,7 +52,7 @@ type signedURLKeypairResource struct {
 
 // keypairTestOverride, when set, replaces the AWS clients and the clock of
 // every refarch_signed_url_keypair. Only tests set it, to drive the CLI
-// through rotations against a strict fake (the sandbox lacks UpdateKeyGroup)
+// through rotations against a strict fake (with the ETag checks kumo skips)
 // and to move time forward past grace periods.
 var keypairTestOverride *keypairManager
 
