@@ -7,6 +7,9 @@
 # NAME is tofu, aws, kumo, gotestsum, tfplugindocs, tflint, trivy, golangci-lint or goreleaser (versions in
 # tools/versions.env). The cache lives outside the clone, keyed by version:
 # ${REFARCH_CACHE:-$HOME/.cache/refarch}/tools/<name>/<version>/<binary>, so fresh clones and CI reuse it.
+# A tool with patches (<NAME>_PATCHES in versions.env: a directory of unified diffs, applied in name order with
+# `patch -p1` to the module's source before `go build`) is cached as <version>+refarch.<hash>, the hash covering
+# the patch files' names and contents, so changing a patch rebuilds and an unpatched build is never mistaken for it.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=versions.env
@@ -19,7 +22,7 @@ cmd=${1:-}; name=${2:-}
 case "$name" in
   tofu) module=$TOFU_MODULE version=$TOFU_VERSION pkg=$TOFU_PKG bin=tofu ldflags=${TOFU_LDFLAGS:-} ;;
   aws)  module=$AWS_MODULE  version=$AWS_VERSION  pkg=$AWS_PKG  bin=terraform-provider-aws ;;
-  kumo) module=$KUMO_MODULE version=$KUMO_VERSION pkg=$KUMO_PKG bin=kumo ;;
+  kumo) module=$KUMO_MODULE version=$KUMO_VERSION pkg=$KUMO_PKG bin=kumo patches=${KUMO_PATCHES:-} ;;
   gotestsum) module=$GOTESTSUM_MODULE version=$GOTESTSUM_VERSION pkg=$GOTESTSUM_PKG bin=gotestsum ;;
   tfplugindocs) module=$TFPLUGINDOCS_MODULE version=$TFPLUGINDOCS_VERSION pkg=$TFPLUGINDOCS_PKG bin=tfplugindocs ;;
   tflint) module=$TFLINT_MODULE version=$TFLINT_VERSION pkg=$TFLINT_PKG bin=tflint ;;
@@ -28,7 +31,16 @@ case "$name" in
   goreleaser) module=$GORELEASER_MODULE version=$GORELEASER_VERSION pkg=$GORELEASER_PKG bin=goreleaser ldflags=${GORELEASER_LDFLAGS:-} ;;
   *) die "unknown tool '${name}' (want tofu, aws, kumo, gotestsum, tfplugindocs, tflint, trivy, golangci-lint or goreleaser)" ;;
 esac
-dir=$cache/tools/$name/$version
+cachever=$version
+patchfiles=()
+if [ -n "${patches:-}" ]; then
+  patchdir=$here/../$patches
+  for p in "$patchdir"/*.patch; do [ -f "$p" ] && patchfiles+=("$p"); done
+  [ ${#patchfiles[@]} -gt 0 ] || die "no *.patch files in $patches (${name}'s patch set in tools/versions.env)"
+  sum=$(for p in "${patchfiles[@]}"; do printf '%s\n' "${p##*/}"; cat "$p"; done | sha256sum)
+  cachever=$version+refarch.${sum:0:12}
+fi
+dir=$cache/tools/$name/$cachever
 out=$dir/$bin
 
 case "$cmd" in
@@ -47,7 +59,7 @@ if [ -x "$out" ]; then echo "$out"; exit 0; fi
 
 start=$(date +%s)
 log=$dir/build.log
-echo "tools: building $name $version (log: $log)" >&2
+echo "tools: building $name $cachever (log: $log)" >&2
 (
   set -e
   src=$(GOFLAGS=-mod=mod go mod download -json "$module@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' || true)
@@ -57,6 +69,10 @@ echo "tools: building $name $version (log: $log)" >&2
   cp -r "$src/." "$work/"
   chmod -R u+w "$work"
   cd "$work"
+  for p in "${patchfiles[@]}"; do
+    echo "tools: applying ${p##*/}"
+    patch -p1 --forward --no-backup-if-mismatch <"$p"
+  done
   go mod download
   CGO_ENABLED=0 GOEXPERIMENT=${goexperiment:-} go build -trimpath -ldflags "-s -w ${ldflags:-}" -o "$out.tmp" "$pkg"
   mv "$out.tmp" "$out"
@@ -68,12 +84,12 @@ while kill -0 $pid 2>/dev/null; do
   sleep 1
   ticks=$((ticks + 1))
   if [ $((ticks % 30)) -eq 0 ] && kill -0 $pid 2>/dev/null; then
-    echo "tools: still building $name $version … $(( $(date +%s) - start ))s" >&2
+    echo "tools: still building $name $cachever … $(( $(date +%s) - start ))s" >&2
   fi
 done
 if ! wait $pid; then
   tail -n 20 "$log" | sed 's/^/  | /' >&2
-  die "building $name $version failed after $(( $(date +%s) - start ))s; see $log"
+  die "building $name $cachever failed after $(( $(date +%s) - start ))s; see $log"
 fi
-echo "tools: built $name $version in $(( $(date +%s) - start ))s" >&2
+echo "tools: built $name $cachever in $(( $(date +%s) - start ))s" >&2
 echo "$out"

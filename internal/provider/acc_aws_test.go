@@ -3,10 +3,11 @@
 package provider
 
 // The real-AWS tier of the provider's acceptance tests (TestAccAWS*): what
-// the local sandbox (kumo) cannot run — CloudFront UpdateKeyGroup for the
-// rotation and cleanup of refarch_signed_url_keypair, Athena named queries
-// and real query executions for refarch_athena_report_schedule — runs here
-// against the AWS account of the environment. These tests create billable
+// the local sandbox (kumo) cannot run — Athena named queries and real query
+// executions for refarch_athena_report_schedule — and what it runs only with
+// a patched kumo (CloudFront UpdateKeyGroup for the rotation and cleanup of
+// refarch_signed_url_keypair, tools/patches/kumo) runs here against the AWS
+// account of the environment. These tests create billable
 // resources and delete them again.
 //
 // They are compiled only with the build tag `aws` and skip unless TF_ACC

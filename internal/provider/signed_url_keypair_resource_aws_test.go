@@ -3,9 +3,10 @@
 package provider
 
 // The rotation and cleanup of refarch_signed_url_keypair against real AWS
-// (see acc_aws_test.go): the steps kumo cannot run, as it lacks CloudFront
-// UpdateKeyGroup (signed_url_keypair_resource_sandbox_test.go), and which
-// otherwise run only against the strict fake
+// (see acc_aws_test.go). Locally they run against kumo only with
+// tools/patches/kumo, which adds the CloudFront UpdateKeyGroup and
+// ListDistributionsByKeyGroup that kumo lacks
+// (signed_url_keypair_resource_sandbox_test.go), and against the strict fake
 // (TestAccSignedURLKeypair_rotationWithFakeAWS).
 
 import (

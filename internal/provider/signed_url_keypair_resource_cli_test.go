@@ -1,11 +1,13 @@
 package provider
 
 // TestAccSignedURLKeypair_rotationWithFakeAWS drives OpenTofu through the
-// rotation and cleanup lifecycle that the sandbox cannot run (kumo v0.33.1
-// has no UpdateKeyGroup): the provider runs in this process as in every
-// acceptance test, but its refarch_signed_url_keypair talks to the strict
-// in-memory fake (signed_url_keypair_resource_fake_test.go) and reads the
-// fake clock, so the test moves time past grace periods. It checks what only
+// rotation and cleanup lifecycle with a clock the test moves and with the
+// ETag checks that the sandbox's kumo skips on deletes (the sandbox runs
+// rotation in real time, with UpdateKeyGroup from tools/patches/kumo): the
+// provider runs in this process as in every acceptance test, but its
+// refarch_signed_url_keypair talks to the strict in-memory fake
+// (signed_url_keypair_resource_fake_test.go) and reads the fake clock, so
+// the test moves time past grace periods. It checks what only
 // the CLI checks: plans (unknown and known values, empty plans), that every
 // apply matches its plan, and state after refreshes.
 

@@ -4,15 +4,15 @@ package provider
 // sandbox (kumo). They skip without the sandbox unless TF_ACC is set (see
 // sandboxtest.Start).
 //
-// kumo v0.33.1 has no UpdateKeyGroup (PUT /2020-05-31/key-group/{id}/config
-// has no route; the SDK sees HTTP 405 UnknownError), so every step that
-// changes the membership or comment of a key group — rotation and cleanup —
-// is skipped there, with the probe's answer in the skip message. The same
-// steps run through OpenTofu against a strict fake in
-// TestAccSignedURLKeypair_rotationWithFakeAWS, and the requests are checked
-// in TestSignedURLKeypairRotationLifecycle and its siblings. kumo also
-// ignores IfMatch on DeleteKeyGroup and DeletePublicKey and never changes an
-// ETag, so the ETag handling is covered by the fake as well.
+// Rotation and cleanup change a key group's members with CloudFront
+// UpdateKeyGroup and look up the distributions that trust it with
+// ListDistributionsByKeyGroup. kumo v0.33.1 has neither; the sandbox's kumo
+// is built with tools/patches/kumo, which adds both (see KUMO_PATCHES in
+// tools/versions.env). startKeypairSandbox fails every test here, naming the
+// missing operation, when the sandbox runs a kumo without them. kumo ignores
+// IfMatch on DeleteKeyGroup and DeletePublicKey, so stale ETags on deletes
+// are covered by the strict fake (TestAccSignedURLKeypair_rotationWithFakeAWS,
+// TestSignedURLKeypairRotationLifecycle and its siblings).
 
 import (
 	"context"
@@ -55,9 +55,6 @@ type keypairSandbox struct {
 	sb *sandbox.Sandbox
 	cf *cloudfront.Client
 	sm *secretsmanager.Client
-	// updateKeyGroupErr is nil when the sandbox implements UpdateKeyGroup,
-	// else what the probe got.
-	updateKeyGroupErr error
 }
 
 func startKeypairSandbox(t *testing.T) *keypairSandbox {
@@ -69,28 +66,31 @@ func startKeypairSandbox(t *testing.T) *keypairSandbox {
 		t.Fatal(err)
 	}
 	k := &keypairSandbox{sb: sb, cf: cloudfront.NewFromConfig(cfg), sm: secretsmanager.NewFromConfig(cfg)}
+	k.requireKeyGroupAPIs(t)
+	return k
+}
 
-	// On AWS, UpdateKeyGroup of a missing key group is NoSuchResource. Any
-	// other answer means the sandbox lacks the operation.
-	_, err = k.cf.UpdateKeyGroup(context.Background(), &cloudfront.UpdateKeyGroupInput{
+// requireKeyGroupAPIs fails the test unless the sandbox implements the
+// CloudFront operations that rotation needs. Both answer a missing key group
+// with NoSuchResource (UpdateKeyGroup as on AWS; ListDistributionsByKeyGroup
+// has it among its errors in the SDK); any other answer (kumo without
+// tools/patches/kumo: HTTP 405 or 404 without a CloudFront error code) means
+// the operation is missing.
+func (k *keypairSandbox) requireKeyGroupAPIs(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	_, err := k.cf.UpdateKeyGroup(ctx, &cloudfront.UpdateKeyGroupInput{
 		Id: aws.String("refarch-probe"), IfMatch: aws.String("E0"),
 		KeyGroupConfig: &cftypes.KeyGroupConfig{Name: aws.String("refarch-probe"), Items: []string{"K0"}},
 	})
 	if !errors.As(err, new(*cftypes.NoSuchResource)) {
-		k.updateKeyGroupErr = fmt.Errorf("the sandbox does not implement CloudFront UpdateKeyGroup (probe: %v)", err)
+		t.Fatalf("the sandbox does not implement CloudFront UpdateKeyGroup (PUT /2020-05-31/key-group/{Id}), "+
+			"which rotation needs (probe: %v); is REFARCH_KUMO a kumo built with tools/patches/kumo (tools/tool.sh build kumo)?", err)
 	}
-	return k
-}
-
-// skipWithoutUpdateKeyGroup is a TestStep.SkipFunc for the steps that need
-// UpdateKeyGroup.
-func (k *keypairSandbox) skipWithoutUpdateKeyGroup(t *testing.T, step string) func() (bool, error) {
-	return func() (bool, error) {
-		if k.updateKeyGroupErr != nil {
-			t.Logf("SKIP step %q: %v; covered by TestAccSignedURLKeypair_rotationWithFakeAWS and the unit tests against the strict fake", step, k.updateKeyGroupErr)
-			return true, nil //nolint:nilerr // the probe's error means "skip this step" (logged above), not a failure
-		}
-		return false, nil
+	_, err = k.cf.ListDistributionsByKeyGroup(ctx, &cloudfront.ListDistributionsByKeyGroupInput{KeyGroupId: aws.String("refarch-probe")})
+	if !errors.As(err, new(*cftypes.NoSuchResource)) {
+		t.Fatalf("the sandbox does not implement CloudFront ListDistributionsByKeyGroup (GET /2020-05-31/distributionsByKeyGroupId/{KeyGroupId}), "+
+			"which rotation needs (probe: %v); is REFARCH_KUMO a kumo built with tools/patches/kumo (tools/tool.sh build kumo)?", err)
 	}
 }
 
@@ -293,8 +293,7 @@ func TestAccSignedURLKeypair_basic(t *testing.T) {
 			{
 				// Rotation: a second key in the same key group; the new key is
 				// active, the old one retired but still trusted.
-				SkipFunc: k.skipWithoutUpdateKeyGroup(t, "rotation"),
-				Config:   cfg("v2", "1h"),
+				Config: cfg("v2", "1h"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(testAccKeypairAddr, plancheck.ResourceActionUpdate),
@@ -322,8 +321,7 @@ func TestAccSignedURLKeypair_basic(t *testing.T) {
 			},
 			{
 				// Within the grace period a re-apply changes nothing.
-				SkipFunc: k.skipWithoutUpdateKeyGroup(t, "empty plan within the grace period"),
-				Config:   cfg("v2", "1h"),
+				Config: cfg("v2", "1h"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -331,8 +329,7 @@ func TestAccSignedURLKeypair_basic(t *testing.T) {
 			{
 				// A zero grace period ends it: the old key leaves the group and
 				// is deleted.
-				SkipFunc: k.skipWithoutUpdateKeyGroup(t, "cleanup"),
-				Config:   cfg("v2", "0s"),
+				Config: cfg("v2", "0s"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(testAccKeypairAddr, plancheck.ResourceActionUpdate),
@@ -354,8 +351,7 @@ func TestAccSignedURLKeypair_basic(t *testing.T) {
 				),
 			},
 			{
-				SkipFunc: k.skipWithoutUpdateKeyGroup(t, "empty plan after cleanup"),
-				Config:   cfg("v2", "0s"),
+				Config: cfg("v2", "0s"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -506,12 +502,21 @@ func TestAccSignedURLKeypair_import(t *testing.T) {
 	})
 }
 
-// TestAccSignedURLKeypair_signsURLs signs a URL the way a signer does — key
-// pair id and private key from the secret — and has the sandbox's CloudFront
-// edge verify it against the key group.
-func TestAccSignedURLKeypair_signsURLs(t *testing.T) {
-	k := startKeypairSandbox(t)
-	const bucket = "refarch-keypair-media"
+// edgeFixture is an S3 bucket with one object behind a sandbox CloudFront
+// distribution whose default cache behaviour trusts one key group, so that
+// URLs signed by the keypair's signers can be tried at kumo's edge
+// (/kumo/cdn/{distributionId}/{path}).
+type edgeFixture struct {
+	k    *keypairSandbox
+	dist *cloudfront.CreateDistributionOutput
+	url  string // the object's unsigned URL at the edge
+}
+
+const edgeObjectBody = "video a"
+
+// putEdgeObject creates the bucket with videos/a.mp4 in it.
+func (k *keypairSandbox) putEdgeObject(t *testing.T, bucket string) {
+	t.Helper()
 	ctx := context.Background()
 	cfg, err := k.sb.AWSConfig(ctx)
 	if err != nil {
@@ -522,19 +527,92 @@ func TestAccSignedURLKeypair_signsURLs(t *testing.T) {
 		t.Fatalf("CreateBucket: %v", err)
 	}
 	if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("videos/a.mp4"),
-		Body: strings.NewReader("video a")}); err != nil {
+		Body: strings.NewReader(edgeObjectBody)}); err != nil {
 		t.Fatalf("PutObject: %v", err)
 	}
+}
 
-	get := func(url string) (int, string, error) {
-		resp, err := k.sb.HTTPClient().Get(url)
-		if err != nil {
-			return 0, "", err
-		}
-		defer resp.Body.Close()
-		body, err := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(body), err
+// createEdgeDistribution puts a distribution in front of bucket whose
+// default cache behaviour trusts keyGroupID.
+func (k *keypairSandbox) createEdgeDistribution(bucket, keyGroupID string) (*edgeFixture, error) {
+	dist, err := k.cf.CreateDistribution(context.Background(), &cloudfront.CreateDistributionInput{DistributionConfig: &cftypes.DistributionConfig{
+		CallerReference: aws.String(bucket),
+		Comment:         aws.String("refarch_signed_url_keypair test"),
+		Enabled:         aws.Bool(true),
+		Origins: &cftypes.Origins{Quantity: aws.Int32(1), Items: []cftypes.Origin{{
+			Id: aws.String("media"), DomainName: aws.String(bucket + ".s3.us-east-1.amazonaws.com"),
+			S3OriginConfig: &cftypes.S3OriginConfig{OriginAccessIdentity: aws.String("")},
+		}}},
+		DefaultCacheBehavior: &cftypes.DefaultCacheBehavior{
+			TargetOriginId: aws.String("media"), ViewerProtocolPolicy: cftypes.ViewerProtocolPolicyAllowAll,
+			TrustedKeyGroups: &cftypes.TrustedKeyGroups{Enabled: aws.Bool(true), Quantity: aws.Int32(1), Items: []string{keyGroupID}},
+		},
+	}})
+	if err != nil {
+		return nil, fmt.Errorf("CreateDistribution: %w", err)
 	}
+	return &edgeFixture{k: k, dist: dist, url: k.sb.Endpoint + "/kumo/cdn/" + aws.ToString(dist.Distribution.Id) + "/videos/a.mp4"}, nil
+}
+
+// delete deletes the distribution, which must be gone before the key group
+// can be destroyed.
+func (e *edgeFixture) delete() error {
+	ctx := context.Background()
+	got, err := e.k.cf.GetDistribution(ctx, &cloudfront.GetDistributionInput{Id: e.dist.Distribution.Id})
+	if err != nil {
+		return fmt.Errorf("GetDistribution: %w", err)
+	}
+	_, err = e.k.cf.DeleteDistribution(ctx, &cloudfront.DeleteDistributionInput{Id: e.dist.Distribution.Id, IfMatch: got.ETag})
+	return err
+}
+
+// get fetches url from the sandbox.
+func (e *edgeFixture) get(url string) (int, string, error) {
+	resp, err := e.k.sb.HTTPClient().Get(url)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body), err
+}
+
+// expect checks that the edge answers a GET of url with want (and, for 200,
+// with the object).
+func (e *edgeFixture) expect(what, url string, want int) error {
+	status, body, err := e.get(url)
+	if err != nil {
+		return fmt.Errorf("GET %s: %w", what, err)
+	}
+	if status != want || (want == http.StatusOK && body != edgeObjectBody) {
+		return fmt.Errorf("GET %s: %d %q, want %d", what, status, body, want)
+	}
+	return nil
+}
+
+// signWithSecret signs url the way a signer does: key pair id and private
+// key from the secret's current value. The URL is valid for six hours, far
+// beyond the test.
+func (k *keypairSandbox) signWithSecret(secretARN, url string) (keyPairID, signed string, err error) {
+	val, err := k.sm.GetSecretValue(context.Background(), &secretsmanager.GetSecretValueInput{SecretId: aws.String(secretARN)})
+	if err != nil {
+		return "", "", fmt.Errorf("GetSecretValue: %w", err)
+	}
+	keyPairID, key, err := decodeKeypairSecret(aws.ToString(val.SecretString))
+	if err != nil {
+		return "", "", err
+	}
+	signed, err = sign.NewURLSigner(keyPairID, key.private).Sign(url, time.Now().Add(6*time.Hour))
+	return keyPairID, signed, err
+}
+
+// TestAccSignedURLKeypair_signsURLs signs a URL the way a signer does — key
+// pair id and private key from the secret — and has the sandbox's CloudFront
+// edge verify it against the key group.
+func TestAccSignedURLKeypair_signsURLs(t *testing.T) {
+	k := startKeypairSandbox(t)
+	const bucket = "refarch-keypair-media"
+	k.putEdgeObject(t, bucket)
 
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -542,61 +620,166 @@ func TestAccSignedURLKeypair_signsURLs(t *testing.T) {
 		CheckDestroy:             k.checkDestroyed(true),
 		Steps: []resource.TestStep{{
 			Config: k.config("refarch-acc-sign", "  secret_recovery_window_days = 0\n"),
-			Check: func(s *terraform.State) error {
+			Check: func(s *terraform.State) (err error) {
 				a, err := keypairAttrs(s)
 				if err != nil {
 					return err
 				}
-				dist, err := k.cf.CreateDistribution(ctx, &cloudfront.CreateDistributionInput{DistributionConfig: &cftypes.DistributionConfig{
-					CallerReference: aws.String("refarch-keypair-media"),
-					Comment:         aws.String("refarch_signed_url_keypair test"),
-					Enabled:         aws.Bool(true),
-					Origins: &cftypes.Origins{Quantity: aws.Int32(1), Items: []cftypes.Origin{{
-						Id: aws.String("media"), DomainName: aws.String(bucket + ".s3.us-east-1.amazonaws.com"),
-						S3OriginConfig: &cftypes.S3OriginConfig{OriginAccessIdentity: aws.String("")},
-					}}},
-					DefaultCacheBehavior: &cftypes.DefaultCacheBehavior{
-						TargetOriginId: aws.String("media"), ViewerProtocolPolicy: cftypes.ViewerProtocolPolicyAllowAll,
-						TrustedKeyGroups: &cftypes.TrustedKeyGroups{Enabled: aws.Bool(true), Quantity: aws.Int32(1), Items: []string{a["key_group_id"]}},
-					},
-				}})
+				edge, err := k.createEdgeDistribution(bucket, a["key_group_id"])
 				if err != nil {
-					return fmt.Errorf("CreateDistribution: %w", err)
+					return err
 				}
-				// The distribution must be gone before the key group can be
-				// destroyed.
-				defer func() {
-					_, _ = k.cf.DeleteDistribution(ctx, &cloudfront.DeleteDistributionInput{Id: dist.Distribution.Id, IfMatch: dist.ETag})
-				}()
+				defer func() { err = errors.Join(err, edge.delete()) }()
 
-				// A signer: key pair id and private key from the secret.
-				val, err := k.sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(a["secret_arn"])})
+				keyPairID, signed, err := k.signWithSecret(a["secret_arn"], edge.url)
 				if err != nil {
 					return err
 				}
-				keyPairID, key, err := decodeKeypairSecret(aws.ToString(val.SecretString))
-				if err != nil {
+				if err := edge.expect("signed with the secret's key", signed, http.StatusOK); err != nil {
 					return err
 				}
-				url := k.sb.Endpoint + "/kumo/cdn/" + aws.ToString(dist.Distribution.Id) + "/videos/a.mp4"
-				signed, err := sign.NewURLSigner(keyPairID, key.private).Sign(url, time.Now().Add(time.Hour))
-				if err != nil {
+				if err := edge.expect("unsigned", edge.url, http.StatusForbidden); err != nil {
 					return err
-				}
-				if status, body, err := get(signed); err != nil || status != http.StatusOK || body != "video a" {
-					return fmt.Errorf("signed GET: %d %q %v", status, body, err)
-				}
-				if status, _, err := get(url); err != nil || status != http.StatusForbidden {
-					return fmt.Errorf("unsigned GET: %d %v, want 403", status, err)
 				}
 				other, _ := generateKeypair()
-				forged, _ := sign.NewURLSigner(keyPairID, other.private).Sign(url, time.Now().Add(time.Hour))
-				if status, _, err := get(forged); err != nil || status != http.StatusForbidden {
-					return fmt.Errorf("GET signed with another key: %d %v, want 403", status, err)
+				forged, _ := sign.NewURLSigner(keyPairID, other.private).Sign(edge.url, time.Now().Add(6*time.Hour))
+				if err := edge.expect("signed with another key", forged, http.StatusForbidden); err != nil {
+					return err
 				}
 				t.Logf("URL signed with the secret's key (Key-Pair-Id %s): 200; unsigned and forged: 403", keyPairID)
 				return nil
 			},
 		}},
+	})
+}
+
+// TestAccSignedURLKeypair_rotationAtTheEdge follows a signer through a
+// rotation at the sandbox's CloudFront edge: a URL signed with the old key
+// (from the secret before the rotation) keeps working during the grace
+// period, one signed with the new key (from the secret after it) works at
+// once, and once the grace period is over the cleanup apply takes the old
+// key out of the key group, after which only the new key's URL works. The
+// distribution trusts the key group throughout, so the rotation finds it
+// with ListDistributionsByKeyGroup.
+func TestAccSignedURLKeypair_rotationAtTheEdge(t *testing.T) {
+	k := startKeypairSandbox(t)
+	const bucket = "refarch-keypair-rotation"
+	const name = "refarch-acc-rotation-edge"
+	k.putEdgeObject(t, bucket)
+	cfg := func(rotation, grace string) string {
+		return k.config(name, fmt.Sprintf("  rotation                    = %q\n  rotation_grace_period       = %q\n  secret_recovery_window_days = 0\n", rotation, grace))
+	}
+	var (
+		edge                 *edgeFixture
+		oldKeyID, newKeyID   string
+		oldSigned, newSigned string
+	)
+	// trustedBy checks with ListDistributionsByKeyGroup which distributions
+	// trust the key group.
+	trustedBy := func(keyGroupID string, want ...string) error {
+		out, err := k.cf.ListDistributionsByKeyGroup(context.Background(), &cloudfront.ListDistributionsByKeyGroupInput{KeyGroupId: aws.String(keyGroupID)})
+		if err != nil {
+			return fmt.Errorf("ListDistributionsByKeyGroup: %w", err)
+		}
+		var got []string
+		if out.DistributionIdList != nil {
+			got = out.DistributionIdList.Items
+			if int(aws.ToInt32(out.DistributionIdList.Quantity)) != len(got) || aws.ToBool(out.DistributionIdList.IsTruncated) {
+				return fmt.Errorf("ListDistributionsByKeyGroup: Quantity %d, IsTruncated %v for %v",
+					aws.ToInt32(out.DistributionIdList.Quantity), aws.ToBool(out.DistributionIdList.IsTruncated), got)
+			}
+		}
+		if !slices.Equal(got, want) {
+			return fmt.Errorf("ListDistributionsByKeyGroup(%s) = %v, want %v", keyGroupID, got, want)
+		}
+		return nil
+	}
+
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             k.checkDestroyed(true),
+		Steps: []resource.TestStep{
+			{
+				// One key; a signer signs with it.
+				Config: cfg("v1", "1h"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					k.checkInAWS(1),
+					func(s *terraform.State) (err error) {
+						a, err := keypairAttrs(s)
+						if err != nil {
+							return err
+						}
+						if edge, err = k.createEdgeDistribution(bucket, a["key_group_id"]); err != nil {
+							return err
+						}
+						if err := trustedBy(a["key_group_id"], aws.ToString(edge.dist.Distribution.Id)); err != nil {
+							return err
+						}
+						if oldKeyID, oldSigned, err = k.signWithSecret(a["secret_arn"], edge.url); err != nil {
+							return err
+						}
+						if oldKeyID != a["public_key_id"] {
+							return fmt.Errorf("the secret holds key %s, the active key is %s", oldKeyID, a["public_key_id"])
+						}
+						return edge.expect("signed with the first key", oldSigned, http.StatusOK)
+					},
+				),
+			},
+			{
+				// Rotation: the old key's URL still works during the grace
+				// period, and the new key's URL works at once.
+				Config: cfg("v2", "1h"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					k.checkInAWS(2),
+					func(s *terraform.State) (err error) {
+						a, err := keypairAttrs(s)
+						if err != nil {
+							return err
+						}
+						if newKeyID, newSigned, err = k.signWithSecret(a["secret_arn"], edge.url); err != nil {
+							return err
+						}
+						if newKeyID == oldKeyID || newKeyID != a["public_key_id"] {
+							return fmt.Errorf("after the rotation the secret holds key %s (old %s, active %s)", newKeyID, oldKeyID, a["public_key_id"])
+						}
+						return errors.Join(
+							edge.expect("signed with the old key during the grace period", oldSigned, http.StatusOK),
+							edge.expect("signed with the new key", newSigned, http.StatusOK),
+						)
+					},
+				),
+			},
+			{
+				// The grace period is over: the cleanup apply takes the old
+				// key out of the key group and deletes it. Its URLs fail, the
+				// new key's still work.
+				Config: cfg("v2", "0s"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					k.checkInAWS(1),
+					resource.TestCheckResourceAttr(testAccKeypairAddr, "pending_cleanup", "false"),
+					func(s *terraform.State) error {
+						a, err := keypairAttrs(s)
+						if err != nil {
+							return err
+						}
+						if err := errors.Join(
+							edge.expect("signed with the old key after the cleanup", oldSigned, http.StatusForbidden),
+							edge.expect("signed with the new key after the cleanup", newSigned, http.StatusOK),
+						); err != nil {
+							return err
+						}
+						t.Logf("Key-Pair-Id %s: 200 before and during the grace period, 403 after the cleanup; Key-Pair-Id %s: 200 from the rotation on",
+							oldKeyID, newKeyID)
+						// The distribution must be gone before the key group
+						// can be destroyed.
+						if err := edge.delete(); err != nil {
+							return err
+						}
+						return trustedBy(a["key_group_id"])
+					},
+				),
+			},
+		},
 	})
 }
