@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -36,6 +37,13 @@ var (
 const (
 	keypairDefaultGracePeriod    = "24h"
 	keypairDefaultRecoveryWindow = 7
+	// keypairDefaultCreateTimeout, keypairDefaultUpdateTimeout and
+	// keypairDefaultDeleteTimeout are the defaults of the timeouts block.
+	// An update that rotates waits for distributions to be Deployed, which
+	// takes minutes.
+	keypairDefaultCreateTimeout = 10 * time.Minute
+	keypairDefaultUpdateTimeout = 30 * time.Minute
+	keypairDefaultDeleteTimeout = 10 * time.Minute
 )
 
 // NewSignedURLKeypairResource returns the refarch_signed_url_keypair resource.
@@ -65,19 +73,33 @@ func (r *signedURLKeypairResource) now() time.Time {
 }
 
 type signedURLKeypairResourceModel struct {
-	ID                       types.String `tfsdk:"id"`
-	Name                     types.String `tfsdk:"name"`
-	Comment                  types.String `tfsdk:"comment"`
-	KMSKeyID                 types.String `tfsdk:"kms_key_id"`
-	Rotation                 types.String `tfsdk:"rotation"`
-	RotationGracePeriod      types.String `tfsdk:"rotation_grace_period"`
-	SecretRecoveryWindowDays types.Int64  `tfsdk:"secret_recovery_window_days"`
-	KeyGroupID               types.String `tfsdk:"key_group_id"`
-	PublicKeyID              types.String `tfsdk:"public_key_id"`
-	PublicKeyPEM             types.String `tfsdk:"public_key_pem"`
-	SecretARN                types.String `tfsdk:"secret_arn"`
-	PublicKeys               types.List   `tfsdk:"public_keys"`
-	PendingCleanup           types.Bool   `tfsdk:"pending_cleanup"`
+	ID                       types.String   `tfsdk:"id"`
+	Name                     types.String   `tfsdk:"name"`
+	Comment                  types.String   `tfsdk:"comment"`
+	KMSKeyID                 types.String   `tfsdk:"kms_key_id"`
+	Rotation                 types.String   `tfsdk:"rotation"`
+	RotationGracePeriod      types.String   `tfsdk:"rotation_grace_period"`
+	SecretRecoveryWindowDays types.Int64    `tfsdk:"secret_recovery_window_days"`
+	KeyGroupID               types.String   `tfsdk:"key_group_id"`
+	PublicKeyID              types.String   `tfsdk:"public_key_id"`
+	PublicKeyPEM             types.String   `tfsdk:"public_key_pem"`
+	SecretARN                types.String   `tfsdk:"secret_arn"`
+	PublicKeys               types.List     `tfsdk:"public_keys"`
+	PendingCleanup           types.Bool     `tfsdk:"pending_cleanup"`
+	Timeouts                 timeouts.Value `tfsdk:"timeouts"`
+}
+
+// keypairTimeoutsOpts are the operations the timeouts block bounds.
+var keypairTimeoutsOpts = timeouts.Opts{Create: true, Update: true, Delete: true}
+
+// nullKeypairTimeouts is a null timeouts block, for models built from
+// nothing (import): its attribute types are those of the schema's block.
+func nullKeypairTimeouts(ctx context.Context) timeouts.Value {
+	attrTypes := map[string]attr.Type{}
+	if t, ok := timeouts.Block(ctx, keypairTimeoutsOpts).Type().(timeouts.Type); ok {
+		attrTypes = t.AttrTypes
+	}
+	return timeouts.Value{Object: types.ObjectNull(attrTypes)}
 }
 
 // publicKeyAttrTypes are the attributes of one public_keys element.
@@ -91,7 +113,7 @@ func (r *signedURLKeypairResource) Metadata(_ context.Context, req resource.Meta
 	resp.TypeName = req.ProviderTypeName + "_signed_url_keypair"
 }
 
-func (r *signedURLKeypairResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *signedURLKeypairResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An RSA-2048 key pair for CloudFront signed URLs and signed cookies, with rotation " +
 			"that never breaks signers.\n\n" +
@@ -245,6 +267,9 @@ func (r *signedURLKeypairResource) Schema(_ context.Context, _ resource.SchemaRe
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
 		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, keypairTimeoutsOpts),
+		},
 	}
 }
 
@@ -286,6 +311,13 @@ func (r *signedURLKeypairResource) Create(ctx context.Context, req resource.Crea
 	if m == nil {
 		return
 	}
+	timeout, diags := plan.Timeouts.Create(ctx, keypairDefaultCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 
 	st, err := m.create(ctx, plan.Name.ValueString(), plan.Comment.ValueString(), plan.KMSKeyID.ValueString())
 	if err != nil {
@@ -452,6 +484,15 @@ func (r *signedURLKeypairResource) Update(ctx context.Context, req resource.Upda
 	if m == nil {
 		return
 	}
+	// A rotation waits for distributions to be Deployed: timeouts.update
+	// bounds the whole update.
+	timeout, diags := plan.Timeouts.Update(ctx, keypairDefaultUpdateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 
 	ch := keypairChange{
 		Name:     plan.Name.ValueString(),
@@ -501,6 +542,13 @@ func (r *signedURLKeypairResource) Delete(ctx context.Context, req resource.Dele
 	if m == nil {
 		return
 	}
+	timeout, diags := state.Timeouts.Delete(ctx, keypairDefaultDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	if err := m.delete(ctx, st, state.SecretRecoveryWindowDays.ValueInt64()); err != nil {
 		resp.Diagnostics.AddError("Cannot delete the CloudFront signing key pair", err.Error())
 	}
@@ -531,6 +579,7 @@ func (r *signedURLKeypairResource) ImportState(ctx context.Context, req resource
 		Rotation:                 types.StringNull(),
 		RotationGracePeriod:      types.StringValue(keypairDefaultGracePeriod),
 		SecretRecoveryWindowDays: types.Int64Value(keypairDefaultRecoveryWindow),
+		Timeouts:                 nullKeypairTimeouts(ctx),
 	}
 	resp.Diagnostics.Append(model.setFromKeypairState(st)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
