@@ -131,14 +131,25 @@ func (r *signedURLKeypairResource) Schema(ctx context.Context, _ resource.Schema
 			"in, not values a provider generates, and a sensitive computed attribute would still be written to the " +
 			"state in plain text. An ephemeral resource could later hand the private key to other ephemeral " +
 			"contexts without storing it.\n\n" +
-			"**Rotation.** Changing `rotation` generates a new key pair, adds its public key to the same key group, " +
-			"and then writes the new private key as the secret's new current version (the previous version keeps " +
-			"the `AWSPREVIOUS` label). The previous public key stays in the key group, so URLs and cookies already " +
-			"signed with it keep working, until `rotation_grace_period` has passed after its `retired_at` time. The " +
-			"key group id never changes. A later plan after the grace period shows an update of `public_keys` (and " +
-			"`pending_cleanup` is `true` after a refresh): applying it removes the expired keys from the key group " +
-			"and then deletes them. CloudFront allows at most 5 public keys per key group, so at most 4 rotations " +
-			"can be pending within one grace period; the plan fails with an explanation otherwise.\n\n" +
+			"**Rotation.** Changing `rotation` generates a new key pair and adds its public key to the same key " +
+			"group. The provider then waits until every CloudFront distribution that trusts the key group reports " +
+			"the status `Deployed`, so that all edges trust the new key, for at most `timeouts.update` (default " +
+			"30 minutes). Only then does it write the new private key as the secret's new current version (the " +
+			"previous version keeps the `AWSPREVIOUS` label), so signers switch to a key CloudFront already " +
+			"accepts. If a distribution is not `Deployed` in time, the apply fails, naming it, while the secret " +
+			"still holds the previous key and signers are unaffected; `rotation` keeps its previous value in the " +
+			"state, so the next apply rotates again. The key added by the failed apply is never used (its private " +
+			"key was never stored): it is recorded with its grace period already over, and the next apply removes " +
+			"it from the key group and deletes it. The previous public key stays in the key group, so URLs and " +
+			"cookies already signed with it keep working, until `rotation_grace_period` has passed after its " +
+			"`retired_at` time. The key group id never changes. A later plan after the grace period shows an " +
+			"update of `public_keys` (and `pending_cleanup` is `true` after a refresh): applying it removes the " +
+			"expired keys from the key group and then deletes them. CloudFront allows at most 5 public keys per " +
+			"key group, so at most 4 rotations can be pending within one grace period; the plan fails with an " +
+			"explanation otherwise.\n\n" +
+			"**Permissions.** Besides the CloudFront public key and key group actions and the Secrets Manager " +
+			"actions on the secret, a rotation needs `cloudfront:ListDistributionsByKeyGroup` and " +
+			"`cloudfront:GetDistribution`, to wait for the distributions that trust the key group.\n\n" +
 			"**Changes made outside of OpenTofu/Terraform** are repaired: a deleted key group makes the plan replace " +
 			"the resource (the apply deletes the remaining public keys and the secret first); a deleted active " +
 			"public key or a deleted secret makes the plan rotate to a new key (in a new secret when the secret is " +
@@ -185,8 +196,9 @@ func (r *signedURLKeypairResource) Schema(ctx context.Context, _ resource.Schema
 				Optional: true,
 				MarkdownDescription: "Rotation trigger: any string, for example a date such as `2026-06`. Optional; " +
 					"defaults to unset. Every change of the value (including setting or unsetting it) rotates the key " +
-					"pair in place: a new public key joins the same key group, the secret gets the new private key as " +
-					"its current version, and the previous key stays valid for `rotation_grace_period`.",
+					"pair in place: a new public key joins the same key group, once every distribution that trusts " +
+					"the key group is `Deployed` the secret gets the new private key as its current version, and the " +
+					"previous key stays valid for `rotation_grace_period`.",
 			},
 			"rotation_grace_period": schema.StringAttribute{
 				Optional: true,
@@ -254,7 +266,10 @@ func (r *signedURLKeypairResource) Schema(ctx context.Context, _ resource.Schema
 							Computed: true,
 							MarkdownDescription: "When the key stopped being the active key, as an RFC 3339 timestamp in " +
 								"UTC; null for the active key. The key is removed from the key group and deleted by " +
-								"the first apply after `retired_at` plus `rotation_grace_period`.",
+								"the first apply after `retired_at` plus `rotation_grace_period`. A key added by a " +
+								"rotation that stopped before the secret got its private key was never used: its " +
+								"`retired_at` is the time of that apply minus `rotation_grace_period`, so the next " +
+								"apply removes it.",
 						},
 					},
 				},
