@@ -1007,9 +1007,17 @@ func TestSignedURLKeypairRotationWithoutDistributions(t *testing.T) {
 	}
 	assertMatchesAWS(t, f, st)
 
-	f.calls = nil
-	if err := m.delete(ctx, st, 0); err != nil || f.listDistCalls != 1 {
-		t.Errorf("delete: %v, %d ListDistributionsByKeyGroup calls", err, f.listDistCalls)
+	// A distribution deleted between the listing and GetDistribution
+	// trusts nothing any more: the rotation goes on.
+	f.addDistribution(st.KeyGroupID)
+	f.fail["GetDistribution"] = &cftypes.NoSuchDistribution{Message: aws.String("deleted")}
+	if st, err = m.update(ctx, st, keypairChange{Name: "media", Comment: "c", Grace: time.Hour, Rotate: true}); err != nil {
+		t.Fatalf("rotation with a deleted distribution: %v", err)
+	}
+	assertMatchesAWS(t, f, st)
+
+	if err := m.delete(ctx, st, 0); err != nil || f.listDistCalls != 2 {
+		t.Errorf("delete: %v, %d ListDistributionsByKeyGroup calls (want the 2 of the rotations)", err, f.listDistCalls)
 	}
 }
 
