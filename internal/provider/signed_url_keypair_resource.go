@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -38,6 +39,13 @@ var (
 const (
 	keypairDefaultGracePeriod    = "24h"
 	keypairDefaultRecoveryWindow = 7
+	// keypairDefaultCreateTimeout, keypairDefaultUpdateTimeout and
+	// keypairDefaultDeleteTimeout are the defaults of the timeouts block.
+	// An update that rotates waits for distributions to be Deployed, which
+	// takes minutes.
+	keypairDefaultCreateTimeout = 10 * time.Minute
+	keypairDefaultUpdateTimeout = 30 * time.Minute
+	keypairDefaultDeleteTimeout = 10 * time.Minute
 )
 
 // NewSignedURLKeypairResource returns the refarch_signed_url_keypair resource.
@@ -58,19 +66,33 @@ func (r *signedURLKeypairResource) now() time.Time {
 }
 
 type signedURLKeypairResourceModel struct {
-	ID                       types.String `tfsdk:"id"`
-	Name                     types.String `tfsdk:"name"`
-	Comment                  types.String `tfsdk:"comment"`
-	KMSKeyID                 types.String `tfsdk:"kms_key_id"`
-	Rotation                 types.String `tfsdk:"rotation"`
-	RotationGracePeriod      types.String `tfsdk:"rotation_grace_period"`
-	SecretRecoveryWindowDays types.Int64  `tfsdk:"secret_recovery_window_days"`
-	KeyGroupID               types.String `tfsdk:"key_group_id"`
-	PublicKeyID              types.String `tfsdk:"public_key_id"`
-	PublicKeyPEM             types.String `tfsdk:"public_key_pem"`
-	SecretARN                types.String `tfsdk:"secret_arn"`
-	PublicKeys               types.List   `tfsdk:"public_keys"`
-	PendingCleanup           types.Bool   `tfsdk:"pending_cleanup"`
+	ID                       types.String   `tfsdk:"id"`
+	Name                     types.String   `tfsdk:"name"`
+	Comment                  types.String   `tfsdk:"comment"`
+	KMSKeyID                 types.String   `tfsdk:"kms_key_id"`
+	Rotation                 types.String   `tfsdk:"rotation"`
+	RotationGracePeriod      types.String   `tfsdk:"rotation_grace_period"`
+	SecretRecoveryWindowDays types.Int64    `tfsdk:"secret_recovery_window_days"`
+	KeyGroupID               types.String   `tfsdk:"key_group_id"`
+	PublicKeyID              types.String   `tfsdk:"public_key_id"`
+	PublicKeyPEM             types.String   `tfsdk:"public_key_pem"`
+	SecretARN                types.String   `tfsdk:"secret_arn"`
+	PublicKeys               types.List     `tfsdk:"public_keys"`
+	PendingCleanup           types.Bool     `tfsdk:"pending_cleanup"`
+	Timeouts                 timeouts.Value `tfsdk:"timeouts"`
+}
+
+// keypairTimeoutsOpts are the operations the timeouts block bounds.
+var keypairTimeoutsOpts = timeouts.Opts{Create: true, Update: true, Delete: true}
+
+// nullKeypairTimeouts is a null timeouts block, for models built from
+// nothing (import): its attribute types are those of the schema's block.
+func nullKeypairTimeouts(ctx context.Context) timeouts.Value {
+	attrTypes := map[string]attr.Type{}
+	if t, ok := timeouts.Block(ctx, keypairTimeoutsOpts).Type().(timeouts.Type); ok {
+		attrTypes = t.AttrTypes
+	}
+	return timeouts.Value{Object: types.ObjectNull(attrTypes)}
 }
 
 // publicKeyAttrTypes are the attributes of one public_keys element.
@@ -84,7 +106,7 @@ func (r *signedURLKeypairResource) Metadata(_ context.Context, req resource.Meta
 	resp.TypeName = req.ProviderTypeName + "_signed_url_keypair"
 }
 
-func (r *signedURLKeypairResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *signedURLKeypairResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An RSA-2048 key pair for CloudFront signed URLs and signed cookies, with rotation " +
 			"that never breaks signers.\n\n" +
@@ -102,14 +124,25 @@ func (r *signedURLKeypairResource) Schema(_ context.Context, _ resource.SchemaRe
 			"in, not values a provider generates, and a sensitive computed attribute would still be written to the " +
 			"state in plain text. An ephemeral resource could later hand the private key to other ephemeral " +
 			"contexts without storing it.\n\n" +
-			"**Rotation.** Changing `rotation` generates a new key pair, adds its public key to the same key group, " +
-			"and then writes the new private key as the secret's new current version (the previous version keeps " +
-			"the `AWSPREVIOUS` label). The previous public key stays in the key group, so URLs and cookies already " +
-			"signed with it keep working, until `rotation_grace_period` has passed after its `retired_at` time. The " +
-			"key group id never changes. A later plan after the grace period shows an update of `public_keys` (and " +
-			"`pending_cleanup` is `true` after a refresh): applying it removes the expired keys from the key group " +
-			"and then deletes them. CloudFront allows at most 5 public keys per key group, so at most 4 rotations " +
-			"can be pending within one grace period; the plan fails with an explanation otherwise.\n\n" +
+			"**Rotation.** Changing `rotation` generates a new key pair and adds its public key to the same key " +
+			"group. The provider then waits until every CloudFront distribution that trusts the key group reports " +
+			"the status `Deployed`, so that all edges trust the new key, for at most `timeouts.update` (default " +
+			"30 minutes). Only then does it write the new private key as the secret's new current version (the " +
+			"previous version keeps the `AWSPREVIOUS` label), so signers switch to a key CloudFront already " +
+			"accepts. If a distribution is not `Deployed` in time, the apply fails, naming it, while the secret " +
+			"still holds the previous key and signers are unaffected; `rotation` keeps its previous value in the " +
+			"state, so the next apply rotates again. The key added by the failed apply is never used (its private " +
+			"key was never stored): it is recorded with its grace period already over, and the next apply removes " +
+			"it from the key group and deletes it. The previous public key stays in the key group, so URLs and " +
+			"cookies already signed with it keep working, until `rotation_grace_period` has passed after its " +
+			"`retired_at` time. The key group id never changes. A later plan after the grace period shows an " +
+			"update of `public_keys` (and `pending_cleanup` is `true` after a refresh): applying it removes the " +
+			"expired keys from the key group and then deletes them. CloudFront allows at most 5 public keys per " +
+			"key group, so at most 4 rotations can be pending within one grace period; the plan fails with an " +
+			"explanation otherwise.\n\n" +
+			"**Permissions.** Besides the CloudFront public key and key group actions and the Secrets Manager " +
+			"actions on the secret, a rotation needs `cloudfront:ListDistributionsByKeyGroup` and " +
+			"`cloudfront:GetDistribution`, to wait for the distributions that trust the key group.\n\n" +
 			"**Changes made outside of OpenTofu/Terraform** are repaired: a deleted key group makes the plan replace " +
 			"the resource (the apply deletes the remaining public keys and the secret first); a deleted active " +
 			"public key or a deleted secret makes the plan rotate to a new key (in a new secret when the secret is " +
@@ -156,8 +189,9 @@ func (r *signedURLKeypairResource) Schema(_ context.Context, _ resource.SchemaRe
 				Optional: true,
 				MarkdownDescription: "Rotation trigger: any string, for example a date such as `2026-06`. Optional; " +
 					"defaults to unset. Every change of the value (including setting or unsetting it) rotates the key " +
-					"pair in place: a new public key joins the same key group, the secret gets the new private key as " +
-					"its current version, and the previous key stays valid for `rotation_grace_period`.",
+					"pair in place: a new public key joins the same key group, once every distribution that trusts " +
+					"the key group is `Deployed` the secret gets the new private key as its current version, and the " +
+					"previous key stays valid for `rotation_grace_period`.",
 			},
 			"rotation_grace_period": schema.StringAttribute{
 				Optional: true,
@@ -225,7 +259,10 @@ func (r *signedURLKeypairResource) Schema(_ context.Context, _ resource.SchemaRe
 							Computed: true,
 							MarkdownDescription: "When the key stopped being the active key, as an RFC 3339 timestamp in " +
 								"UTC; null for the active key. The key is removed from the key group and deleted by " +
-								"the first apply after `retired_at` plus `rotation_grace_period`.",
+								"the first apply after `retired_at` plus `rotation_grace_period`. A key added by a " +
+								"rotation that stopped before the secret got its private key was never used: its " +
+								"`retired_at` is the time of that apply minus `rotation_grace_period`, so the next " +
+								"apply removes it.",
 						},
 					},
 				},
@@ -237,6 +274,9 @@ func (r *signedURLKeypairResource) Schema(_ context.Context, _ resource.SchemaRe
 					"OpenTofu/Terraform. The plan then shows an update; after the apply it is `false`.",
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, keypairTimeoutsOpts),
 		},
 	}
 }
@@ -281,6 +321,13 @@ func (r *signedURLKeypairResource) Create(ctx context.Context, req resource.Crea
 	if m == nil {
 		return
 	}
+	timeout, diags := plan.Timeouts.Create(ctx, keypairDefaultCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 
 	st, err := m.create(ctx, plan.Name.ValueString(), plan.Comment.ValueString(), plan.KMSKeyID.ValueString())
 	if err != nil {
@@ -447,6 +494,15 @@ func (r *signedURLKeypairResource) Update(ctx context.Context, req resource.Upda
 	if m == nil {
 		return
 	}
+	// A rotation waits for distributions to be Deployed: timeouts.update
+	// bounds the whole update.
+	timeout, diags := plan.Timeouts.Update(ctx, keypairDefaultUpdateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 
 	ch := keypairChange{
 		Name:     plan.Name.ValueString(),
@@ -496,6 +552,13 @@ func (r *signedURLKeypairResource) Delete(ctx context.Context, req resource.Dele
 	if m == nil {
 		return
 	}
+	timeout, diags := state.Timeouts.Delete(ctx, keypairDefaultDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	if err := m.delete(ctx, st, state.SecretRecoveryWindowDays.ValueInt64()); err != nil {
 		resp.Diagnostics.AddError("Cannot delete the CloudFront signing key pair", err.Error())
 	}
@@ -526,6 +589,7 @@ func (r *signedURLKeypairResource) ImportState(ctx context.Context, req resource
 		Rotation:                 types.StringNull(),
 		RotationGracePeriod:      types.StringValue(keypairDefaultGracePeriod),
 		SecretRecoveryWindowDays: types.Int64Value(keypairDefaultRecoveryWindow),
+		Timeouts:                 nullKeypairTimeouts(ctx),
 	}
 	resp.Diagnostics.Append(model.setFromKeypairState(st)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)

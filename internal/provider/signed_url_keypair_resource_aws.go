@@ -35,6 +35,11 @@ type keypairCloudFront interface {
 	GetKeyGroup(context.Context, *cloudfront.GetKeyGroupInput, ...func(*cloudfront.Options)) (*cloudfront.GetKeyGroupOutput, error)
 	UpdateKeyGroup(context.Context, *cloudfront.UpdateKeyGroupInput, ...func(*cloudfront.Options)) (*cloudfront.UpdateKeyGroupOutput, error)
 	DeleteKeyGroup(context.Context, *cloudfront.DeleteKeyGroupInput, ...func(*cloudfront.Options)) (*cloudfront.DeleteKeyGroupOutput, error)
+	// ListDistributionsByKeyGroup and GetDistribution serve only a rotation:
+	// it waits until every distribution that trusts the key group is
+	// Deployed before signers get the new key.
+	ListDistributionsByKeyGroup(context.Context, *cloudfront.ListDistributionsByKeyGroupInput, ...func(*cloudfront.Options)) (*cloudfront.ListDistributionsByKeyGroupOutput, error)
+	cloudfront.GetDistributionAPIClient
 }
 
 // keypairSecrets is the part of the Secrets Manager API the resource uses;
@@ -63,6 +68,12 @@ const (
 	keypairDefaultPollInterval = 2 * time.Second
 	// keypairDefaultWaitTimeout bounds every such wait.
 	keypairDefaultWaitTimeout = 3 * time.Minute
+	// keypairDefaultDeployMinDelay and keypairDefaultDeployMaxDelay bound
+	// the pause between two GetDistribution calls of the
+	// DistributionDeployed waiter (the SDK's defaults, 60s to 35m, would
+	// overshoot a deployment by many minutes).
+	keypairDefaultDeployMinDelay = 10 * time.Second
+	keypairDefaultDeployMaxDelay = time.Minute
 )
 
 // keypairState is the resource's state as plain Go values. Empty strings
@@ -110,6 +121,11 @@ type keypairManager struct {
 	newKey       func() (*generatedKey, error)
 	pollInterval time.Duration
 	waitTimeout  time.Duration
+	// deployMinDelay and deployMaxDelay are the DistributionDeployed
+	// waiter's MinDelay and MaxDelay; zero means
+	// keypairDefaultDeployMinDelay and keypairDefaultDeployMaxDelay.
+	deployMinDelay time.Duration
+	deployMaxDelay time.Duration
 }
 
 // groupSnapshot is the key group as last seen, with the ETag that the next
@@ -395,9 +411,18 @@ func (m *keypairManager) read(ctx context.Context, st keypairState, grace time.D
 //
 // A rotation happens in an order that keeps every signer working: the new
 // public key is created and added to the key group first (together with the
-// removal of keys whose grace period had already ended), then the secret
-// gets the new private key as its new current version, and only then is the
-// previous key marked retired. Keys leave the group before they are deleted.
+// removal of keys whose grace period had already ended), then update waits
+// until every CloudFront distribution that trusts the key group is Deployed
+// (the edges trust the new key), then the secret gets the new private key as
+// its new current version, and only then is the previous key marked retired.
+// Keys leave the group before they are deleted.
+//
+// A rotation that stops after the new key joined the group and before the
+// secret got its private key (the wait timed out, PutSecretValue failed)
+// leaves the previous key active in the secret, so signers are unaffected.
+// The new key is recorded as pending: see pendingKey. The next apply cannot
+// reuse it, as its private key was never stored; it rotates to yet another
+// key and removes the pending one from the group in the same UpdateKeyGroup.
 func (m *keypairManager) update(ctx context.Context, prior keypairState, ch keypairChange) (keypairState, error) {
 	st := prior
 	st.Keys = slices.Clone(prior.Keys)
@@ -438,10 +463,6 @@ func (m *keypairManager) update(ctx context.Context, prior keypairState, ch keyp
 		if err != nil {
 			return st, err
 		}
-		// Until the secret holds its private key, the new key is recorded
-		// as retired: if the apply stops here, it is cleaned up like any
-		// retired key and the previous key stays the active one.
-		pk.RetiredAt = now
 		if err := m.putGroup(ctx, st.KeyGroupID, &snap, ch.Name, ch.Comment, append(keyIDs(keep), pk.ID)); err != nil {
 			if _, delErr := m.deletePublicKeys(ctx, []keyRecord{pk}); delErr != nil {
 				tflog.Warn(ctx, "could not delete a new public key that could not be added to the key group",
@@ -450,9 +471,18 @@ func (m *keypairManager) update(ctx context.Context, prior keypairState, ch keyp
 			return st, err
 		}
 		st.Comment = ch.Comment
-		st.Keys = append(st.Keys, pk)
+		// Until the secret holds its private key, the new key is pending:
+		// if the apply stops here, the previous key stays the active one.
+		st.Keys = append(st.Keys, pendingKey(pk, now, ch.Grace))
 
+		if err := m.waitDeployed(ctx, st.KeyGroupID); err != nil {
+			st.PendingCleanup = true
+			return st, fmt.Errorf("%w. The new public key %s is in the key group, but the secret still holds the "+
+				"previous key, so signers are unaffected. The next apply continues the rotation: it adds another new "+
+				"key and removes %s, whose private key was never stored", err, pk.ID, pk.ID)
+		}
 		if err := m.writeSecret(ctx, &st, ch.KMSKeyID, pk.ID, key); err != nil {
+			st.PendingCleanup = true
 			return st, err
 		}
 
@@ -468,6 +498,92 @@ func (m *keypairManager) update(ctx context.Context, prior keypairState, ch keyp
 	}
 
 	return st, m.prune(ctx, &st, &snap, ch.Name, ch.Comment, remove)
+}
+
+// pendingKey records pk, a new key in the key group whose private key is not
+// in the secret yet. Nothing can have been signed with it, and a later apply
+// cannot make it the active key (the private key exists only in this
+// process), so it must not hold a place in the key group for a grace period:
+// it is recorded as retired grace before now, that is with its grace period
+// already over. If the rotation stops before the secret is written, the next
+// apply removes it like any expired key (a rotation in the UpdateKeyGroup
+// that adds its own new key), and the plan's check of CloudFront's quota of
+// keys per group does not count it.
+func pendingKey(pk keyRecord, now time.Time, grace time.Duration) keyRecord {
+	pk.RetiredAt = now.Add(-grace)
+	return pk
+}
+
+// distributionsTrusting returns the ids of the CloudFront distributions
+// that trust key group id (in a cache behavior's trusted_key_groups).
+func (m *keypairManager) distributionsTrusting(ctx context.Context, id string) ([]string, error) {
+	var ids []string
+	var marker *string
+	for {
+		out, err := m.cf.ListDistributionsByKeyGroup(ctx, &cloudfront.ListDistributionsByKeyGroupInput{
+			KeyGroupId: aws.String(id),
+			Marker:     marker,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("listing the CloudFront distributions that trust key group %s: %w", id, err)
+		}
+		if out == nil || out.DistributionIdList == nil {
+			return ids, nil
+		}
+		ids = append(ids, out.DistributionIdList.Items...)
+		next := out.DistributionIdList.NextMarker
+		if aws.ToString(next) == "" || aws.ToString(next) == aws.ToString(marker) {
+			return ids, nil
+		}
+		marker = next
+	}
+}
+
+// waitDeployed waits, with the SDK's DistributionDeployed waiter, until
+// every CloudFront distribution that trusts key group id reports the status
+// Deployed: only then do all edges know the key group's current keys. It
+// waits until ctx's deadline (the timeouts block), or for
+// keypairDefaultUpdateTimeout when ctx has none. A distribution deleted
+// meanwhile trusts nothing and is not waited for.
+func (m *keypairManager) waitDeployed(ctx context.Context, id string) error {
+	dists, err := m.distributionsTrusting(ctx, id)
+	if err != nil {
+		return fmt.Errorf("cannot tell whether CloudFront trusts the new public key yet: %w", err)
+	}
+	minDelay, maxDelay := m.deployMinDelay, m.deployMaxDelay
+	if minDelay <= 0 {
+		minDelay = keypairDefaultDeployMinDelay
+	}
+	if maxDelay < minDelay {
+		maxDelay = max(minDelay, keypairDefaultDeployMaxDelay)
+	}
+	waiter := cloudfront.NewDistributionDeployedWaiter(m.cf, func(o *cloudfront.DistributionDeployedWaiterOptions) {
+		o.MinDelay, o.MaxDelay = minDelay, maxDelay
+		deployed := o.Retryable
+		o.Retryable = func(ctx context.Context, in *cloudfront.GetDistributionInput, out *cloudfront.GetDistributionOutput, err error) (bool, error) {
+			if errors.As(err, new(*cftypes.NoSuchDistribution)) {
+				return false, nil
+			}
+			return deployed(ctx, in, out, err)
+		}
+	})
+	for _, dist := range dists {
+		maxWait := keypairDefaultUpdateTimeout
+		if deadline, ok := ctx.Deadline(); ok {
+			maxWait = time.Until(deadline)
+		}
+		if maxWait <= 0 {
+			return fmt.Errorf("CloudFront distribution %s, which trusts key group %s, is not known to be Deployed yet: "+
+				"the update's time (timeouts.update) is over", dist, id)
+		}
+		tflog.Info(ctx, "waiting for CloudFront distribution to be Deployed", map[string]any{
+			"distribution_id": dist, "key_group_id": id, "max_wait": maxWait.String()})
+		if err := waiter.Wait(ctx, &cloudfront.GetDistributionInput{Id: aws.String(dist)}, maxWait); err != nil {
+			return fmt.Errorf("CloudFront distribution %s, which trusts key group %s, is not Deployed yet (raise "+
+				"timeouts.update if its deployments take longer): %w", dist, id, err)
+		}
+	}
+	return nil
 }
 
 // prune makes the key group hold exactly st.Keys minus remove (and the

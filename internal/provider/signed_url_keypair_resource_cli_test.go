@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,7 +34,8 @@ func TestAccSignedURLKeypair_rotationWithFakeAWS(t *testing.T) {
 	clock := newFakeClock()
 	f := newFakeAWS(clock)
 
-	cfg := func(rotation, grace string) string {
+	// cfg's extra goes into the resource block (a timeouts block).
+	cfg := func(rotation, grace string, extra ...string) string {
 		return testAccConfig(fmt.Sprintf(`
 provider "refarch" {
   region     = "us-east-1"
@@ -46,11 +48,13 @@ resource "refarch_signed_url_keypair" "test" {
   rotation                    = %q
   rotation_grace_period       = %q
   secret_recovery_window_days = 0
+  %s
 }
-`, rotation, grace))
+`, rotation, grace, strings.Join(extra, "\n")))
 	}
 	sameGroup := statecheck.CompareValue(compare.ValuesSame())
 	var st map[string]string // state after the last step that saved it
+	var dist string          // the distribution that trusts the key group
 	save := func(s *terraform.State) (err error) { st, err = keypairAttrs(s); return err }
 	// inFake checks the fake's key group against the state.
 	inFake := func(wantKeys int) resource.TestCheckFunc {
@@ -230,10 +234,77 @@ resource "refarch_signed_url_keypair" "test" {
 			},
 			{Config: cfg("v5", "24h")},
 			{Config: cfg("v6", "24h")},
-			{Config: cfg("v7", "24h"), Check: inFake(5)},
+			{Config: cfg("v7", "24h"), Check: resource.ComposeAggregateTestCheckFunc(inFake(5), save)},
 			{
 				Config:      cfg("v8", "24h"),
 				ExpectError: regexp.MustCompile(`Too many public keys`),
+			},
+			{
+				// A day later the retired keys have expired, but a
+				// distribution that trusts the key group stays InProgress
+				// past timeouts.update: the apply fails and the secret
+				// keeps the active key.
+				PreConfig: func() {
+					clock.advance(25 * time.Hour)
+					dist = f.addDistribution(st["key_group_id"])
+					f.deployCalls = -1
+				},
+				Config:      cfg("v8", "24h", `timeouts { update = "2s" }`),
+				ExpectError: regexp.MustCompile(`(?s)distribution D\d+.*is not Deployed yet.*next apply continues`),
+			},
+			{
+				// The next apply: the distribution deploys after two
+				// GetDistribution calls; only then does the secret change.
+				// The key added by the failed apply is gone.
+				PreConfig: func() {
+					if id, _, err := decodeKeypairSecret(f.currentSecret(st["secret_arn"])); err != nil || id != st["public_key_id"] {
+						t.Fatalf("after the failed apply the secret holds key %q (%v), want the active key %s", id, err, st["public_key_id"])
+					}
+					f.mu.Lock()
+					f.deployCalls = 2
+					f.distributions[dist].inProgress = 0
+					f.mu.Unlock()
+					f.calls = nil
+				},
+				Config: cfg("v8", "24h"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(addr, tfjsonpath.New("public_key_id")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("rotation"), knownvalue.StringExact("v8")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(inFake(2), func(s *terraform.State) error {
+					a, _ := keypairAttrs(s)
+					if a["public_keys.0.id"] != st["public_key_id"] || len(f.keys) != 2 {
+						return fmt.Errorf("keys %v (was active: %s), %d public keys in CloudFront", stateKeyIDs(a), st["public_key_id"], len(f.keys))
+					}
+					var order []string // the calls without their ids
+					for _, c := range f.calls {
+						switch w := strings.Fields(c); w[0] {
+						case "GetDistribution":
+							order = append(order, w[0]+" "+w[2])
+						case "PutSecretValue":
+							order = append(order, w[0])
+						}
+					}
+					want := []string{"GetDistribution InProgress", "GetDistribution InProgress", "GetDistribution Deployed", "PutSecretValue"}
+					if !slices.Equal(order, want) {
+						return fmt.Errorf("calls %q, want %q", order, want)
+					}
+					return nil
+				}, save),
+			},
+			{
+				// Import: the model it builds (with a null timeouts block)
+				// is the state.
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return st["key_group_id"] + "," + st["secret_arn"], nil },
+				ImportStateVerify: true,
+				// rotation is unknown after an import; the recovery window
+				// takes its default.
+				ImportStateVerifyIgnore: []string{"rotation", "secret_recovery_window_days"},
 			},
 		},
 	})

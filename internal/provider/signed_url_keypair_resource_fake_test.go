@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -51,6 +52,15 @@ type fakeKeyGroup struct {
 	etag string
 }
 
+// fakeDistribution is a CloudFront distribution whose cache behaviors trust
+// keyGroups.
+type fakeDistribution struct {
+	keyGroups []string
+	// inProgress is how many more GetDistribution calls report InProgress
+	// before Deployed; negative: InProgress for ever.
+	inProgress int
+}
+
 type fakeSecret struct {
 	arn, name, kmsKeyID string
 	versions            []string // oldest first; the last is AWSCURRENT
@@ -71,8 +81,22 @@ type fakeAWS struct {
 	calls []string
 	// updateInputs are the UpdateKeyGroup requests, as sent.
 	updateInputs []cloudfront.UpdateKeyGroupInput
-	// fail makes the next call of the named operation fail with the error.
-	fail map[string]error
+	// fail makes the next call of the named operation fail with the error
+	// (after skipping failSkip[op] calls).
+	fail     map[string]error
+	failSkip map[string]int
+	// distributions by id; deployCalls is what an UpdateKeyGroup sets the
+	// inProgress of every distribution that trusts the group to (0: the
+	// change is Deployed at once). distPageSize is the page size of
+	// ListDistributionsByKeyGroup (0: 100).
+	distributions map[string]*fakeDistribution
+	deployCalls   int
+	distPageSize  int
+	// listDistCalls counts the ListDistributionsByKeyGroup calls.
+	listDistCalls int
+	// onGetDistribution, when set, is called (without the lock held) with
+	// the status each GetDistribution reports.
+	onGetDistribution func(id, status string)
 	// inUseAfterRemoval makes DeletePublicKey answer PublicKeyInUse that
 	// many times for a key that has just left its group (CloudFront's
 	// eventual consistency).
@@ -82,17 +106,20 @@ type fakeAWS struct {
 
 func newFakeAWS(clock *fakeClock) *fakeAWS {
 	return &fakeAWS{
-		clock:     clock,
-		keys:      map[string]*fakePublicKey{},
-		groups:    map[string]*fakeKeyGroup{},
-		secrets:   map[string]*fakeSecret{},
-		fail:      map[string]error{},
-		inUseLeft: map[string]int{},
+		clock:         clock,
+		keys:          map[string]*fakePublicKey{},
+		groups:        map[string]*fakeKeyGroup{},
+		secrets:       map[string]*fakeSecret{},
+		fail:          map[string]error{},
+		failSkip:      map[string]int{},
+		inUseLeft:     map[string]int{},
+		distributions: map[string]*fakeDistribution{},
 	}
 }
 
 func (f *fakeAWS) manager() *keypairManager {
-	return &keypairManager{cf: f, sm: f, now: f.clock.now, newKey: generateKeypair, pollInterval: time.Millisecond, waitTimeout: 5 * time.Second}
+	return &keypairManager{cf: f, sm: f, now: f.clock.now, newKey: generateKeypair, pollInterval: time.Millisecond, waitTimeout: 5 * time.Second,
+		deployMinDelay: time.Millisecond, deployMaxDelay: time.Millisecond}
 }
 
 func (f *fakeAWS) next(prefix string) string {
@@ -102,6 +129,10 @@ func (f *fakeAWS) next(prefix string) string {
 
 func (f *fakeAWS) injected(op string) error {
 	if err, ok := f.fail[op]; ok {
+		if f.failSkip[op] > 0 {
+			f.failSkip[op]--
+			return nil
+		}
 		delete(f.fail, op)
 		return err
 	}
@@ -279,6 +310,11 @@ func (f *fakeAWS) UpdateKeyGroup(_ context.Context, in *cloudfront.UpdateKeyGrou
 	g.cfg = *in.KeyGroupConfig
 	g.cfg.Items = slices.Clone(g.cfg.Items)
 	g.etag = f.next("E")
+	for _, d := range f.distributions {
+		if slices.Contains(d.keyGroups, id) && d.inProgress >= 0 {
+			d.inProgress = f.deployCalls
+		}
+	}
 	f.log("UpdateKeyGroup %s %v", id, g.cfg.Items)
 	return &cloudfront.UpdateKeyGroupOutput{ETag: aws.String(g.etag), KeyGroup: f.keyGroup(id, g)}, nil
 }
@@ -299,6 +335,91 @@ func (f *fakeAWS) DeleteKeyGroup(_ context.Context, in *cloudfront.DeleteKeyGrou
 	delete(f.groups, id)
 	f.log("DeleteKeyGroup %s", id)
 	return &cloudfront.DeleteKeyGroupOutput{}, nil
+}
+
+// addDistribution adds a distribution that trusts the key groups; it is
+// Deployed.
+func (f *fakeAWS) addDistribution(keyGroups ...string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	id := f.next("D")
+	f.distributions[id] = &fakeDistribution{keyGroups: keyGroups}
+	return id
+}
+
+func (f *fakeAWS) ListDistributionsByKeyGroup(_ context.Context, in *cloudfront.ListDistributionsByKeyGroupInput, _ ...func(*cloudfront.Options)) (*cloudfront.ListDistributionsByKeyGroupOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.listDistCalls++
+	if err := f.injected("ListDistributionsByKeyGroup"); err != nil {
+		return nil, err
+	}
+	group := aws.ToString(in.KeyGroupId)
+	if _, ok := f.groups[group]; !ok {
+		return nil, &cftypes.NoSuchResource{Message: aws.String("no such key group")}
+	}
+	var ids []string
+	for id, d := range f.distributions {
+		if slices.Contains(d.keyGroups, group) {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	start := 0
+	if m := aws.ToString(in.Marker); m != "" {
+		n, err := strconv.Atoi(m)
+		if err != nil || n <= 0 || n > len(ids) {
+			return nil, &cftypes.InvalidArgument{Message: aws.String("invalid marker " + m)}
+		}
+		start = n
+	}
+	size := f.distPageSize
+	if size <= 0 {
+		size = 100
+	}
+	end := min(start+size, len(ids))
+	list := &cftypes.DistributionIdList{
+		Items:       slices.Clone(ids[start:end]),
+		Marker:      aws.String(aws.ToString(in.Marker)),
+		MaxItems:    aws.Int32(int32(size)),
+		Quantity:    aws.Int32(int32(end - start)),
+		IsTruncated: aws.Bool(end < len(ids)),
+	}
+	if end < len(ids) {
+		list.NextMarker = aws.String(strconv.Itoa(end))
+	}
+	return &cloudfront.ListDistributionsByKeyGroupOutput{DistributionIdList: list}, nil
+}
+
+func (f *fakeAWS) GetDistribution(_ context.Context, in *cloudfront.GetDistributionInput, _ ...func(*cloudfront.Options)) (*cloudfront.GetDistributionOutput, error) {
+	status, out, err := func() (string, *cloudfront.GetDistributionOutput, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if err := f.injected("GetDistribution"); err != nil {
+			return "", nil, err
+		}
+		id := aws.ToString(in.Id)
+		d, ok := f.distributions[id]
+		if !ok {
+			return "", nil, &cftypes.NoSuchDistribution{Message: aws.String("no such distribution")}
+		}
+		status := "Deployed"
+		if d.inProgress != 0 {
+			status = "InProgress"
+			if d.inProgress > 0 {
+				d.inProgress--
+			}
+		}
+		f.log("GetDistribution %s %s", id, status)
+		return status, &cloudfront.GetDistributionOutput{
+			ETag:         aws.String("E" + id),
+			Distribution: &cftypes.Distribution{Id: aws.String(id), Status: aws.String(status)},
+		}, nil
+	}()
+	if err == nil && f.onGetDistribution != nil {
+		f.onGetDistribution(aws.ToString(in.Id), status)
+	}
+	return out, err
 }
 
 func (f *fakeAWS) findSecret(id string) *fakeSecret {

@@ -530,28 +530,31 @@ func TestSignedURLKeypairRotationFailures(t *testing.T) {
 	k1 := st.ActiveKeyID
 
 	// The secret cannot be written: the new key is in the group but not
-	// used; it is recorded as retired and K1 stays active.
+	// used; it is recorded as pending (retired, its grace period already
+	// over: nothing was signed with it) and K1 stays active.
 	f.fail["PutSecretValue"] = errors.New("AccessDenied")
 	clock.advance(time.Minute)
 	st, err = m.update(ctx, st, keypairChange{Name: "media", Grace: time.Hour, Rotate: true})
 	if err == nil || !strings.Contains(err.Error(), "AccessDenied") {
 		t.Fatalf("err = %v", err)
 	}
-	if st.ActiveKeyID != k1 || len(st.Keys) != 2 || st.Keys[0].retired() || !st.Keys[1].retired() {
+	if st.ActiveKeyID != k1 || len(st.Keys) != 2 || st.Keys[0].retired() || !st.Keys[1].retired() ||
+		len(expiredKeys(st.Keys, time.Hour, clock.now())) != 1 || !st.PendingCleanup {
 		t.Fatalf("state after a failed secret write = %+v", st)
 	}
 	orphan := st.Keys[1].ID
 	assertSecretMatches(t, f, st)
 
-	// The next apply retries and succeeds; the orphan is cleaned up with the
-	// other retired keys.
+	// The next apply retries and succeeds; the orphan, whose private key was
+	// never stored, leaves the group in the UpdateKeyGroup that adds the new
+	// key and is deleted.
 	st, err = m.update(ctx, st, keypairChange{Name: "media", Grace: time.Hour, Rotate: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	assertSecretMatches(t, f, st)
-	if len(st.Keys) != 3 || st.Keys[0].ID != k1 || st.Keys[1].ID != orphan || st.ActiveKeyID != st.Keys[2].ID {
-		t.Fatalf("keys = %+v", st.Keys)
+	if len(st.Keys) != 2 || st.Keys[0].ID != k1 || st.ActiveKeyID != st.Keys[1].ID || f.keys[orphan] != nil {
+		t.Fatalf("keys = %+v (orphan %s)", st.Keys, orphan)
 	}
 	clock.advance(time.Hour)
 	st, _ = m.read(ctx, st, time.Hour)
@@ -782,5 +785,379 @@ func TestSignedURLKeypairCreateFailures(t *testing.T) {
 	}
 	if err := m.delete(ctx, st, 7); err != nil || len(f.groups) != 0 || len(f.keys) != 0 {
 		t.Errorf("delete of a partial create: %v, %d groups, %d keys", err, len(f.groups), len(f.keys))
+	}
+}
+
+// keyPool returns a newKey that hands out keys generated in advance, so
+// that a test's deadline measures the provider's waiting, not RSA key
+// generation.
+func keyPool(t *testing.T, n int) func() (*generatedKey, error) {
+	t.Helper()
+	keys := make([]*generatedKey, n)
+	for i := range keys {
+		k, err := generateKeypair()
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys[i] = k
+	}
+	return func() (*generatedKey, error) {
+		if len(keys) == 0 {
+			return nil, errors.New("key pool exhausted")
+		}
+		k := keys[0]
+		keys = keys[1:]
+		return k, nil
+	}
+}
+
+// secretKeyPairID returns the key_pair_id of the secret's current value.
+func secretKeyPairID(t *testing.T, f *fakeAWS, arn string) string {
+	t.Helper()
+	id, _, err := decodeKeypairSecret(f.currentSecret(arn))
+	if err != nil {
+		t.Fatalf("secret: %v", err)
+	}
+	return id
+}
+
+// assertMatchesAWS checks that st is what the fake holds: the key group
+// holds exactly st's keys, no other public key of the key pair exists, the
+// secret holds the active key, and the group is within CloudFront's quota.
+func assertMatchesAWS(t *testing.T, f *fakeAWS, st keypairState) {
+	t.Helper()
+	ids := keyIDs(st.Keys)
+	if got := f.items(st.KeyGroupID); !slices.Equal(got, ids) {
+		t.Errorf("key group holds %v, state %v", got, ids)
+	}
+	f.mu.Lock()
+	var all []string
+	for id := range f.keys {
+		all = append(all, id)
+	}
+	f.mu.Unlock()
+	if !sameIDSet(all, ids) {
+		t.Errorf("CloudFront holds the public keys %v, state %v (leftovers)", all, ids)
+	}
+	if len(ids) > keypairMaxKeysPerGroup {
+		t.Errorf("%d keys, CloudFront allows %d", len(ids), keypairMaxKeysPerGroup)
+	}
+	if st.ActiveKeyID == "" || st.Keys[len(st.Keys)-1].ID != st.ActiveKeyID {
+		t.Errorf("active key %q is not the last of %+v", st.ActiveKeyID, st.Keys)
+	}
+	assertSecretMatches(t, f, st)
+}
+
+// TestSignedURLKeypairRotationWaitsForDeployed: the secret changes only once
+// every distribution that trusts the key group (found on every page of
+// ListDistributionsByKeyGroup) is Deployed; a distribution that stays
+// InProgress past the deadline fails the update with the old key still in
+// the secret, and the next apply completes the rotation.
+func TestSignedURLKeypairRotationWaitsForDeployed(t *testing.T) {
+	ctx := context.Background()
+	clock := newFakeClock()
+	f := newFakeAWS(clock)
+	f.distPageSize = 1
+	m := f.manager()
+	m.newKey = keyPool(t, 4)
+	st, err := m.create(ctx, "media", "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k1, g := st.ActiveKeyID, st.KeyGroupID
+	d1, d2 := f.addDistribution(g), f.addDistribution("GOTHER", g)
+	f.addDistribution("GOTHER") // trusts another key group: not waited for
+	f.deployCalls = 3
+
+	inProgress := map[string]int{}
+	oldKey := k1 // the key signers must keep using while a distribution is InProgress
+	f.onGetDistribution = func(id, status string) {
+		if status == "InProgress" {
+			inProgress[id]++
+			if got := secretKeyPairID(t, f, st.SecretARN); got != oldKey {
+				t.Errorf("%s is InProgress but the secret already holds key %s", id, got)
+			}
+		}
+	}
+	f.calls = nil
+	tctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	st, err = m.update(tctx, st, keypairChange{Name: "media", Grace: time.Hour, Rotate: true})
+	cancel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	k2 := st.ActiveKeyID
+	if inProgress[d1] != 3 || inProgress[d2] != 3 || len(inProgress) != 2 {
+		t.Errorf("InProgress answers %v, want 3 for each of %s and %s", inProgress, d1, d2)
+	}
+	want := []string{"CreatePublicKey " + k2, fmt.Sprintf("UpdateKeyGroup %s [%s %s]", g, k1, k2)}
+	for _, d := range []string{d1, d2} {
+		for range 3 {
+			want = append(want, "GetDistribution "+d+" InProgress")
+		}
+		want = append(want, "GetDistribution "+d+" Deployed")
+	}
+	want = append(want, "PutSecretValue "+f.secrets[st.SecretARN].name)
+	if !slices.Equal(f.calls, want) {
+		t.Errorf("calls\n got %q\nwant %q", f.calls, want)
+	}
+	assertMatchesAWS(t, f, st)
+
+	// A distribution that stays InProgress: the update gives up at the
+	// deadline; the secret keeps k2 and the new key is pending.
+	f.deployCalls = -1
+	oldKey = k2
+	clock.advance(time.Minute)
+	prior := st
+	tctx, cancel = context.WithTimeout(ctx, 200*time.Millisecond)
+	st, err = m.update(tctx, st, keypairChange{Name: "media", Grace: time.Hour, Rotate: true})
+	cancel()
+	if err == nil {
+		t.Fatal("the update succeeded while a distribution was InProgress")
+	}
+	for _, s := range []string{"distribution " + d1, "not Deployed yet", "next apply continues"} {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("error %q does not say %q", err, s)
+		}
+	}
+	if got := secretKeyPairID(t, f, st.SecretARN); got != k2 || st.ActiveKeyID != k2 {
+		t.Fatalf("after the timeout the secret holds %s and the state's active key is %s, want %s", got, st.ActiveKeyID, k2)
+	}
+	if len(st.Keys) != 3 || !slices.Equal(keyIDs(st.Keys[:2]), keyIDs(prior.Keys)) || !st.PendingCleanup {
+		t.Fatalf("state after the timeout: %+v", st)
+	}
+	pending := st.Keys[2]
+	if got := f.items(g); !slices.Equal(got, keyIDs(st.Keys)) {
+		t.Errorf("key group %v, state %v", got, keyIDs(st.Keys))
+	}
+	if exp := expiredKeys(st.Keys, time.Hour, clock.now()); !slices.Equal(keyIDs(exp), []string{pending.ID}) {
+		t.Errorf("expired %v: the pending key %s, never used, must be removable at once", keyIDs(exp), pending.ID)
+	}
+
+	// The next apply: the distributions deploy again; the rotation happens
+	// with yet another key, the pending one is removed.
+	f.deployCalls = 1
+	f.mu.Lock()
+	for _, d := range f.distributions {
+		d.inProgress = 0
+	}
+	f.mu.Unlock()
+	st, err = m.read(ctx, st, time.Hour)
+	if err != nil || !st.PendingCleanup {
+		t.Fatalf("read after the timeout: pending %v, %v", st.PendingCleanup, err)
+	}
+	if d := decideKeypairPlan(st, true, ptr(time.Hour), clock.now()); !d.rotate || d.err != nil {
+		t.Fatalf("plan = %+v", d)
+	}
+	tctx, cancel = context.WithTimeout(ctx, 10*time.Second)
+	st, err = m.update(tctx, st, keypairChange{Name: "media", Grace: time.Hour, Rotate: true})
+	cancel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.ActiveKeyID == k2 || st.ActiveKeyID == pending.ID || !slices.Equal(keyIDs(st.Keys[:2]), []string{k1, k2}) || len(st.Keys) != 3 {
+		t.Errorf("keys after the retry %+v", st.Keys)
+	}
+	assertMatchesAWS(t, f, st)
+}
+
+// TestSignedURLKeypairRotationWithoutDistributions: when no distribution
+// trusts the key group, the rotation checks once and does not wait; only a
+// rotation asks CloudFront for distributions (the sandbox, without
+// ListDistributionsByKeyGroup, runs everything else).
+func TestSignedURLKeypairRotationWithoutDistributions(t *testing.T) {
+	ctx := context.Background()
+	clock := newFakeClock()
+	f := newFakeAWS(clock)
+	m := f.manager()
+	st, err := m.create(ctx, "media", "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.addDistribution("GOTHER") // another key group's distribution, InProgress for ever
+	f.mu.Lock()
+	for _, d := range f.distributions {
+		d.inProgress = -1
+	}
+	f.mu.Unlock()
+
+	// Read, an update without rotation, import: no ListDistributionsByKeyGroup.
+	if st, err = m.read(ctx, st, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if st, err = m.update(ctx, st, keypairChange{Name: "media", Comment: "c", Grace: time.Hour, Keep: keyIDs(st.Keys)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err = m.importState(ctx, st.KeyGroupID, st.SecretARN); err != nil {
+		t.Fatal(err)
+	}
+	if f.listDistCalls != 0 {
+		t.Errorf("%d ListDistributionsByKeyGroup calls without a rotation", f.listDistCalls)
+	}
+
+	k1 := st.ActiveKeyID
+	f.calls = nil
+	if st, err = m.update(ctx, st, keypairChange{Name: "media", Comment: "c", Grace: time.Hour, Rotate: true}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"CreatePublicKey " + st.ActiveKeyID, fmt.Sprintf("UpdateKeyGroup %s [%s %s]", st.KeyGroupID, k1, st.ActiveKeyID),
+		"PutSecretValue " + f.secrets[st.SecretARN].name}
+	if !slices.Equal(f.calls, want) || f.listDistCalls != 1 {
+		t.Errorf("calls %q and %d ListDistributionsByKeyGroup, want %q and 1", f.calls, f.listDistCalls, want)
+	}
+	assertMatchesAWS(t, f, st)
+
+	// A distribution deleted between the listing and GetDistribution
+	// trusts nothing any more: the rotation goes on.
+	f.addDistribution(st.KeyGroupID)
+	f.fail["GetDistribution"] = &cftypes.NoSuchDistribution{Message: aws.String("deleted")}
+	if st, err = m.update(ctx, st, keypairChange{Name: "media", Comment: "c", Grace: time.Hour, Rotate: true}); err != nil {
+		t.Fatalf("rotation with a deleted distribution: %v", err)
+	}
+	assertMatchesAWS(t, f, st)
+
+	if err := m.delete(ctx, st, 0); err != nil || f.listDistCalls != 2 {
+		t.Errorf("delete: %v, %d ListDistributionsByKeyGroup calls (want the 2 of the rotations)", err, f.listDistCalls)
+	}
+}
+
+// TestSignedURLKeypairInterruptedRotationConverges stops a rotation after
+// each of its steps and runs the next apply as OpenTofu would (refresh,
+// plan, update; the rotation trigger kept its old value when the rotation
+// did not happen): the key group, the state and the secret then agree, with
+// no public key left behind and no more than 5 keys.
+func TestSignedURLKeypairInterruptedRotationConverges(t *testing.T) {
+	type failure struct {
+		name string
+		op   string
+		skip int // calls of op that succeed first
+		err  error
+		// rotated: the rotation itself is complete when this step fails.
+		rotated bool
+		// zeroGraceOnly: the step happens only when the previous key goes
+		// in the same apply.
+		zeroGraceOnly bool
+	}
+	denied := errors.New("AccessDenied")
+	failures := []failure{
+		{name: "CreatePublicKey", op: "CreatePublicKey", err: denied},
+		{name: "UpdateKeyGroup adding the key", op: "UpdateKeyGroup", err: denied},
+		{name: "listing distributions", op: "ListDistributionsByKeyGroup", err: denied},
+		{name: "waiting for Deployed", op: "GetDistribution", err: denied},
+		{name: "PutSecretValue", op: "PutSecretValue", err: denied},
+		{name: "UpdateKeyGroup pruning", op: "UpdateKeyGroup", skip: 1, err: denied, rotated: true, zeroGraceOnly: true},
+		{name: "DeletePublicKey", op: "DeletePublicKey", err: denied, rotated: true},
+	}
+	scenarios := []struct {
+		name  string
+		grace time.Duration
+		// rotations before the interrupted one, with the clock advanced
+		// by step before each.
+		rotations int
+		step      time.Duration
+	}{
+		// The previous key leaves in the same apply.
+		{name: "zero grace", grace: 0},
+		// The group is full after the rotation: four keys within their
+		// grace period and the new one (an expired key leaves in the same
+		// UpdateKeyGroup). A pending key that held a place for a grace
+		// period would make the next apply's rotation overflow.
+		{name: "full group", grace: time.Hour, rotations: 4, step: 15 * time.Minute},
+	}
+	for _, sc := range scenarios {
+		for _, fl := range failures {
+			if fl.zeroGraceOnly && sc.grace != 0 {
+				continue
+			}
+			t.Run(sc.name+"/"+fl.name, func(t *testing.T) {
+				t.Parallel()
+				ctx := context.Background()
+				clock := newFakeClock()
+				f := newFakeAWS(clock)
+				m := f.manager()
+				m.newKey = keyPool(t, sc.rotations+4)
+				st, err := m.create(ctx, "media", "", "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				f.addDistribution(st.KeyGroupID)
+				f.deployCalls = 2
+				for range sc.rotations {
+					clock.advance(sc.step)
+					if st, err = m.update(ctx, st, keypairChange{Name: "media", Grace: sc.grace, Rotate: true}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				clock.advance(sc.step)
+				if sc.grace != 0 {
+					kept := withoutKeys(st.Keys, expiredKeys(st.Keys, sc.grace, clock.now()))
+					if len(kept) != keypairMaxKeysPerGroup-1 || len(kept) == len(st.Keys) {
+						t.Fatalf("setup: %d keys kept of %+v, want %d and an expired one", len(kept), st.Keys, keypairMaxKeysPerGroup-1)
+					}
+				}
+
+				// apply runs refresh, plan and update like OpenTofu.
+				apply := func(st keypairState, rotationChanged bool) (keypairState, error) {
+					st, err := m.read(ctx, st, sc.grace)
+					if err != nil {
+						return st, err
+					}
+					d := decideKeypairPlan(st, rotationChanged, &sc.grace, clock.now())
+					if d.err != nil {
+						return st, d.err
+					}
+					ch := keypairChange{Name: "media", Grace: sc.grace, Rotate: d.rotate}
+					switch {
+					case d.rotate:
+					case d.cleanup:
+						ch.Keep = keyIDs(d.keep)
+					default:
+						return st, nil
+					}
+					tctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+					defer cancel()
+					return m.update(tctx, st, ch)
+				}
+
+				prior := st
+				f.fail[fl.op], f.failSkip[fl.op] = fl.err, fl.skip
+				st, err = apply(st, true)
+				if err == nil || !strings.Contains(err.Error(), "AccessDenied") {
+					t.Fatalf("interrupted apply: %v", err)
+				}
+				if _, left := f.fail[fl.op]; left {
+					t.Fatalf("%s was not called", fl.op)
+				}
+				rotated := st.ActiveKeyID != prior.ActiveKeyID
+				if rotated != fl.rotated {
+					t.Fatalf("rotated = %v after a failed %s: %+v", rotated, fl.name, st)
+				}
+				// Signers use the key the state calls active, and it is
+				// in the key group.
+				if got := secretKeyPairID(t, f, st.SecretARN); got != st.ActiveKeyID || !slices.Contains(f.items(st.KeyGroupID), got) {
+					t.Fatalf("the secret holds %s, the state's active key is %s, the group %v", got, st.ActiveKeyID, f.items(st.KeyGroupID))
+				}
+
+				// The next apply; the rotation trigger changed in state
+				// only if the rotation happened. A second apply finds
+				// nothing to do.
+				clock.advance(time.Minute)
+				if st, err = apply(st, !rotated); err != nil {
+					t.Fatalf("next apply: %v", err)
+				}
+				if st.ActiveKeyID == prior.ActiveKeyID {
+					t.Fatal("the next apply did not rotate")
+				}
+				assertMatchesAWS(t, f, st)
+				calls := len(f.calls)
+				if st, err = apply(st, false); err != nil || len(f.calls) != calls {
+					t.Errorf("a further apply: %v, calls %q", err, f.calls[calls:])
+				}
+				// Left: the keys within their grace period and the active key.
+				if exp := expiredKeys(st.Keys, sc.grace, clock.now()); len(exp) != 0 || sc.grace == 0 && len(st.Keys) != 1 {
+					t.Errorf("keys after converging %+v, expired %v", st.Keys, keyIDs(exp))
+				}
+			})
+		}
 	}
 }
