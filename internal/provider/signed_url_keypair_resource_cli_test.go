@@ -30,7 +30,9 @@ import (
 )
 
 func TestAccSignedURLKeypair_rotationWithFakeAWS(t *testing.T) {
-	isolateAWSEnv(t)
+	// Its own provider instance, fake and clock, explicit Region and keys: no
+	// environment to isolate, so it runs beside the other tests.
+	t.Parallel()
 	clock := newFakeClock()
 	f := newFakeAWS(clock)
 
