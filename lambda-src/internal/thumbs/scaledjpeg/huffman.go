@@ -5,6 +5,7 @@
 package scaledjpeg
 
 import (
+	"encoding/binary"
 	"io"
 )
 
@@ -46,6 +47,10 @@ var errShortHuffmanData = FormatError("short Huffman data")
 // least n. For best performance (avoiding function calls inside hot loops),
 // the caller is the one responsible for first checking that d.bits.n < n.
 func (d *decoder) ensureNBits(n int32) error {
+	// Fast path (not in image/jpeg): see fillFast.
+	if d.fillFast(); d.bits.n >= n {
+		return nil
+	}
 	for {
 		c, err := d.readByteStuffedByte()
 		if err != nil {
@@ -54,18 +59,50 @@ func (d *decoder) ensureNBits(n int32) error {
 			}
 			return err
 		}
-		d.bits.a = d.bits.a<<8 | uint32(c)
+		d.bits.a = d.bits.a<<8 | uint64(c)
 		d.bits.n += 8
-		if d.bits.m == 0 {
-			d.bits.m = 1 << 7
-		} else {
-			d.bits.m <<= 8
-		}
 		if d.bits.n >= n {
 			break
 		}
 	}
 	return nil
+}
+
+// fillFast (not in image/jpeg) takes whole bytes straight from the buffer
+// into d.bits, up to 56 bits, while they are plain data. It stops before any
+// 0xff (byte stuffing or a marker, both left to readByteStuffedByte), so it
+// never reads past the scan's end, and it never calls fill: it may add
+// nothing. The bytes it takes are never given back (nUnreadable 0): the
+// scan owns them.
+func (d *decoder) fillFast() {
+	a, n, i, j := d.bits.a, d.bits.n, d.bytes.i, d.bytes.j
+	if n > 48 || i >= j || d.bytes.buf[i] == 0xff {
+		return
+	}
+	if j-i >= 8 {
+		// Eight bytes at once, when none of them is 0xff: a byte of w is
+		// 0xff exactly when that byte of ^w is zero.
+		w := binary.BigEndian.Uint64(d.bytes.buf[i : i+8])
+		if x := ^w; (x-0x0101010101010101)&^x&0x8080808080808080 == 0 {
+			nb := (56 - n) / 8 // 1..7 bytes: n stays at most 56
+			d.bits.a = a<<(8*nb) | w>>(64-8*nb)
+			d.bits.n = n + 8*nb
+			d.bytes.i = i + int(nb)
+			d.bytes.nUnreadable = 0
+			return
+		}
+	}
+	for n <= 48 && i < j {
+		c := d.bytes.buf[i]
+		if c == 0xff {
+			break
+		}
+		a = a<<8 | uint64(c)
+		n += 8
+		i++
+	}
+	d.bits.a, d.bits.n, d.bytes.i = a, n, i
+	d.bytes.nUnreadable = 0
 }
 
 // receiveExtend is the composition of RECEIVE and EXTEND, specified in section
@@ -77,7 +114,6 @@ func (d *decoder) receiveExtend(t uint8) (int32, error) {
 		}
 	}
 	d.bits.n -= int32(t)
-	d.bits.m >>= t
 	s := int32(1) << t
 	x := int32(d.bits.a>>uint8(d.bits.n)) & (s - 1)
 	if x < s>>1 {
@@ -195,7 +231,6 @@ func (d *decoder) decodeHuffman(h *huffman) (uint8, error) {
 	if v := h.lut[(d.bits.a>>uint32(d.bits.n-lutSize))&0xff]; v != 0 {
 		n := (v & 0xff) - 1
 		d.bits.n -= int32(n)
-		d.bits.m >>= n
 		return uint8(v >> 8), nil
 	}
 
@@ -206,11 +241,10 @@ slowPath:
 				return 0, err
 			}
 		}
-		if d.bits.a&d.bits.m != 0 {
+		if d.bits.a&(1<<(d.bits.n-1)) != 0 {
 			code |= 1
 		}
 		d.bits.n--
-		d.bits.m >>= 1
 		if code <= h.maxCodes[i] {
 			return h.vals[h.valsIndices[i]+code-h.minCodes[i]], nil
 		}
@@ -225,9 +259,8 @@ func (d *decoder) decodeBit() (bool, error) {
 			return false, err
 		}
 	}
-	ret := d.bits.a&d.bits.m != 0
+	ret := d.bits.a&(1<<(d.bits.n-1)) != 0
 	d.bits.n--
-	d.bits.m >>= 1
 	return ret, nil
 }
 
@@ -237,9 +270,8 @@ func (d *decoder) decodeBits(n int32) (uint32, error) {
 			return 0, err
 		}
 	}
-	ret := d.bits.a >> uint32(d.bits.n-n)
+	ret := uint32(d.bits.a >> uint32(d.bits.n-n))
 	ret &= (1 << uint32(n)) - 1
 	d.bits.n -= n
-	d.bits.m >>= uint32(n)
 	return ret, nil
 }

@@ -356,3 +356,40 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestDecodeNoiseMatchesImageJPEG: noise at high quality has long Huffman
+// codes, large coefficients and many stuffed 0xff bytes, the cases the
+// fast paths in fillFast and processSOS hand back to the general code.
+func TestDecodeNoiseMatchesImageJPEG(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	src := image.NewRGBA(image.Rect(0, 0, 173, 131))
+	for i := range src.Pix {
+		src.Pix[i] = uint8(r.IntN(256))
+	}
+	gray := image.NewGray(src.Rect)
+	draw.Draw(gray, gray.Rect, src, image.Point{}, draw.Src)
+	for _, img := range []image.Image{src, gray} {
+		for _, q := range []int{100, 75, 20} {
+			var buf bytes.Buffer
+			if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: q}); err != nil {
+				t.Fatal(err)
+			}
+			want, err := jpeg.Decode(bytes.NewReader(buf.Bytes()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := Decode(bytes.NewReader(buf.Bytes()), 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a, b := toRGBA(got), toRGBA(want); !bytes.Equal(a.Pix, b.Pix) {
+				t.Errorf("%T q%d: differs from image/jpeg", img, q)
+			}
+			for _, denom := range []int{2, 4, 8} {
+				if _, err := Decode(bytes.NewReader(buf.Bytes()), denom); err != nil {
+					t.Errorf("%T q%d 1/%d: %v", img, q, denom, err)
+				}
+			}
+		}
+	}
+}

@@ -271,7 +271,48 @@ func (d *decoder) processSOS(n int) error {
 						} else {
 							// Decode the AC coefficients, as specified in section F.2.2.2.
 							huff := &d.huff[acTable][scan[i].ta]
+						acLoop:
 							for ; zig <= zigEnd; zig++ {
+								// Fast path (not in image/jpeg): when the
+								// code is in the look-up table and its
+								// extra bits are already in d.bits, decode
+								// both here. Anything else (long codes,
+								// EOB runs, 0xff bytes, markers, the end of
+								// the data, a table never defined: its lut
+								// is all 0) takes the general path below.
+								if d.bits.n < 32 {
+									d.fillFast()
+								}
+								if d.bits.n >= lutSize {
+									if v := huff.lut[(d.bits.a>>uint32(d.bits.n-lutSize))&0xff]; v != 0 {
+										l := int32(v&0xff) - 1
+										val0, t := int32(v>>12), int32(v>>8)&0x0f
+										switch {
+										case t != 0 && d.bits.n >= l+t:
+											zig += val0
+											if zig > zigEnd {
+												d.bits.n -= l
+												break acLoop
+											}
+											n := d.bits.n - l - t
+											x := int32(d.bits.a>>uint32(n)) & (1<<t - 1)
+											// EXTEND without a branch: x < 2^(t-1)
+											// means negative, x - 2^t + 1.
+											x += ((x - 1<<(t-1)) >> 31) & (-1<<t + 1)
+											d.bits.n = n
+											b[unzig[zig]] = x << al
+											continue
+										case t == 0 && val0 == 0: // EOB
+											d.bits.n -= l
+											d.eobRun = 0
+											break acLoop
+										case t == 0 && val0 == 0x0f: // ZRL
+											d.bits.n -= l
+											zig += 0x0f
+											continue
+										}
+									}
+								}
 								value, err := d.decodeHuffman(huff)
 								if err != nil {
 									return err
