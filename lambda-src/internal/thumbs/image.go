@@ -9,6 +9,8 @@ import (
 	"image/png"
 
 	"golang.org/x/image/draw"
+
+	"github.com/refarch/terraform-provider-refarch/lambda-src/internal/thumbs/scaledjpeg"
 )
 
 // Format is an accepted source (and thumbnail) image format.
@@ -91,16 +93,27 @@ func looksLikeSVG(data []byte) bool {
 
 // Decode decodes a JPEG or PNG after checking, from the header alone, that
 // its dimensions are within limits. Formats are dispatched on magic bytes to
-// the jpeg and png packages directly, so a decoder registered elsewhere in
-// the binary (GIF, WebP, ...) can never be reached through here.
+// the scaledjpeg and png packages directly, so a decoder registered
+// elsewhere in the binary (GIF, WebP, ...) can never be reached through here.
 func Decode(data []byte, lim Limits) (image.Image, Format, error) {
+	return decode(data, lim, 0)
+}
+
+// DecodeForWidth is Decode for a thumbnail at most maxWidth wide: a JPEG is
+// scaled down while it is decoded, by JPEGShrinkFactor (shrink-on-load),
+// so the full-size picture is never made. Resize does the rest.
+func DecodeForWidth(data []byte, lim Limits, maxWidth int) (image.Image, Format, error) {
+	return decode(data, lim, maxWidth)
+}
+
+func decode(data []byte, lim Limits, maxWidth int) (image.Image, Format, error) {
 	f, err := sniff(data)
 	if err != nil {
 		return nil, "", err
 	}
-	decodeConfig, decode := jpeg.DecodeConfig, jpeg.Decode
+	decodeConfig := scaledjpeg.DecodeConfig
 	if f == PNG {
-		decodeConfig, decode = png.DecodeConfig, png.Decode
+		decodeConfig = png.DecodeConfig
 	}
 	cfg, err := decodeConfig(bytes.NewReader(data))
 	if err != nil {
@@ -112,11 +125,34 @@ func Decode(data []byte, lim Limits) (image.Image, Format, error) {
 	if px := int64(cfg.Width) * int64(cfg.Height); lim.MaxPixels > 0 && px > lim.MaxPixels {
 		return nil, "", reject("%s is %dx%d = %d pixels, more than the limit of %d", f, cfg.Width, cfg.Height, px, lim.MaxPixels)
 	}
-	img, err := decode(bytes.NewReader(data))
+	var img image.Image
+	if f == PNG {
+		img, err = png.Decode(bytes.NewReader(data))
+	} else {
+		denom := 1
+		if maxWidth > 0 {
+			denom = JPEGShrinkFactor(cfg.Width, cfg.Height, maxWidth)
+		}
+		img, err = scaledjpeg.Decode(bytes.NewReader(data), denom)
+	}
 	if err != nil {
 		return nil, "", reject("corrupt or truncated %s: %v", f, err)
 	}
 	return img, f, nil
+}
+
+// JPEGShrinkFactor is the shrink-on-load factor for a w x h JPEG made into
+// a thumbnail at most maxWidth wide: the largest of 8, 4, 2 (else 1) by
+// which the picture, rounded up, is still at least the thumbnail's size in
+// both directions, so the final resample only ever shrinks.
+func JPEGShrinkFactor(w, h, maxWidth int) int {
+	tw, th := TargetSize(w, h, maxWidth)
+	for _, f := range []int{8, 4, 2} {
+		if (w+f-1)/f >= tw && (h+f-1)/f >= th {
+			return f
+		}
+	}
+	return 1
 }
 
 // TargetSize is the thumbnail size for a w x h source: width at most
@@ -132,10 +168,11 @@ func TargetSize(w, h, maxWidth int) (int, int) {
 // Scaler is the resampling kernel. CatmullRom (bicubic) reads every source
 // pixel under its widened kernel when shrinking, so a 12x reduction has no
 // aliasing or moiré; ApproxBiLinear reads only 4 pixels per output pixel,
-// which is faster but visibly aliases at thumbnail ratios. Resize first
-// box-shrinks JPEG sources to about twice the target (preShrink), which
-// takes most of CatmullRom's cost away. See BenchmarkThumbnail and
-// tools/bench-thumbs.sh for the numbers.
+// which is faster but visibly aliases at thumbnail ratios. Thumbnail
+// decodes JPEGs already shrunk by up to 8 (DecodeForWidth), and Resize
+// box-shrinks what is still more than twice the target (preShrink: PNGs,
+// JPEGs beyond 8x), so CatmullRom only covers the last ≤ 2x step. See
+// BenchmarkThumbnail and tools/bench-thumbs.sh for the numbers.
 var Scaler draw.Scaler = draw.CatmullRom
 
 // Resize scales src to at most maxWidth wide, keeping the aspect ratio:
@@ -184,10 +221,11 @@ func Encode(img image.Image, f Format) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Thumbnail is the whole image path: decode (with limits), resize to
-// maxWidth, encode in the source's format. Rejections are *RejectError.
+// Thumbnail is the whole image path: decode (with limits, JPEGs shrunk on
+// load), resize to maxWidth, encode in the source's format. Rejections are
+// *RejectError.
 func Thumbnail(data []byte, maxWidth int, lim Limits) ([]byte, Format, error) {
-	img, f, err := Decode(data, lim)
+	img, f, err := DecodeForWidth(data, lim, maxWidth)
 	if err != nil {
 		return nil, "", err
 	}

@@ -393,3 +393,38 @@ func TestDecodeNoiseMatchesImageJPEG(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDecode decodes a 2400x1800 Go-encoded photo-like JPEG at each
+// scale.
+func BenchmarkDecode(b *testing.B) {
+	r := rand.New(rand.NewPCG(9, 10))
+	src := image.NewRGBA(image.Rect(0, 0, 2400, 1800))
+	for y := 0; y < 1800; y++ {
+		for x := 0; x < 2400; x++ {
+			i := src.PixOffset(x, y)
+			src.Pix[i], src.Pix[i+1], src.Pix[i+2], src.Pix[i+3] = uint8(x/10+r.IntN(16)), uint8(y/8+r.IntN(16)), uint8((x+y)/17), 255
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, src, &jpeg.Options{Quality: 90}); err != nil {
+		b.Fatal(err)
+	}
+	for _, denom := range []int{1, 2, 4, 8} {
+		b.Run("1:"+string(rune('0'+denom)), func(b *testing.B) {
+			b.SetBytes(int64(buf.Len()))
+			for b.Loop() {
+				if _, err := Decode(bytes.NewReader(buf.Bytes()), denom); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	b.Run("image-jpeg", func(b *testing.B) {
+		b.SetBytes(int64(buf.Len()))
+		for b.Loop() {
+			if _, err := jpeg.Decode(bytes.NewReader(buf.Bytes())); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
