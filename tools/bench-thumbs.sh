@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Compares the thumbnail Lambda's pure-Go image path (lambda-src/internal/thumbs
-# via its cmd/thumbbench CLI; go-default is what the Lambda runs: box pre-shrink
-# + CatmullRom, the -direct rows skip the pre-shrink) with vipsthumbnail and
-# ImageMagick's
-# `convert -thumbnail`: per-image wall time and peak RSS (GNU time -v), median
-# of RUNS runs, same inputs, same target width, one table.
+# via its cmd/thumbbench CLI; go-default is what the Lambda runs: JPEG
+# shrink-on-load, box pre-shrink, CatmullRom; go-fulldecode is the same without
+# shrink-on-load; the -direct rows also skip the box pre-shrink) with
+# vipsthumbnail and ImageMagick's `convert -thumbnail`: per-image wall time and
+# peak RSS (GNU time -v), median of RUNS runs, same inputs, same target width,
+# one table, with each row's ratio to vipsthumbnail on the same image. The last
+# lines check go-default against the goal of issue 14 on the photo: within 1.5x
+# of vipsthumbnail's wall time and under 2x its peak memory.
 #
 #   tools/bench-thumbs.sh            # RUNS=5 WIDTH=320
 #   RUNS=3 WIDTH=640 tools/bench-thumbs.sh
@@ -58,16 +61,23 @@ measure() {
     "$(printf '%s\n' "${rsss[@]}" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')" "$status"
 }
 
-printf '\n%-22s %-30s %9s %9s  %-12s %s\n' image tool "wall s" "RSS MiB" output status
-printf '%s\n' "$(printf '%.0s-' {1..110})"
+# ratio A B → "A/B" with two decimals, or "-" when either is missing or 0.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "-" }'; }
+
+printf '\n%-22s %-24s %9s %9s %8s %8s  %-12s %s\n' image tool "wall s" "RSS MiB" "wall/vips" "RSS/vips" output status
+printf '%s\n' "$(printf '%.0s-' {1..120})"
+goal_wall=- goal_rss=-
 for img in photo-4000x3000.jpg alpha-4000x3000.png huge-12000x8000.jpg; do
   ext=${img##*.}
   in="$work/$img"
-  for tool in go-default go-catmullrom-direct go-bilinear-direct vipsthumbnail convert-thumbnail; do
+  vips_wall=0 vips_rss=0
+  # vipsthumbnail first: the other rows' ratios are to it.
+  for tool in vipsthumbnail go-default go-fulldecode go-catmullrom-direct go-bilinear-direct convert-thumbnail; do
     out="$work/out-$tool.$ext"
     rm -f "$out"
     case $tool in
       go-default) cmd=("$work/thumbbench" -width "$WIDTH" -scaler catmullrom "$in" "$out") ;;
+      go-fulldecode) cmd=("$work/thumbbench" -width "$WIDTH" -scaler catmullrom-fulldecode "$in" "$out") ;;
       go-catmullrom-direct) cmd=("$work/thumbbench" -width "$WIDTH" -scaler catmullrom-direct "$in" "$out") ;;
       go-bilinear-direct) cmd=("$work/thumbbench" -width "$WIDTH" -scaler bilinear-direct "$in" "$out") ;;
       vipsthumbnail) cmd=(vipsthumbnail "$in" --size "${WIDTH}x" -o "$out[Q=85]") ;;
@@ -76,9 +86,16 @@ for img in photo-4000x3000.jpg alpha-4000x3000.png huge-12000x8000.jpg; do
     read -r wall rss status < <(measure "${cmd[@]}")
     size=-
     [[ -s $out ]] && size=$(identify -format '%wx%h' "$out" 2>/dev/null || echo "?")
-    printf '%-22s %-30s %9.3f %9s  %-12s %s\n' "$img" "$tool" "$wall" "$rss" "$size" "$status"
+    if [[ $tool == vipsthumbnail && $status == ok ]]; then vips_wall=$wall vips_rss=$rss; fi
+    rw=- rr=-
+    if [[ $status == ok ]]; then rw=$(ratio "$wall" "$vips_wall") rr=$(ratio "$rss" "$vips_rss"); fi
+    if [[ $img == photo-* && $tool == go-default ]]; then goal_wall=$rw goal_rss=$rr; fi
+    printf '%-22s %-24s %9.3f %9s %8s %8s  %-12s %s\n' "$img" "$tool" "$wall" "$rss" "$rw" "$rr" "$size" "$status"
   done
 done
 echo
+verdict() { awk -v r="$1" -v lim="$2" -v op="$3" 'BEGIN { if (r == "-") print "n/a"; else if ((op == "le" && r + 0 <= lim) || (op == "lt" && r + 0 < lim)) print "met"; else print "NOT met" }'; }
+echo "goal (issue 14), go-default vs vipsthumbnail on photo-4000x3000.jpg:" \
+  "wall ${goal_wall}x (≤ 1.5x: $(verdict "$goal_wall" 1.5 le)), peak RSS ${goal_rss}x (< 2x: $(verdict "$goal_rss" 2 lt))"
 echo "median of $RUNS runs each, width $WIDTH; inputs: $(cd "$work" && for f in photo-*.jpg alpha-*.png huge-*.jpg; do printf '%s %s KiB  ' "$f" $(($(stat -c %s "$f") / 1024)); done)"
 echo "$(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
