@@ -11,8 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"golang.org/x/image/draw"
 )
 
 func TestJPEGShrinkFactor(t *testing.T) {
@@ -103,14 +101,12 @@ func TestShrinkOnLoadMatchesFullDecode(t *testing.T) {
 		// the same trade; the limit is looser here than for the photos.
 		inputs = append(inputs, input{name + "@40", b, 40, 4}, input{name + "@100", b, 100, 3})
 	}
-	for _, q := range []int{92, 75} {
-		var buf bytes.Buffer
-		if err := jpeg.Encode(&buf, photoLike(2400, 1800, uint64(q)), &jpeg.Options{Quality: q}); err != nil {
-			t.Fatal(err)
-		}
-		// Go's encoder writes 4:2:0; 2400 → 320 shrinks by 4 on load.
-		inputs = append(inputs, input{"go-420-2400x1800-q" + string(rune('0'+q/10)) + "x@320", buf.Bytes(), 320, 3})
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, photoLike(2000, 1500, 1), &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
 	}
+	// Go's encoder writes 4:2:0; 2000 → 320 shrinks by 4 on load.
+	inputs = append(inputs, input{"go-420-2000x1500@320", buf.Bytes(), 320, 3})
 	lim := Limits{MaxPixels: DefaultMaxSourcePixels}
 	for _, in := range inputs {
 		t.Run(in.name, func(t *testing.T) {
@@ -129,8 +125,7 @@ func TestShrinkOnLoadMatchesFullDecode(t *testing.T) {
 			}
 			got, want := Resize(scaled, in.width, Scaler), Resize(full, in.width, Scaler)
 			d := meanAbsDiff(t, got, want)
-			ref := meanAbsDiff(t, want, ResizeDirect(full, in.width, Scaler))
-			t.Logf("1/%d on load: mean abs difference to the full decode's thumbnail %.3f levels (full decode's to direct CatmullRom: %.3f)", denom, d, ref)
+			t.Logf("1/%d on load: mean abs difference to the full decode's thumbnail %.3f levels", denom, d)
 			if d >= in.limit {
 				t.Errorf("shrink-on-load thumbnail differs from the full decode's by %.2f levels on average, limit %.1f", d, in.limit)
 			}
@@ -154,5 +149,4 @@ func TestDecodeForWidthChecksHeaderFirst(t *testing.T) {
 	if err != nil || img.Bounds() != image.Rect(0, 0, 300, 200) {
 		t.Fatalf("300x200 for 320: %v, %v", img.Bounds(), err)
 	}
-	_ = draw.Src
 }
