@@ -23,7 +23,7 @@ func (d *decoder) makeImg(mxx, myy int) {
 	}
 	if d.nComp == 1 {
 		m := image.NewGray(image.Rect(0, 0, k*mxx, k*myy))
-		d.img1 = m.SubImage(image.Rect(0, 0, w, h)).(*image.Gray)
+		d.img1 = m.SubImage(image.Rect(0, 0, w, h)).(*image.Gray) //nolint:forcetypeassert // SubImage of an *image.Gray is an *image.Gray (as in image/jpeg)
 		return
 	}
 	if d.nComp == 3 && k < 8 {
@@ -32,7 +32,7 @@ func (d *decoder) makeImg(mxx, myy int) {
 			d.kx[1], d.ky[1] = k*hr, k*vr
 			d.kx[2], d.ky[2] = k*hr, k*vr
 			m := image.NewYCbCr(image.Rect(0, 0, k*d.comp[0].h*mxx, k*d.comp[0].v*myy), image.YCbCrSubsampleRatio444)
-			d.img3 = m.SubImage(image.Rect(0, 0, w, h)).(*image.YCbCr)
+			d.img3 = m.SubImage(image.Rect(0, 0, w, h)).(*image.YCbCr) //nolint:forcetypeassert // SubImage of an *image.YCbCr is an *image.YCbCr (as in image/jpeg)
 			return
 		}
 	}
@@ -59,7 +59,7 @@ func (d *decoder) makeImg(mxx, myy int) {
 		panic("unreachable")
 	}
 	m := image.NewYCbCr(image.Rect(0, 0, k*h0*mxx, k*v0*myy), subsampleRatio)
-	d.img3 = m.SubImage(image.Rect(0, 0, w, h)).(*image.YCbCr)
+	d.img3 = m.SubImage(image.Rect(0, 0, w, h)).(*image.YCbCr) //nolint:forcetypeassert // SubImage of an *image.YCbCr is an *image.YCbCr (as in image/jpeg)
 
 	if d.nComp == 4 {
 		h3, v3 := d.comp[3].h, d.comp[3].v
