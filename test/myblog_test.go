@@ -234,22 +234,21 @@ func photo(t *testing.T, w, h int) []byte {
 
 func waitForObject(t *testing.T, c *s3.Client, bucket, key string, within time.Duration) []byte {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		out, err := c.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
-		if err == nil {
-			var buf bytes.Buffer
-			_, err = buf.ReadFrom(out.Body)
-			out.Body.Close()
-			if err == nil {
-				return buf.Bytes()
-			}
+	var body []byte
+	eventually(t, within, "s3://"+bucket+"/"+key, func() error {
+		out, err := c.GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+		if err != nil {
+			return err
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("s3://%s/%s did not appear within %s: %v", bucket, key, within, err)
+		defer out.Body.Close()
+		var buf bytes.Buffer
+		if _, err := buf.ReadFrom(out.Body); err != nil {
+			return err
 		}
-		time.Sleep(500 * time.Millisecond)
-	}
+		body = buf.Bytes()
+		return nil
+	})
+	return body
 }
 
 func waitForMail(t *testing.T, tg target, from string, n int, within time.Duration) []sentMail {

@@ -271,19 +271,17 @@ func TestSoftwareUpdatesExample(t *testing.T) {
 	// The instances need a few minutes to boot, mount EFS and pass the ALB health check.
 	var body []byte
 	var hdr http.Header
-	deadline := time.Now().Add(15 * time.Minute)
-	for {
-		var status int
-		var err error
-		status, body, hdr, err = edgeGet(ctx, client, base+"/manifest.json")
-		if err == nil && status == http.StatusOK {
-			break
+	eventually(t, 15*time.Minute, "GET "+base+"/manifest.json answering 200", func() error {
+		status, b, h, err := edgeGet(ctx, client, base+"/manifest.json")
+		if err != nil {
+			return err
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("GET %s/manifest.json never answered 200 (last: %d %v)", base, status, err)
+		if status != http.StatusOK {
+			return fmt.Errorf("HTTP %d", status)
 		}
-		time.Sleep(15 * time.Second)
-	}
+		body, hdr = b, h
+		return nil
+	})
 	if !bytes.Contains(body, []byte(`"version"`)) || hdr.Get("Cache-Control") != "public, max-age=60" {
 		t.Fatalf("manifest %q with Cache-Control %q", body, hdr.Get("Cache-Control"))
 	}
