@@ -42,7 +42,9 @@ type msItem struct {
 	UpdatedAt  string `json:"updated_at"`
 }
 
-func msCacheKey(id string) string { return "catalog:item:" + id }
+// msWidgetKey is where the catalog function caches the test's item, /items/widget-1 (lambda-src/internal/catalog
+// CacheKey).
+const msWidgetKey = "catalog:item:widget-1"
 
 // TestMicroservicesServiceBReadThroughCache deploys service B with its cache endpoint pointing at a real
 // redis-server (Debian's package) and proves the read-through cache: a write through the API, a miss then a hit
@@ -111,7 +113,7 @@ func TestMicroservicesServiceBReadThroughCache(t *testing.T) {
 		t.Fatalf("first GET %+v", got)
 	}
 	// The key expires after the configured TTL: at most ttl left, and no more gone than the requests since took.
-	if pttl, err := admin.PTTL(ctx, msCacheKey("widget-1")).Result(); err != nil || pttl <= ttl-time.Minute || pttl > ttl {
+	if pttl, err := admin.PTTL(ctx, msWidgetKey).Result(); err != nil || pttl <= ttl-time.Minute || pttl > ttl {
 		t.Fatalf("redis PTTL of the cached item: %v, %v; want the %v TTL", pttl, err, ttl)
 	}
 	msExpectCache(t, api, http.StatusOK, "hit")
@@ -132,11 +134,11 @@ func TestMicroservicesServiceBReadThroughCache(t *testing.T) {
 		t.Fatalf("hit served %q, want the cached %q", got.Name, "Widget")
 	}
 	// redis expires the key (now, rather than after the TTL): the next read goes to the table.
-	if ok, err := admin.PExpire(ctx, msCacheKey("widget-1"), time.Millisecond).Result(); err != nil || !ok {
+	if ok, err := admin.PExpire(ctx, msWidgetKey, time.Millisecond).Result(); err != nil || !ok {
 		t.Fatalf("PEXPIRE of the cached item: %v, %v", ok, err)
 	}
 	eventually(t, 10*time.Second, "redis expires the cached item", func() error {
-		if n, err := admin.Exists(ctx, msCacheKey("widget-1")).Result(); err != nil || n != 0 {
+		if n, err := admin.Exists(ctx, msWidgetKey).Result(); err != nil || n != 0 {
 			return fmt.Errorf("exists=%d, %v", n, err)
 		}
 		return nil
@@ -148,7 +150,7 @@ func TestMicroservicesServiceBReadThroughCache(t *testing.T) {
 	// A write through the API drops the cached copy at once.
 	msExpectCache(t, api, http.StatusOK, "hit")
 	expect(t, api, http.MethodPut, "/items/widget-1", map[string]any{"name": "Widget v2", "price_cents": 1499}, http.StatusOK)
-	if n, err := admin.Exists(ctx, msCacheKey("widget-1")).Result(); err != nil || n != 0 {
+	if n, err := admin.Exists(ctx, msWidgetKey).Result(); err != nil || n != 0 {
 		t.Fatalf("cached item after PUT: exists=%d, %v; want invalidated", n, err)
 	}
 	if got := msExpectCache(t, api, http.StatusOK, "miss"); got.Name != "Widget v2" {
