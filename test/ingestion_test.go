@@ -281,18 +281,6 @@ func TestIngestionPipeline(t *testing.T) {
 	}
 }
 
-// waitFor polls cond every 2 s until it holds or the deadline passes (then the test fails).
-func waitFor(t *testing.T, within time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met within %s", within)
-		}
-		time.Sleep(2 * time.Second)
-	}
-}
-
 func listKeys(ctx context.Context, t *testing.T, c *s3.Client, bucket, prefix string) []string {
 	t.Helper()
 	var keys []string

@@ -338,27 +338,30 @@ func msRunOrders(t *testing.T, tg target, bin, name string, env map[string]strin
 
 	base := "http://127.0.0.1:" + strconv.Itoa(port)
 	client := &http.Client{Timeout: 5 * time.Second}
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		resp, err := client.Get(base + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return base
-			}
-		}
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	err = poll(ctx, func() error {
 		select {
 		case <-exited:
 			log, _ := os.ReadFile(logPath)
 			t.Fatalf("%s exited before it was healthy:\n%s", name, log)
 		default:
 		}
-		if time.Now().After(deadline) {
-			log, _ := os.ReadFile(logPath)
-			t.Fatalf("%s not healthy within 60s (%v):\n%s", name, err, log)
+		resp, err := client.Get(base + "/healthz")
+		if err != nil {
+			return err
 		}
-		time.Sleep(200 * time.Millisecond)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("GET /healthz: HTTP %d", resp.StatusCode)
+		}
+		return nil
+	})
+	if err != nil {
+		log, _ := os.ReadFile(logPath)
+		t.Fatalf("%s not healthy within 60s (%v):\n%s", name, err, log)
 	}
+	return base
 }
 
 func msPostOrder(t *testing.T, base, body string, want int) map[string]any {

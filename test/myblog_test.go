@@ -117,7 +117,8 @@ func TestMyBlog(t *testing.T) {
 	t.Run("welcome mail", func(t *testing.T) {
 		fn := terraform.OutputContext(t, t.Context(), opts, "welcome_function_name")
 		tg.startFunction(t, fn, "welcome")
-		tg.driveEventSource(t, fn, terraform.OutputContext(t, t.Context(), opts, "users_stream_arn"))
+		stream := terraform.OutputContext(t, t.Context(), opts, "users_stream_arn")
+		tg.driveEventSource(t, fn, stream)
 		table := terraform.OutputContext(t, t.Context(), opts, "users_table_name")
 		reader := "reader-" + uniqueName("r") + "@example.com"
 		put := func(name string) {
@@ -135,7 +136,9 @@ func TestMyBlog(t *testing.T) {
 			t.Log("no readable mailbox on this target; the welcome function's delivery is checked in the sandbox")
 			return
 		}
-		mails := waitForMail(t, tg, sender, 1, 30*time.Second)
+		// Once the stream is drained, every invocation for the write has returned: the mailbox is final.
+		tg.waitStreamDrained(t, fn, stream, 30*time.Second)
+		mails, _ := tg.sentMail(t, sender)
 		if len(mails) != 1 || len(mails[0].Destination) != 1 || mails[0].Destination[0] != reader || !strings.Contains(mails[0].Body+mails[0].HTMLBody, "Ann") {
 			t.Fatalf("mails from %s: %+v, want one welcome mail to %s naming Ann", sender, mails, reader)
 		}
@@ -159,8 +162,7 @@ func TestMyBlog(t *testing.T) {
 		}}); err != nil {
 			t.Fatal(err)
 		}
-		waitForMail(t, tg, sender, 2, 30*time.Second)
-		time.Sleep(2 * time.Second) // room for a wrong extra mail to show up
+		tg.waitStreamDrained(t, fn, stream, 30*time.Second)
 		mails, _ = tg.sentMail(t, sender)
 		var to []string
 		for _, m := range mails {
@@ -234,32 +236,19 @@ func photo(t *testing.T, w, h int) []byte {
 
 func waitForObject(t *testing.T, c *s3.Client, bucket, key string, within time.Duration) []byte {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		out, err := c.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
-		if err == nil {
-			var buf bytes.Buffer
-			_, err = buf.ReadFrom(out.Body)
-			out.Body.Close()
-			if err == nil {
-				return buf.Bytes()
-			}
+	var body []byte
+	eventually(t, within, "s3://"+bucket+"/"+key, func() error {
+		out, err := c.GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+		if err != nil {
+			return err
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("s3://%s/%s did not appear within %s: %v", bucket, key, within, err)
+		defer out.Body.Close()
+		var buf bytes.Buffer
+		if _, err := buf.ReadFrom(out.Body); err != nil {
+			return err
 		}
-		time.Sleep(500 * time.Millisecond)
-	}
-}
-
-func waitForMail(t *testing.T, tg target, from string, n int, within time.Duration) []sentMail {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		mails, _ := tg.sentMail(t, from)
-		if len(mails) >= n || time.Now().After(deadline) {
-			return mails
-		}
-		time.Sleep(500 * time.Millisecond)
-	}
+		body = buf.Bytes()
+		return nil
+	})
+	return body
 }

@@ -170,26 +170,24 @@ func TestPaidContentSignedVideo(t *testing.T) {
 	}
 }
 
-// fetch GETs a URL as a viewer would, retrying briefly while a new distribution's DNS name propagates (real AWS).
-func fetch(t *testing.T, rawURL string) (int, []byte) {
+// fetch GETs a URL as a viewer would, retrying failed requests for up to 2 minutes while a new distribution's DNS
+// name propagates (real AWS); any HTTP answer is returned.
+func fetch(t *testing.T, rawURL string) (status int, body []byte) {
 	t.Helper()
 	client := &http.Client{Timeout: 30 * time.Second}
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
+	eventually(t, 2*time.Minute, "GET "+rawURL, func() error {
 		resp, err := client.Get(rawURL)
-		if err == nil {
-			body, rerr := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-			resp.Body.Close()
-			if rerr == nil {
-				return resp.StatusCode, body
-			}
-			err = rerr
+		if err != nil {
+			return err
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("GET %s: %v", rawURL, err)
+		defer resp.Body.Close()
+		if body, err = io.ReadAll(io.LimitReader(resp.Body, 1<<20)); err != nil {
+			return err
 		}
-		time.Sleep(5 * time.Second)
-	}
+		status = resp.StatusCode
+		return nil
+	})
+	return status, body
 }
 
 // tamperSignature changes one character of the URL's Signature query parameter, keeping the URL well-formed.

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -23,16 +24,20 @@ import (
 )
 
 // updateOrigin stands in for the application behind the ALB: it serves versioned update files (immutable, a year
-// of max-age) and a manifest (a few seconds of max-age) and counts the requests that reach it, per path.
+// of max-age) and a manifest (max-age manifestTTL) and counts the requests that reach it, per path. The manifest's
+// Age header is the test's clock: it says how long the copy has already spent in caches upstream, which the edge
+// adds to the time it holds it (RFC 9111 §4.2.3), so the test can hand the edge a copy of any age instead of
+// waiting for one to grow old.
 type updateOrigin struct {
 	srv         *http.Server
 	port        int
 	manifestTTL int
 
-	mu       sync.Mutex
-	files    map[string][]byte // path → body
-	manifest []byte
-	hits     map[string]int
+	mu          sync.Mutex
+	files       map[string][]byte // path → body
+	manifest    []byte
+	manifestAge int // seconds, sent as Age when positive
+	hits        map[string]int
 }
 
 func startUpdateOrigin(t *testing.T, files []string, size, manifestTTL int) *updateOrigin {
@@ -61,6 +66,13 @@ func startUpdateOrigin(t *testing.T, files []string, size, manifestTTL int) *upd
 	return o
 }
 
+// ageManifest makes the manifest's next answers report they are already the given seconds old.
+func (o *updateOrigin) ageManifest(seconds int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.manifestAge = seconds
+}
+
 // publish replaces the manifest with one announcing version v.
 func (o *updateOrigin) publish(v string) {
 	o.mu.Lock()
@@ -76,7 +88,7 @@ func (o *updateOrigin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	o.mu.Lock()
 	o.hits[r.URL.Path]++
 	body, isFile := o.files[r.URL.Path]
-	manifest := o.manifest
+	manifest, age := o.manifest, o.manifestAge
 	o.mu.Unlock()
 
 	switch {
@@ -88,6 +100,9 @@ func (o *updateOrigin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write(body)
 	case r.URL.Path == "/manifest.json":
 		w.Header().Set("Cache-Control", fmt.Sprintf("public, max-age=%d", o.manifestTTL))
+		if age > 0 {
+			w.Header().Set("Age", strconv.Itoa(age))
+		}
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(manifest)
 	default:
@@ -118,8 +133,9 @@ func edgeGet(ctx context.Context, client *http.Client, url string) (int, []byte,
 
 // TestSoftwareUpdatesOriginOffload proves the point of architecture 175 in the sandbox: modules/software-updates in
 // front of an origin (the test's own HTTP server standing in for the ALB app, since kumo's ALB has no data plane)
-// answers N clients' downloads with about one origin fetch per versioned file; the manifest is refetched only after
-// its TTL, so a release shows up within it; Cache-Control reaches the clients; a re-plan is empty; destroy is clean.
+// answers N clients' downloads with about one origin fetch per versioned file; the manifest is refetched once its
+// copy is as old as its TTL, and not before, so a release shows up within it; Cache-Control reaches the clients; a
+// re-plan is empty; destroy is clean.
 func TestSoftwareUpdatesOriginOffload(t *testing.T) {
 	t.Parallel()
 	tg := newTarget(t)
@@ -131,7 +147,10 @@ func TestSoftwareUpdatesOriginOffload(t *testing.T) {
 		clients     = 50
 		workers     = 8
 		fileSize    = 256 << 10
-		manifestTTL = 3 // seconds, the module's manifest_ttl_seconds and the origin's max-age
+		manifestTTL = 60 // seconds, the module's manifest_ttl_seconds and the origin's max-age
+		// How much of the TTL a copy the edge must still serve has left: it bounds the time between storing it and
+		// the request that checks it is served (local requests, milliseconds).
+		margin = 10
 	)
 	files := []string{"/updates/app-1.0.0.bin", "/updates/app-1.0.1.bin", "/updates/delta-1.0.0-1.0.1.bin"}
 	origin := startUpdateOrigin(t, files, fileSize, manifestTTL)
@@ -160,27 +179,45 @@ func TestSoftwareUpdatesOriginOffload(t *testing.T) {
 	base := sandbox.EdgeURL(aws.ToString(cfg.BaseEndpoint), "https://"+terraform.OutputContext(t, ctx, opts, "distribution_domain_name"))
 	client := &http.Client{Timeout: 30 * time.Second}
 
-	// Manifest: cached for its TTL, so a new release is visible to clients within manifest_ttl_seconds.
-	status, body, hdr, err := edgeGet(ctx, client, base+"/manifest.json")
-	if err != nil || status != http.StatusOK || !bytes.Contains(body, []byte(`"1.0.0"`)) {
-		t.Fatalf("GET /manifest.json: %d %q %v", status, body, err)
+	// Manifest: cached for its TTL, so a new release is visible to clients within manifest_ttl_seconds. The origin's
+	// Age header stands in for the time a copy spends at the edge (see updateOrigin): no waiting for the TTL.
+	getManifest := func(step string) (string, http.Header) {
+		t.Helper()
+		status, body, hdr, err := edgeGet(ctx, client, base+"/manifest.json")
+		if err != nil || status != http.StatusOK {
+			t.Fatalf("%s: GET /manifest.json: %d %q %v", step, status, body, err)
+		}
+		if cc := hdr.Get("Cache-Control"); cc != fmt.Sprintf("public, max-age=%d", manifestTTL) {
+			t.Fatalf("%s: manifest Cache-Control %q", step, cc)
+		}
+		return string(body), hdr
 	}
-	if cc := hdr.Get("Cache-Control"); cc != fmt.Sprintf("public, max-age=%d", manifestTTL) {
-		t.Fatalf("manifest Cache-Control %q", cc)
+	// A copy that has already spent the whole TTL in caches...
+	origin.ageManifest(manifestTTL)
+	if body, hdr := getManifest("first GET"); !strings.Contains(body, `"1.0.0"`) || !strings.HasPrefix(hdr.Get("X-Cache"), "Miss") {
+		t.Fatalf("first GET: %q X-Cache %q, want 1.0.0 from the origin", body, hdr.Get("X-Cache"))
 	}
+	// ...is expired at the edge: the next client's request fetches the new release from the origin.
 	origin.publish("1.0.1")
-	if _, body, hdr, err = edgeGet(ctx, client, base+"/manifest.json"); err != nil || !bytes.Contains(body, []byte(`"1.0.0"`)) || !strings.HasPrefix(hdr.Get("X-Cache"), "Hit") {
-		t.Fatalf("manifest within its TTL should come from the edge cache (old version): %q X-Cache %q %v", body, hdr.Get("X-Cache"), err)
-	}
-	if n := origin.hitCount("/manifest.json"); n != 1 {
-		t.Fatalf("origin saw %d manifest requests within the TTL, want 1", n)
-	}
-	time.Sleep((manifestTTL + 1) * time.Second)
-	if _, body, _, err = edgeGet(ctx, client, base+"/manifest.json"); err != nil || !bytes.Contains(body, []byte(`"1.0.1"`)) {
-		t.Fatalf("manifest after its TTL should be the new release: %q %v", body, err)
+	origin.ageManifest(manifestTTL - margin)
+	if body, hdr := getManifest("GET once the copy is as old as the TTL"); !strings.Contains(body, `"1.0.1"`) || !strings.HasPrefix(hdr.Get("X-Cache"), "Miss") {
+		t.Fatalf("GET once the copy is as old as the TTL: %q X-Cache %q, want the new release 1.0.1 from the origin", body, hdr.Get("X-Cache"))
 	}
 	if n := origin.hitCount("/manifest.json"); n != 2 {
-		t.Fatalf("origin saw %d manifest requests after the TTL, want 2", n)
+		t.Fatalf("origin saw %d manifest requests, want 2", n)
+	}
+	// A copy with time left of its TTL is served from the edge: a release published meanwhile is not visible yet,
+	// and the client learns the copy's age.
+	origin.publish("1.0.2")
+	body, hdr := getManifest("GET within the TTL")
+	if !strings.Contains(body, `"1.0.1"`) || !strings.HasPrefix(hdr.Get("X-Cache"), "Hit") {
+		t.Fatalf("GET within the TTL: %q X-Cache %q, want 1.0.1 from the edge cache", body, hdr.Get("X-Cache"))
+	}
+	if age, err := strconv.Atoi(hdr.Get("Age")); err != nil || age < manifestTTL-margin || age >= manifestTTL {
+		t.Fatalf("GET within the TTL: Age %q, want the copy's age, from %d to below the %d s TTL", hdr.Get("Age"), manifestTTL-margin, manifestTTL)
+	}
+	if n := origin.hitCount("/manifest.json"); n != 2 {
+		t.Fatalf("origin saw %d manifest requests within the TTL, want 2", n)
 	}
 
 	// Versioned files: the first client fills the edge cache, the other N-1 are served from it.
@@ -271,19 +308,17 @@ func TestSoftwareUpdatesExample(t *testing.T) {
 	// The instances need a few minutes to boot, mount EFS and pass the ALB health check.
 	var body []byte
 	var hdr http.Header
-	deadline := time.Now().Add(15 * time.Minute)
-	for {
-		var status int
-		var err error
-		status, body, hdr, err = edgeGet(ctx, client, base+"/manifest.json")
-		if err == nil && status == http.StatusOK {
-			break
+	eventually(t, 15*time.Minute, "GET "+base+"/manifest.json answering 200", func() error {
+		status, b, h, err := edgeGet(ctx, client, base+"/manifest.json")
+		if err != nil {
+			return err
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("GET %s/manifest.json never answered 200 (last: %d %v)", base, status, err)
+		if status != http.StatusOK {
+			return fmt.Errorf("HTTP %d", status)
 		}
-		time.Sleep(15 * time.Second)
-	}
+		body, hdr = b, h
+		return nil
+	})
 	if !bytes.Contains(body, []byte(`"version"`)) || hdr.Get("Cache-Control") != "public, max-age=60" {
 		t.Fatalf("manifest %q with Cache-Control %q", body, hdr.Get("Cache-Control"))
 	}

@@ -109,6 +109,17 @@ func (tg target) driveEventSource(t *testing.T, function, sourceARN string) {
 	}
 }
 
+// waitStreamDrained returns once the poller driveEventSource started has handled every record the stream holds
+// now, so every invocation for them has returned; the test fails when that takes longer than within.
+func (tg target) waitStreamDrained(t *testing.T, function, streamARN string, within time.Duration) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), within)
+	defer cancel()
+	if err := tg.sb.WaitStreamDrained(ctx, function, streamARN); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // sentMail lists what SES sent from an address (kumo keeps a mailbox of SendEmail calls); ok is false where no
 // mailbox can be read (real AWS).
 func (tg target) sentMail(t *testing.T, from string) (mails []sentMail, ok bool) {

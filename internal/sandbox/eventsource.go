@@ -127,7 +127,24 @@ func (s *Sandbox) DriveEventSource(ctx context.Context, src EventSource) error {
 		if p.src.BatchSize <= 0 {
 			p.src.BatchSize = 100
 		}
-		run = func(ctx context.Context) { p.pollStream(ctx, dynamodbstreams.NewFromConfig(cfg), a.Region) }
+		c := dynamodbstreams.NewFromConfig(cfg)
+		// The shards are listed before returning, so that WaitStreamDrained, called right after, knows them.
+		desc, err := c.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: &p.src.EventSourceARN})
+		if err != nil {
+			cancel()
+			logFile.Close()
+			return fmt.Errorf("sandbox: describe %s: %w", src.EventSourceARN, err)
+		}
+		var shards []string
+		for _, sh := range desc.StreamDescription.Shards {
+			shards = append(shards, aws.ToString(sh.ShardId))
+		}
+		p.progress = s.trackStream(ctx, src, shards)
+		run = func(ctx context.Context) {
+			for _, shard := range shards {
+				go p.pollShard(ctx, c, shard, a.Region)
+			}
+		}
 	default:
 		cancel()
 		logFile.Close()
@@ -141,9 +158,10 @@ func (s *Sandbox) DriveEventSource(ctx context.Context, src EventSource) error {
 }
 
 type poller struct {
-	src    EventSource
-	lambda *lambda.Client
-	log    *log.Logger
+	src      EventSource
+	lambda   *lambda.Client
+	log      *log.Logger
+	progress *streamProgress // stream pollers only
 }
 
 // invoke calls the function synchronously and returns the item identifiers it reported as failed; an error means
@@ -256,17 +274,6 @@ func sqsEvent(msgs []sqstypes.Message, sourceARN, region string) events.SQSEvent
 	return ev
 }
 
-func (p *poller) pollStream(ctx context.Context, c *dynamodbstreams.Client, region string) {
-	desc, err := c.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: &p.src.EventSourceARN})
-	if err != nil {
-		p.log.Printf("describe %s: %v", p.src.EventSourceARN, err)
-		return
-	}
-	for _, sh := range desc.StreamDescription.Shards {
-		go p.pollShard(ctx, c, aws.ToString(sh.ShardId), region)
-	}
-}
-
 func (p *poller) pollShard(ctx context.Context, c *dynamodbstreams.Client, shard, region string) {
 	it, err := c.GetShardIterator(ctx, &dynamodbstreams.GetShardIteratorInput{
 		StreamArn: &p.src.EventSourceARN, ShardId: &shard, ShardIteratorType: st.ShardIteratorTypeTrimHorizon,
@@ -291,6 +298,9 @@ func (p *poller) pollShard(ctx context.Context, c *dynamodbstreams.Client, shard
 		for len(pending) > 0 && ctx.Err() == nil {
 			n := min(len(pending), p.src.BatchSize)
 			p.deliverStreamBatch(ctx, pending[:n], region)
+			if ctx.Err() == nil {
+				p.progress.handled(shard, pending[n-1])
+			}
 			pending = pending[n:]
 		}
 		if len(out.Records) == 0 {

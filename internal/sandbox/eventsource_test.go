@@ -101,10 +101,9 @@ func TestDriveEventSources(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	for _, body := range []string{"a", "poison", "b"} {
-		if _, err := q.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &inURL, MessageBody: aws.String(body)}); err != nil {
-			t.Fatal(err)
-		}
+	streamARN := aws.ToString(table.TableDescription.LatestStreamArn)
+	if err := sb.WaitStreamDrained(ctx, "someone-else", streamARN); err == nil {
+		t.Error("WaitStreamDrained for a function no poller drives the stream to: no error")
 	}
 	if _, err := db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("users"), Item: map[string]ddbtypes.AttributeValue{
 		"id": &ddbtypes.AttributeValueMemberS{Value: "u1"},
@@ -116,8 +115,33 @@ func TestDriveEventSources(t *testing.T) {
 	}}); err != nil {
 		t.Fatal(err)
 	}
+	// Once the stream is drained, the function has returned from every invocation for both records: what they
+	// caused is already there, read once without waiting.
+	drainCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := sb.WaitStreamDrained(drainCtx, "recorder", streamARN); err != nil {
+		t.Fatal(err)
+	}
+	out, err := q.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: &recordURL, MaxNumberOfMessages: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var streamed []string
+	for _, m := range out.Messages {
+		streamed = append(streamed, aws.ToString(m.Body))
+		_, _ = q.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: &recordURL, ReceiptHandle: m.ReceiptHandle})
+	}
+	if want := []string{`{"event":"INSERT","id":"u1"}`, `{"event":"MODIFY","id":"u1"}`}; !slices.Equal(streamed, want) {
+		t.Errorf("right after WaitStreamDrained the function had recorded %q, want %q in order", streamed, want)
+	}
 
-	want := []string{"a", "b", `{"event":"INSERT","id":"u1"}`, `{"event":"MODIFY","id":"u1"}`}
+	for _, body := range []string{"a", "poison", "b"} {
+		if _, err := q.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &inURL, MessageBody: aws.String(body)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	want := []string{"a", "b"}
 	got := drain(ctx, t, q, recordURL, len(want), 30*time.Second)
 	slices.Sort(got)
 	slices.Sort(want)

@@ -66,6 +66,7 @@ type Sandbox struct {
 
 	mu        sync.Mutex
 	functions map[string]*function
+	streams   map[streamKey]*streamProgress // see WaitStreamDrained
 
 	redis *Redis // see CacheEndpoint
 

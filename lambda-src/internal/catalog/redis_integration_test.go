@@ -48,13 +48,18 @@ func startRedis(t testing.TB) (*sandbox.Redis, *redis.Client) {
 }
 
 // TestRedisIntegration runs the handler against a real redis-server as the least-privileged cache user the module
-// creates: read-through with TTL, hit after miss, expiry, invalidation on write, and degraded service when the server
-// is gone.
+// creates: read-through with the TTL set on the key, hit after miss, a read-through once redis has expired the key,
+// invalidation on write, and degraded service when the server is gone.
 func TestRedisIntegration(t *testing.T) {
 	srv, app := startRedis(t)
 	ctx := context.Background()
 	store := newFakeStore(widget)
-	h := &Handler{Store: store, Cache: &RedisCache{Client: app}, TTL: time.Second, Logger: slog.New(slog.DiscardHandler)}
+	// Expiry is redis's own (SET … PX TTL): the test checks the TTL on the key and has redis expire it early (PEXPIRE)
+	// rather than sleeping one out, so the TTL can be a realistic one.
+	h := &Handler{Store: store, Cache: &RedisCache{Client: app}, TTL: time.Hour, Logger: slog.New(slog.DiscardHandler)}
+	admin := redis.NewClient(&redis.Options{Addr: srv.Addr, DisableIdentity: true})
+	defer admin.Close()
+	key := CacheKey(widget.ID)
 	get := func() (int, string, Item) {
 		r, err := h.Handle(ctx, request(http.MethodGet, widget.ID, ""))
 		if err != nil {
@@ -70,7 +75,11 @@ func TestRedisIntegration(t *testing.T) {
 	if code, xc, it := get(); code != 200 || xc != CacheMiss || it != widget {
 		t.Fatalf("first GET: %d %s %+v", code, xc, it)
 	}
-	ttl, err := app.Do(ctx, "PTTL", CacheKey(widget.ID)).Int64()
+	// The key expires after the TTL: at most h.TTL left, and no more gone than the few calls since took.
+	if pttl, err := admin.PTTL(ctx, key).Result(); err != nil || pttl <= h.TTL-time.Minute || pttl > h.TTL {
+		t.Fatalf("PTTL of the cached item: %v, %v; want the %v TTL", pttl, err, h.TTL)
+	}
+	ttl, err := app.Do(ctx, "PTTL", key).Int64()
 	if err == nil {
 		t.Fatalf("PTTL is not among the user's commands, yet it ran (%d)", ttl)
 	}
@@ -81,18 +90,37 @@ func TestRedisIntegration(t *testing.T) {
 		t.Fatalf("table read %d times, want 1", store.gets)
 	}
 
-	// The entry expires with its TTL (redis's own expiry).
-	time.Sleep(1100 * time.Millisecond)
-	if _, xc, _ := get(); xc != CacheMiss {
-		t.Fatalf("GET after the TTL: X-Cache %s, want miss", xc)
+	// redis expires the entry (now, rather than after the TTL): the next GET reads the table again.
+	if ok, err := admin.PExpire(ctx, key, time.Millisecond).Result(); err != nil || !ok {
+		t.Fatalf("PEXPIRE of the cached item: %v, %v", ok, err)
+	}
+	waitCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	for {
+		n, err := admin.Exists(waitCtx, key).Result()
+		if err == nil && n == 0 {
+			break
+		}
+		select {
+		case <-waitCtx.Done():
+			t.Fatalf("redis did not expire the cached item within 10s: exists=%d, %v", n, err)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	if code, xc, it := get(); code != 200 || xc != CacheMiss || it != widget {
+		t.Fatalf("GET after the entry expired: %d %s %+v, want a miss", code, xc, it)
+	}
+	if store.gets != 2 {
+		t.Fatalf("table read %d times after the entry expired, want 2", store.gets)
 	}
 
 	// A write drops the cached copy.
 	if r, _ := h.Handle(ctx, request(http.MethodPut, widget.ID, `{"name":"Widget v2","price_cents":1}`)); r.StatusCode != 200 {
 		t.Fatalf("PUT: %d %s", r.StatusCode, r.Body)
 	}
-	if n, err := app.Exists(ctx, CacheKey(widget.ID)).Result(); err == nil && n != 0 {
-		t.Fatal("the cached item survived the write")
+	// (EXISTS is not among the cache user's commands: the administrator looks.)
+	if n, err := admin.Exists(ctx, key).Result(); err != nil || n != 0 {
+		t.Fatalf("the cached item after the write: exists=%d, %v; want dropped", n, err)
 	}
 	if _, xc, it := get(); xc != CacheMiss || it.Name != "Widget v2" {
 		t.Fatalf("GET after PUT: %s %+v", xc, it)
