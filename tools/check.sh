@@ -2,7 +2,7 @@
 # tools/check.sh — the quality gates (`make check`, part of `make test` and so of CI). Offline, from a clean clone.
 #
 #   tools/check.sh                 run every gate
-#   tools/check.sh GATE...         run only these gates: fmt tflint trivy golangci vet goreleaser
+#   tools/check.sh GATE...         run only these gates: fmt tflint trivy golangci vet goreleaser release
 #
 # Each gate prints one line `check: GATE PASS|FAIL — summary` (details above it); the run ends with
 # `check: N passed, N failed` and exits non-zero when any gate failed.
@@ -14,15 +14,19 @@
 #               MEDIUM findings are listed and each must be named (by its ID) in the module's README.md
 #   golangci    golangci-lint run ./... (.golangci.yml), for the default build and for -tags aws
 #   vet         go vet ./..., for the default build and for -tags aws
-#   goreleaser  goreleaser check, then a snapshot release (no publish, no signing) into a temporary dist, and
-#               the registry layout check: 6 zips (linux/darwin/windows × amd64/arm64), each with the binary
-#               terraform-provider-refarch_v<version>[.exe] built for that platform, a SHA256SUMS that covers
-#               every zip and the <name>_<version>_manifest.json (protocol 6.0)
+#   goreleaser  goreleaser check, then tools/releasecheck (no build): .goreleaser.yml names the 6 targets
+#               (linux/darwin/windows × amd64/arm64), the registry's binary and zip names and a SHA256SUMS that
+#               lists <name>_<version>_manifest.json; terraform-registry-manifest.json declares protocol 6.0
+#   release     not a default gate (`make release-check`): the goreleaser gate, then a snapshot release (no
+#               publish, no signing) into a temporary dist, and the registry layout check on it: 6 zips, each
+#               with the binary terraform-provider-refarch_v<version>[.exe] built for that platform, a SHA256SUMS
+#               that covers every zip and the <name>_<version>_manifest.json
 #
 # Environment:
 #   CHECK_TF_ROOTS   Terraform roots the fmt/tflint/trivy gates scan (default: "modules examples")
 #   CHECK_GO         0 skips the Go-side parts of fmt (gofmt) — used by tools/check_selftest.sh
 #   REFARCH_TOFU     the tofu/terraform CLI (default: the pinned OpenTofu, like the GNUmakefile)
+#   REFARCH_TIMINGS  when set, one row per gate with its seconds is appended there (tools/timings.sh)
 # Tools (tflint, trivy, golangci-lint, goreleaser) are built through tools/tool.sh if not cached yet.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -257,8 +261,9 @@ gate_golangci() {
   local gl out rc=0 tags n
   gl=$(tool golangci-lint) || { result golangci 1 "could not build golangci-lint"; return; }
   # Twice: the default build, and -tags aws (the real-AWS tier's files, which the default build leaves out).
+  # --allow-serial-runners: another clone's run on this machine holds golangci-lint's lock; wait for it, not fail.
   for tags in "" aws; do
-    if ! out=$("$gl" run --config "$root/.golangci.yml" ${tags:+--build-tags=$tags} ./... 2>&1); then
+    if ! out=$("$gl" run --allow-serial-runners --config "$root/.golangci.yml" ${tags:+--build-tags=$tags} ./... 2>&1); then
       rc=1; echo "== golangci-lint${tags:+ -tags $tags}"; echo "$out" | sed 's/^/  /'
     fi
   done
@@ -279,16 +284,36 @@ gate_vet() {
   else result vet 1 "go vet ./... reported problems"; fi
 }
 
-gate_goreleaser() {
-  local gr cfg dist out
-  gr=$(tool goreleaser) || { result goreleaser 1 "could not build goreleaser"; return; }
+# The cheap part of the release checks (every run): the configuration, and the layout it describes. Prints the
+# problems; returns non-zero when there are any.
+release_config_ok() {
+  local gr=$1 out
   if ! out=$("$gr" check 2>&1); then
-    echo "$out" | sed 's/^/  /'; result goreleaser 1 "goreleaser check failed"; return
+    echo "$out" | sed 's/^/  /'; echo "  goreleaser check failed"; return 1
   fi
+  if ! out=$(go run ./tools/releasecheck 2>&1); then
+    echo "$out" | sed 's/^/  /'; return 1
+  fi
+}
+
+gate_goreleaser() {
+  local gr
+  gr=$(tool goreleaser) || { result goreleaser 1 "could not build goreleaser"; return; }
+  if release_config_ok "$gr"; then
+    result goreleaser 0 "goreleaser check ok; .goreleaser.yml: 6 targets, registry zip/binary/SHA256SUMS/manifest names; protocol 6.0 (the snapshot build: make release-check)"
+  else
+    result goreleaser 1 "release configuration"
+  fi
+}
+
+gate_release() {
+  local gr cfg dist out
+  gr=$(tool goreleaser) || { result release 1 "could not build goreleaser"; return; }
+  release_config_ok "$gr" || { result release 1 "release configuration (see the goreleaser gate)"; return; }
   cfg=$tmp/goreleaser.yml dist=$tmp/dist
   { cat .goreleaser.yml; printf '\ndist: %s\n' "$dist"; } >"$cfg"
   if ! out=$("$gr" release --config "$cfg" --snapshot --clean --skip=publish,sign 2>&1); then
-    echo "$out" | tail -n 40 | sed 's/^/  /'; result goreleaser 1 "snapshot release failed"; return
+    echo "$out" | tail -n 40 | sed 's/^/  /'; result release 1 "snapshot release failed"; return
   fi
   local problems=() name=terraform-provider-refarch version os arch zip bin ext sums manifest
   version=$(jq -r .version "$dist/metadata.json")
@@ -322,17 +347,22 @@ gate_goreleaser() {
     case "$f" in *.zip) echo "  $(basename "$f"): $(unzip -Z1 "$f" | tr '\n' ' ')" ;; *) echo "  $(basename "$f")" ;; esac
   done
   if [ ${#problems[@]} = 0 ]; then
-    result goreleaser 0 "check ok; snapshot $version: 6 zips, SHA256SUMS with manifest, binaries per platform verified"
+    result release 0 "check ok; snapshot $version: 6 zips, SHA256SUMS with manifest, binaries per platform verified"
   else
     printf '  %s\n' "${problems[@]}"
-    result goreleaser 1 "archive layout: ${#problems[@]} problem(s)"
+    result release 1 "archive layout: ${#problems[@]} problem(s)"
   fi
 }
 
 for g in "${gates[@]}"; do
   case "$g" in
-    fmt|tflint|trivy|golangci|vet|goreleaser) echo "== check $g"; "gate_$g" ;;
-    *) echo "check: unknown gate '$g' (want fmt tflint trivy golangci vet goreleaser)" >&2; exit 2 ;;
+    fmt|tflint|trivy|golangci|vet|goreleaser|release)
+      echo "== check $g"
+      start=$(date +%s.%N) before=$failed
+      "gate_$g"
+      "$root/tools/timings.sh" row "quality gates" "$g" \
+        "$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')" "$([ $failed = $before ] && echo ok || echo FAIL)" ;;
+    *) echo "check: unknown gate '$g' (want fmt tflint trivy golangci vet goreleaser release)" >&2; exit 2 ;;
   esac
 done
 [ $failed = 0 ] || echo "check: failed gates: ${failed_names[*]}"

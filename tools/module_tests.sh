@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# tools/module_tests.sh — `make module-tests`: `tofu init` + `tofu test` (mock providers) in every modules/*/ and
+# examples/*/ that has tests/, MODULE_TEST_JOBS suites at a time (default 3).
+#
+# Each suite runs in its own directory with its own `init` (they are independent roots). Its output is kept together
+# and printed when the suite ends, headed `== tofu test DIR: PASS|FAIL (N s)`; the run ends with
+# `module-tests: N suites, N failed` naming the failed ones, and exits non-zero when any failed.
+#
+# Providers come from the project's filesystem mirror (TF_CLI_CONFIG_FILE, set by the GNUmakefile); its packages are
+# unpacked directories, so init symlinks them into .terraform/providers (nothing is copied). What init spends its
+# second or two on is hashing the provider binaries (~900 MB hashicorp/aws) for the lock file, which it does with or
+# without a plugin cache. A shared TF_PLUGIN_CACHE_DIR is deliberately not used: the lock file is removed before
+# each init (`make build` rewrites refarch/refarch 0.1.0 in the mirror, so an old checksum would not match), and
+# without a lock entry OpenTofu 1.12 re-installs every provider into the cache on every init (remove, then symlink
+# again) — also with TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE — while the other suites start providers from
+# that same cache entry.
+#
+# Environment: REFARCH_TOFU (the CLI, required), MODULE_TEST_JOBS, REFARCH_TIMINGS (tools/timings.sh).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+tofu=${REFARCH_TOFU:?set REFARCH_TOFU to the tofu/terraform CLI}
+
+# One suite (called by xargs below): run_suite DIR OUTDIR
+run_suite() {
+  local d=$1 out=$2 log start rc=0 secs status
+  log=$out/$(echo "$d" | tr / _).log
+  start=$(date +%s.%N)
+  (
+    cd "$d" || exit 1
+    rm -f .terraform.lock.hcl
+    "$tofu" init -backend=false -input=false -no-color >"$log.init" 2>&1 || { cat "$log.init"; exit 1; }
+    "$tofu" test -no-color
+  ) >"$log" 2>&1 || rc=$?
+  secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+  status=PASS; [ $rc = 0 ] || status=FAIL
+  printf '%s\t%s\t%s\n' "$d" "$secs" "$status" >>"$out/results"
+  "$root/tools/timings.sh" row "module tests" "$d" "$secs" "$([ $rc = 0 ] && echo ok || echo FAIL)"
+  # One suite's output at a time, whole.
+  {
+    flock 9
+    echo "== tofu test $d: $status (${secs}s)"
+    cat "$log"
+  } 9>>"$out/print.lock"
+}
+
+if [ "${1:-}" = --suite ]; then
+  run_suite "$2" "$3"
+  exit 0
+fi
+
+jobs=${MODULE_TEST_JOBS:-3}
+out=$(mktemp -d "${TMPDIR:-/tmp}/refarch-module-tests.XXXXXX")
+trap 'rm -rf "$out"' EXIT
+: >"$out/results"
+
+suites=()
+for d in modules/*/ examples/*/; do
+  [ -d "$d/tests" ] && suites+=("${d%/}")
+done
+echo "module-tests: ${#suites[@]} suites, $jobs at a time"
+export REFARCH_TOFU="$tofu"
+# (A suite's failure is in results, not in xargs' status; a broken run shows up as a missing result below.)
+printf '%s\n' "${suites[@]}" | xargs -P "$jobs" -I{} "$root/tools/module_tests.sh" --suite {} "$out" ||
+  echo "module-tests: xargs exited $?" >&2
+
+failed=$(awk -F'\t' '$3 != "PASS" { printf "%s ", $1 }' "$out/results")
+ran=$(wc -l <"$out/results")
+[ "$ran" = ${#suites[@]} ] || failed="$failed(only $ran of ${#suites[@]} suites reported)"
+echo "module-tests: ${#suites[@]} suites, $(awk -F'\t' '$3 != "PASS"' "$out/results" | wc -l) failed${failed:+: $failed}"
+[ -z "$failed" ]
