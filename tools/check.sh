@@ -2,11 +2,13 @@
 # tools/check.sh — the quality gates (`make check`, part of `make test` and so of CI). Offline, from a clean clone.
 #
 #   tools/check.sh                 run every gate
-#   tools/check.sh GATE...         run only these gates: fmt tflint trivy golangci vet goreleaser release
+#   tools/check.sh GATE...         run only these gates: hygiene fmt tflint trivy golangci vet goreleaser release
 #
 # Each gate prints one line `check: GATE PASS|FAIL — summary` (details above it); the run ends with
 # `check: N passed, N failed` and exits non-zero when any gate failed.
 #
+#   hygiene     nothing built in git: no tracked executable binary (ELF, Mach-O, PE) and no tracked file over 1 MB
+#               outside the generated docs/
 #   fmt         `tofu fmt -check` over the Terraform roots and gofmt over the Go files
 #   tflint      tflint (.tflint.hcl, bundled terraform ruleset, all rules) in every directory with .tf files
 #   trivy       `trivy config` (trivy.yaml: embedded checks, offline, plus the project's REFARCH-* Rego checks below:
@@ -34,7 +36,7 @@ cd "$root"
 
 roots=${CHECK_TF_ROOTS:-modules examples}
 gates=("$@")
-[ ${#gates[@]} -gt 0 ] || gates=(fmt tflint trivy golangci vet goreleaser)
+[ ${#gates[@]} -gt 0 ] || gates=(hygiene fmt tflint trivy golangci vet goreleaser)
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/refarch-check.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -53,6 +55,26 @@ tool() { "$root/tools/tool.sh" build "$1"; }
 tf_dirs() {
   # shellcheck disable=SC2086
   find $roots -name .terraform -prune -o -name '*.tf' -type f -print 2>/dev/null | xargs -r -n1 dirname | sort -u
+}
+
+gate_hygiene() {
+  local bad=() f size magic
+  while IFS= read -r -d '' f; do
+    [ -f "$f" ] || continue
+    size=$(stat -c %s "$f")
+    if [ "$size" -gt 1048576 ] && [[ $f != docs/* ]]; then bad+=("$f: $size bytes (over 1 MB)"); continue; fi
+    magic=$(head -c 4 "$f" | od -An -tx1 | tr -d ' \n')
+    case "$magic" in
+      7f454c46) bad+=("$f: ELF executable") ;;
+      cffaedfe|cefaedfe|feedface|feedfacf) bad+=("$f: Mach-O executable") ;;
+      4d5a*) [[ $f == *.exe || $f == *.dll ]] && bad+=("$f: PE executable") ;;
+    esac
+  done < <(git ls-files -z)
+  if [ ${#bad[@]} -gt 0 ]; then
+    printf '  %s\n' "${bad[@]}"; result hygiene 1 "${#bad[@]} built or oversized file(s) tracked: git rm --cached them (and ignore them)"
+  else
+    result hygiene 0 "no tracked binaries, no tracked file over 1 MB outside docs/"
+  fi
 }
 
 gate_fmt() {
@@ -356,13 +378,13 @@ gate_release() {
 
 for g in "${gates[@]}"; do
   case "$g" in
-    fmt|tflint|trivy|golangci|vet|goreleaser|release)
+    hygiene|fmt|tflint|trivy|golangci|vet|goreleaser|release)
       echo "== check $g"
       start=$(date +%s.%N) before=$failed
       "gate_$g"
       "$root/tools/timings.sh" row "quality gates" "$g" \
         "$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')" "$([ $failed = $before ] && echo ok || echo FAIL)" ;;
-    *) echo "check: unknown gate '$g' (want fmt tflint trivy golangci vet goreleaser release)" >&2; exit 2 ;;
+    *) echo "check: unknown gate '$g' (want hygiene fmt tflint trivy golangci vet goreleaser release)" >&2; exit 2 ;;
   esac
 done
 [ $failed = 0 ] || echo "check: failed gates: ${failed_names[*]}"

@@ -92,5 +92,29 @@ locals {
     selftest_unformatted = { a = 1,  bb = 2 }
 }'
 
+# hygiene: in a scratch repository holding the gate scripts, a clean tree passes, a tracked ELF binary or a tracked
+# 2 MB file fails.
+hygiene() {
+  local name=$1 expect=$2 repo rc
+  repo=$(mktemp -d "${TMPDIR:-/tmp}/refarch-hygiene.XXXXXX")
+  mkdir -p "$repo/tools" && cp "$root/tools/check.sh" "$root/tools/timings.sh" "$repo/tools/"
+  git -C "$repo" init -q
+  case "$name" in
+    binary) cp "$(type -P true)" "$repo/tools/built" ;;
+    large) head -c 2097152 /dev/zero >"$repo/blob.dat" ;;
+  esac
+  git -C "$repo" add -A
+  rc=0; "$repo/tools/check.sh" hygiene >/dev/null 2>&1 || rc=$?
+  rm -rf "$repo"
+  if { [ "$expect" = pass ] && [ $rc = 0 ]; } || { [ "$expect" = fail ] && [ $rc != 0 ]; }; then
+    ok=$((ok + 1)); echo "selftest: hygiene $name: $( [ $rc = 0 ] && echo PASSED || echo FAILED ), as expected"
+  else
+    bad=$((bad + 1)); echo "selftest: hygiene $name: exited $rc, expected it to $expect"
+  fi
+}
+hygiene clean pass
+hygiene binary fail
+hygiene large fail
+
 echo "selftest: $ok passed, $bad failed"
 [ $bad = 0 ]
