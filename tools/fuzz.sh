@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tools/fuzz.sh — `make fuzz` (FUZZTIME per target, default 15s) and the fuzzing stage of `make test` (3s): every Fuzz*
+# tools/fuzz.sh — `make fuzz` (FUZZTIME per target, default 15s) and the fuzzing stage of `make test` (2s): every Fuzz*
 # target in lambda-src/, internal/, apps/, pkg/ and cmd/ replays its seed corpus (testdata/fuzz and f.Add) and is
 # then fuzzed for FUZZTIME. Each package's test binary is compiled once, with the fuzzing instrumentation
 # (`go test -c -fuzz`), and run once per target in the package's directory, as `go test -fuzz` would.

@@ -10,6 +10,8 @@
 # A tool with patches (<NAME>_PATCHES in versions.env: a directory of unified diffs, applied in name order with
 # `patch -p1` to the module's source before `go build`) is cached as <version>+refarch.<hash>, the hash covering
 # the patch files' names and contents, so changing a patch rebuilds and an unpatched build is never mistaken for it.
+# hashicorp/aws is also trimmed (AWS_SERVICES: tools/awstrim keeps only the listed service packages); the list's
+# package names join the hash, so a trimmed build is never mistaken for a full one or for another list's.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=versions.env
@@ -21,7 +23,7 @@ die() { echo "tools: $*" >&2; exit 2; }
 cmd=${1:-}; name=${2:-}
 case "$name" in
   tofu) module=$TOFU_MODULE version=$TOFU_VERSION pkg=$TOFU_PKG bin=tofu ldflags=${TOFU_LDFLAGS:-} ;;
-  aws)  module=$AWS_MODULE  version=$AWS_VERSION  pkg=$AWS_PKG  bin=terraform-provider-aws ;;
+  aws)  module=$AWS_MODULE  version=$AWS_VERSION  pkg=$AWS_PKG  bin=terraform-provider-aws patches=${AWS_PATCHES:-} services=${AWS_SERVICES:-} ;;
   kumo) module=$KUMO_MODULE version=$KUMO_VERSION pkg=$KUMO_PKG bin=kumo patches=${KUMO_PATCHES:-} ;;
   gotestsum) module=$GOTESTSUM_MODULE version=$GOTESTSUM_VERSION pkg=$GOTESTSUM_PKG bin=gotestsum ;;
   tfplugindocs) module=$TFPLUGINDOCS_MODULE version=$TFPLUGINDOCS_VERSION pkg=$TFPLUGINDOCS_PKG bin=tfplugindocs ;;
@@ -37,7 +39,17 @@ if [ -n "${patches:-}" ]; then
   patchdir=$here/../$patches
   for p in "$patchdir"/*.patch; do [ -f "$p" ] && patchfiles+=("$p"); done
   [ ${#patchfiles[@]} -gt 0 ] || die "no *.patch files in $patches (${name}'s patch set in tools/versions.env)"
-  sum=$(for p in "${patchfiles[@]}"; do printf '%s\n' "${p##*/}"; cat "$p"; done | sha256sum)
+fi
+servicelist=
+if [ -n "${services:-}" ]; then
+  servicelist=$here/../$services
+  [ -f "$servicelist" ] || die "no service list $services (${name}'s AWS_SERVICES in tools/versions.env)"
+fi
+if [ ${#patchfiles[@]} -gt 0 ] || [ -n "$servicelist" ]; then
+  sum=$({ for p in "${patchfiles[@]}"; do printf '%s\n' "${p##*/}"; cat "$p"; done
+          # Only the service package names key the build (the list's comments do not).
+          [ -z "$servicelist" ] || { echo services; sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$servicelist" | awk '{print $1}'; }
+        } | sha256sum)
   cachever=$version+refarch.${sum:0:12}
 fi
 dir=$cache/tools/$name/$cachever
@@ -74,6 +86,10 @@ echo "tools: building $name $cachever (log: $log)" >&2
     patch -p1 --forward --no-backup-if-mismatch <"$p"
   done
   go mod download
+  if [ -n "$servicelist" ]; then
+    echo "tools: trimming $name to the service packages in ${servicelist##*/}"
+    (cd "$here/.." && go run ./tools/awstrim apply -aws "$work" -services "$servicelist")
+  fi
   CGO_ENABLED=0 GOEXPERIMENT=${goexperiment:-} go build -trimpath -ldflags "-s -w ${ldflags:-}" -o "$out.tmp" "$pkg"
   mv "$out.tmp" "$out"
 ) >"$log" 2>&1 &
