@@ -82,6 +82,10 @@ func usage() {
 
 // typeRef matches the places a configuration names an AWS type: resource/data/ephemeral/list blocks in HCL (also
 // inside Go string literals and heredocs) and mock_resource/mock_data/mock_ephemeral blocks of `tofu test` files.
+// configSuffixes are the files whose aws_* type references count: configurations, tests, mocks and Go (tests
+// that write HCL).
+var configSuffixes = []string{".tf", ".tftest.hcl", ".tfmock.hcl", ".tf.json", ".go"}
+
 var typeRef = regexp.MustCompile(`\b(?:resource|data|ephemeral|list|mock_resource|mock_data|mock_ephemeral_resource)\s+\\?"(aws_[a-z0-9_]+)\\?"`)
 
 // usedTypes returns every aws_* type named under root, skipping VCS, build output and tool working directories.
@@ -101,8 +105,7 @@ func usedTypes(root string) (map[string]bool, error) {
 			return nil
 		}
 		name := d.Name()
-		if !(strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tftest.hcl") || strings.HasSuffix(name, ".tfmock.hcl") ||
-			strings.HasSuffix(name, ".tf.json") || strings.HasSuffix(name, ".go")) {
+		if !slices.ContainsFunc(configSuffixes, func(suffix string) bool { return strings.HasSuffix(name, suffix) }) {
 			return nil
 		}
 		if strings.HasPrefix(path, filepath.Join(root, "tools", "awstrim")+string(filepath.Separator)) {
@@ -372,7 +375,11 @@ func dropUnusedImports(f *ast.File) {
 			continue
 		}
 		gd.Specs = slices.DeleteFunc(gd.Specs, func(s ast.Spec) bool {
-			p, _ := strconv.Unquote(s.(*ast.ImportSpec).Path.Value)
+			is, ok := s.(*ast.ImportSpec)
+			if !ok {
+				return false
+			}
+			p, _ := strconv.Unquote(is.Path.Value)
 			return unused[p]
 		})
 	}
