@@ -176,7 +176,7 @@ variable "welcome" {
 }
 
 variable "thumbnails" {
-  description = "Thumbnail generation: `uploads_prefix` (default `uploads/`; only objects under it trigger the function), `thumbnails_prefix` (default `thumbnails/`; must lie outside the uploads prefix so that thumbnails never trigger the function), `width` in pixels (default 200), `max_source_bytes` (default 20 MiB) and `max_source_pixels` (default 40 million; larger photos are skipped), `memory_size` (default 1024 MB) and `timeout` (default 60 s)."
+  description = "Thumbnail generation: `uploads_prefix` (default `uploads/`; only objects under it trigger the function), `thumbnails_prefix` (default `thumbnails/`; must lie outside the uploads prefix so that thumbnails never trigger the function), `width` in pixels (default 200), `max_source_bytes` (default 20 MiB) and `max_source_pixels` (default 40 million; larger photos are skipped), `memory_size` (default 1024 MB; a photo whose decoding and resizing would take more than a third of it is skipped too, whatever its pixel count: at the 128 MB minimum an 8-bit PNG of more than about 10 megapixels, a 16-bit one of more than 4) and `timeout` (default 60 s)."
   type = object({
     uploads_prefix    = optional(string, "uploads/")
     thumbnails_prefix = optional(string, "thumbnails/")
