@@ -31,9 +31,10 @@ provider "refarch" {
 module "microservices" {
   source = "../../modules/microservices"
 
-  name            = var.name
-  certificate_arn = var.certificate_arn
-  network         = var.network
+  name             = var.name
+  certificate_arn  = var.certificate_arn
+  allow_plain_http = var.allow_plain_http
+  network          = var.network
   vpc = {
     availability_zones = var.availability_zones
     nat_gateway        = var.nat_gateway

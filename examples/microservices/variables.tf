@@ -21,9 +21,15 @@ variable "service_c_artifact_s3_uri" {
 }
 
 variable "certificate_arn" {
-  description = "ACM certificate for HTTPS on both load balancers (null: plain HTTP, for a demo only)."
+  description = "ACM certificate for HTTPS on both load balancers (443; port 80 only redirects). Required unless `allow_plain_http` is true."
   type        = string
   default     = null
+}
+
+variable "allow_plain_http" {
+  description = "Serve plain HTTP on port 80 without a certificate (default false). True only for a throwaway demo or the local sandbox (its ELBv2 keeps no listener certificate), never for real clients."
+  type        = bool
+  default     = false
 }
 
 variable "network" {
@@ -61,8 +67,10 @@ variable "final_snapshot" {
   default     = true
 }
 
+# The modules protect load balancers, tables and the database by default; this example, applied and destroyed by the
+# tests and demos, opts out. Set true for anything you keep.
 variable "deletion_protection" {
-  description = "Protect load balancers, tables and the database from deletion (default false)."
+  description = "Protect load balancers, tables and the database from deletion (default false here: the example is meant to be destroyed; the modules default to true)."
   type        = bool
   default     = false
 }

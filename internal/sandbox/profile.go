@@ -43,6 +43,11 @@ var (
 		"tags": map[string]any{},
 	}
 
+	// ELBv2: CreateListener keeps neither Certificates nor SslPolicy (nor does DescribeListeners return them), so an
+	// HTTPS listener would drift on every plan, and the sandbox has no certificate worth serving anyway. Sandbox
+	// only: the load balancers serve plain HTTP on port 80; on AWS they require a certificate (modules/alb).
+	kumoELBv2 = map[string]any{"allow_plain_http": true}
+
 	// MyTodoList's read-cache and identity features kumo does not offer.
 	kumoMyTodoListExtras = map[string]any{
 		// kumo has no Cognito Identity service (CreateIdentityPool), and its user pool client ids contain '-', which

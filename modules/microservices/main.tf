@@ -167,6 +167,7 @@ module "service_a" {
   public_subnet_ids   = local.network.public_subnet_ids
   private_subnet_ids  = local.network.private_subnet_ids
   certificate_arn     = var.certificate_arn
+  allow_plain_http    = var.allow_plain_http
   access_logs         = local.access_logs["a"]
   deletion_protection = var.deletion_protection
   container = {
@@ -231,6 +232,7 @@ module "service_c" {
   public_subnet_ids   = local.network.public_subnet_ids
   private_subnet_ids  = local.network.private_subnet_ids
   certificate_arn     = var.certificate_arn
+  allow_plain_http    = var.allow_plain_http
   access_logs         = local.access_logs["c"]
   deletion_protection = var.deletion_protection
   app = {
