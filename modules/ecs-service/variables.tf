@@ -87,9 +87,9 @@ variable "access_logs" {
 }
 
 variable "deletion_protection" {
-  description = "Protect the load balancer and the DynamoDB table from deletion (default false so that `destroy` works; set true in production)."
+  description = "Protect the load balancer and the DynamoDB table from deletion (default true: `destroy` fails until it is set false and applied; false only for disposable deployments such as the examples and the sandbox)."
   type        = bool
-  default     = false
+  default     = true
 }
 
 variable "container" {

@@ -123,8 +123,8 @@ run "real_aws_defaults" {
     error_message = "7 days of backups and a final snapshot by default"
   }
   assert {
-    condition     = aws_db_instance.this[0].engine == "postgres" && aws_db_instance.this[0].engine_version == "17" && aws_db_instance.this[0].instance_class == "db.t4g.micro" && !aws_db_instance.this[0].performance_insights_enabled && !aws_db_instance.this[0].deletion_protection
-    error_message = "PostgreSQL 17 on db.t4g.micro, Performance Insights off, deletion protection off by default"
+    condition     = aws_db_instance.this[0].engine == "postgres" && aws_db_instance.this[0].engine_version == "17" && aws_db_instance.this[0].instance_class == "db.t4g.micro" && !aws_db_instance.this[0].performance_insights_enabled && aws_db_instance.this[0].deletion_protection
+    error_message = "PostgreSQL 17 on db.t4g.micro, Performance Insights off, deletion protection on by default"
   }
   assert {
     condition     = aws_db_subnet_group.this[0].subnet_ids == toset(["subnet-1a", "subnet-1b"]) && aws_cloudwatch_log_group.db["postgresql"].retention_in_days == 365
@@ -141,7 +141,7 @@ run "real_aws_defaults" {
     error_message = "the instances admit the app port from the load balancer's security group only"
   }
   assert {
-    condition     = aws_lb.this.drop_invalid_header_fields && !aws_lb.this.internal && !aws_lb.this.enable_deletion_protection && aws_lb.this.desync_mitigation_mode == "strictest"
+    condition     = aws_lb.this.drop_invalid_header_fields && !aws_lb.this.internal && aws_lb.this.enable_deletion_protection && aws_lb.this.desync_mitigation_mode == "strictest"
     error_message = "the ALB drops invalid headers, is internet-facing, strictest desync mitigation"
   }
   assert {
@@ -188,6 +188,20 @@ run "https_kms_insights_and_requests" {
   assert {
     condition     = data.aws_ssm_parameter.al2023[0].name == "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64" && one(one(aws_autoscaling_policy.requests[0].target_tracking_configuration).predefined_metric_specification).resource_label == "app/svc-c-alb/50dc6c495c0c9188/targetgroup/svc-c-tg/73e2d6bc24d8a067"
     error_message = "m7i takes the x86_64 AMI; the request-count policy tracks this ALB's target group"
+  }
+}
+
+run "disposable_database" {
+  command = plan
+
+  variables {
+    deletion_protection = false
+    database            = { final_snapshot = false }
+  }
+
+  assert {
+    condition     = !aws_db_instance.this[0].deletion_protection && aws_db_instance.this[0].skip_final_snapshot && aws_db_instance.this[0].final_snapshot_identifier == null
+    error_message = "a disposable deployment opts out of deletion protection and the final snapshot"
   }
 }
 

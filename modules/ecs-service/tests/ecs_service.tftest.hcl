@@ -102,6 +102,10 @@ run "real_aws_defaults" {
     error_message = "the table has PITR and KMS encryption, on demand"
   }
   assert {
+    condition     = aws_dynamodb_table.this.deletion_protection_enabled
+    error_message = "the table is protected from deletion by default"
+  }
+  assert {
     condition     = one(aws_ecs_cluster.this.setting).name == "containerInsights" && one(aws_ecs_cluster.this.setting).value == "enabled"
     error_message = "Container Insights on the cluster"
   }
@@ -114,7 +118,7 @@ run "real_aws_defaults" {
     error_message = "the tasks admit the container port from the load balancer's security group only"
   }
   assert {
-    condition     = aws_lb.this.drop_invalid_header_fields && !aws_lb.this.enable_deletion_protection && length(aws_lb_listener.https) == 0 && one(aws_lb_listener.http.default_action).type == "forward" && aws_lb_target_group.this.target_type == "ip" && one(aws_lb_target_group.this.health_check).path == "/healthz"
+    condition     = aws_lb.this.drop_invalid_header_fields && aws_lb.this.enable_deletion_protection && length(aws_lb_listener.https) == 0 && one(aws_lb_listener.http.default_action).type == "forward" && aws_lb_target_group.this.target_type == "ip" && one(aws_lb_target_group.this.health_check).path == "/healthz"
     error_message = "ALB drops invalid headers; plain HTTP without a certificate; IP targets checked on /healthz"
   }
 }
@@ -157,11 +161,16 @@ run "sandbox_switches" {
     security_group_references = false
     point_in_time_recovery    = false
     table_encryption          = "AWS_OWNED"
+    deletion_protection       = false
   }
 
   assert {
     condition     = length(aws_ecs_task_definition.this) == 0 && length(aws_ecs_service.this) == 0 && length(aws_appautoscaling_target.this) == 0 && length(aws_ecs_cluster.this.setting) == 0 && length(aws_dynamodb_table.this.server_side_encryption) == 0
     error_message = "the sandbox leaves out what kumo cannot apply"
+  }
+  assert {
+    condition     = !aws_dynamodb_table.this.deletion_protection_enabled
+    error_message = "a disposable deployment opts out of the table's deletion protection"
   }
   assert {
     condition     = one(aws_security_group.tasks.ingress).cidr_blocks == tolist(["10.0.0.0/16"])
