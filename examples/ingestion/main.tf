@@ -74,6 +74,8 @@ module "ingestion" {
       run_on_create       = var.report_run_on_create
     }
   }
+  # An example is disposable: var.bucket_force_destroy (default true) opts out of the module's data protection, so
+  # `destroy` empties the buckets. Set it false to keep the data.
   bucket = {
     force_destroy      = var.bucket_force_destroy
     ownership_controls = var.bucket_ownership_controls

@@ -113,9 +113,9 @@ variable "queue_managed_sse" {
 }
 
 variable "bucket_force_destroy" {
-  description = "Let `destroy` delete the buckets with their data (default false)."
+  description = "Let `destroy` delete the data lake and reports buckets with their data. Default true: an example is disposable (the module's own default is false; set false to keep the data)."
   type        = bool
-  default     = false
+  default     = true
 }
 
 variable "bucket_ownership_controls" {

@@ -45,9 +45,13 @@ module "microservices" {
     artifact_s3_uri = var.service_c_artifact_s3_uri
     final_snapshot  = var.final_snapshot
   }
-  deletion_protection = var.deletion_protection
-  log_retention_days  = 30
-  tags                = var.tags
+  # An example is disposable: var.deletion_protection (default false) and var.access_logs_force_destroy (default true)
+  # opt out of the module's data protection, so `destroy` takes the data with it (service C's final snapshot stays:
+  # var.final_snapshot). Set them the other way round to keep it.
+  deletion_protection       = var.deletion_protection
+  access_logs_force_destroy = var.access_logs_force_destroy
+  log_retention_days        = 30
+  tags                      = var.tags
 
   sandbox = {
     point_in_time_recovery      = var.point_in_time_recovery

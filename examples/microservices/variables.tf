@@ -70,9 +70,15 @@ variable "final_snapshot" {
 # The modules protect load balancers, tables and the database by default; this example, applied and destroyed by the
 # tests and demos, opts out. Set true for anything you keep.
 variable "deletion_protection" {
-  description = "Protect load balancers, tables and the database from deletion (default false here: the example is meant to be destroyed; the modules default to true)."
+  description = "Protect the load balancers, tables and the database from deletion. Default false: an example is disposable, so `destroy` removes them with their data (the module's own default is true; set true to keep them)."
   type        = bool
   default     = false
+}
+
+variable "access_logs_force_destroy" {
+  description = "Let `destroy` delete the load balancers' access-log bucket with its logs. Default true: an example is disposable (the module's own default is false; set false to keep the logs)."
+  type        = bool
+  default     = true
 }
 
 variable "tags" {

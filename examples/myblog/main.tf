@@ -42,6 +42,9 @@ module "myblog" {
   table_encryption       = var.table_encryption
   queue_encryption       = var.queue_encryption
   event_source_mappings  = var.event_source_mappings
+  # An example is disposable: var.deletion_protection (default false) and var.bucket_force_destroy (default true) opt
+  # out of the module's data protection, so `destroy` takes the data with it. Set them the other way round to keep it.
+  deletion_protection = var.deletion_protection
   api = {
     access_logs     = var.access_logs
     method_settings = var.method_settings

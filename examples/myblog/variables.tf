@@ -57,10 +57,16 @@ variable "method_settings" {
   default     = true
 }
 
-variable "bucket_force_destroy" {
-  description = "Let destroy delete the buckets with their objects (default false)."
+variable "deletion_protection" {
+  description = "Protect the users and posts tables from deletion. Default false: an example is disposable, so `destroy` removes them with their data (the module's own default is true; set true to keep them)."
   type        = bool
   default     = false
+}
+
+variable "bucket_force_destroy" {
+  description = "Let `destroy` delete the site and uploads buckets with their objects. Default true: an example is disposable (the module's own default is false; set false to keep the objects)."
+  type        = bool
+  default     = true
 }
 
 variable "bucket_ownership_controls" {

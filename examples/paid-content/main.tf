@@ -35,6 +35,9 @@ module "paid_content" {
   point_in_time_recovery = var.point_in_time_recovery
   table_encryption       = var.table_encryption
   url_ttl_minutes        = var.url_ttl_minutes
+  # An example is disposable: var.deletion_protection (default false) and var.bucket_force_destroy (default true) opt
+  # out of the module's data protection, so `destroy` takes the data with it. Set them the other way round to keep it.
+  deletion_protection = var.deletion_protection
   api = {
     access_logs     = var.access_logs
     method_settings = var.method_settings

@@ -208,7 +208,7 @@ resource "aws_s3_bucket" "alb_logs" {
   count = var.alb_access_logs ? 1 : 0
 
   bucket_prefix = "${var.name}-alb-logs-"
-  force_destroy = var.access_logs_force_destroy
+  force_destroy = var.access_logs_force_destroy # default true: an example is disposable
 }
 
 resource "aws_s3_bucket_public_access_block" "alb_logs" {
@@ -500,7 +500,7 @@ module "updates" {
   manifest_ttl_seconds      = var.manifest_ttl_seconds
   price_class               = var.price_class
   web_acl_id                = var.web_acl_id
-  access_logs_force_destroy = var.access_logs_force_destroy
+  access_logs_force_destroy = var.access_logs_force_destroy # default true: an example is disposable
   bucket_ownership_controls = var.bucket_ownership_controls
   bucket_lifecycle_rules    = var.bucket_lifecycle_rules
 }

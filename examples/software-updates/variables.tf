@@ -175,9 +175,9 @@ variable "web_acl_id" {
 }
 
 variable "access_logs_force_destroy" {
-  description = "Let `destroy` delete the CloudFront log bucket with its logs (default false)."
+  description = "Let `destroy` delete the ALB's and CloudFront's log buckets with their logs. Default true: an example is disposable (the module's own default is false; set false to keep the logs)."
   type        = bool
-  default     = false
+  default     = true
 }
 
 # ---------------------------------------------------------------------------------------------------------------------

@@ -48,5 +48,6 @@ var (
 )
 
 func init() {
-	localProfiles["ingestion"] = merge(kumoS3, kumoIoT, kumoKinesis, kumoFirehose, kumoGlueAthena, kumoSQSEncryption, kumoIngestionExtras)
+	localProfiles["ingestion"] = merge(kumoS3, kumoIoT, kumoKinesis, kumoFirehose, kumoGlueAthena, kumoSQSEncryption, kumoIngestionExtras,
+		sandboxBucketsForceDestroy)
 }

@@ -60,7 +60,8 @@ func init() {
 		// Shared with services B's and the events' own fixtures (profile_microservices_async.go): function outside the
 		// VPC (kumo's subnet ids), unencrypted queues (no SSE attributes reported), no key rotation, no
 		// FunctionResponseTypes / TreatMissingData read back.
-		kumoLambdaVPC, kumoQueueSSE, kumoKeyRotation, kumoAsyncExtras)
+		kumoLambdaVPC, kumoQueueSSE, kumoKeyRotation, kumoAsyncExtras,
+		sandboxNoDeletionProtection, sandboxLogsForceDestroy)
 }
 
 // microservicesNetwork stands in for modules/vpc, which kumo cannot apply (no DescribeAvailabilityZones,

@@ -19,5 +19,6 @@ func init() {
 	localProfiles["software-updates-origin"] = merge(kumoS3)
 	// The whole example still cannot be applied in the sandbox: modules/vpc needs EC2 APIs kumo lacks (see
 	// modules/vpc/README.md). These switches are what it would take beyond the network.
-	localProfiles["software-updates"] = merge(kumoS3, kumoELBv2, kumoSoftwareUpdatesApp)
+	localProfiles["software-updates"] = merge(kumoS3, kumoELBv2, kumoSoftwareUpdatesApp, sandboxNoDeletionProtection,
+		sandboxLogsForceDestroy)
 }

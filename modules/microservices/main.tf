@@ -38,7 +38,7 @@ locals {
 resource "aws_s3_bucket" "access_logs" {
   count         = var.access_logs ? 1 : 0
   bucket_prefix = "${var.name}-alb-logs-"
-  force_destroy = !var.deletion_protection
+  force_destroy = var.access_logs_force_destroy
   tags          = var.tags
 }
 

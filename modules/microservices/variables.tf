@@ -137,6 +137,12 @@ variable "access_log_retention_days" {
   }
 }
 
+variable "access_logs_force_destroy" {
+  description = "Let `destroy` delete the access-log bucket with its logs (default false: destroy fails while logs remain; true only for disposable deployments such as the example)."
+  type        = bool
+  default     = false
+}
+
 variable "deletion_protection" {
   description = "Protect the load balancers, tables and the database from deletion (default true: `destroy` fails until it is set false and applied; false only for disposable deployments such as the examples and the sandbox)."
   type        = bool

@@ -77,9 +77,11 @@ type Microservices struct {
 	FlowLogs *bool `tf:"flow_logs"`
 	// FinalSnapshot keeps a final snapshot of service C's database on destroy (default true).
 	FinalSnapshot *bool `tf:"final_snapshot"`
-	// DeletionProtection protects the load balancers, tables and the database from deletion (default false: the
-	// example is meant to be destroyed; the modules default to true).
+	// DeletionProtection protects the load balancers, tables and the database from deletion (default false: the example is disposable; the module's own default is true).
 	DeletionProtection bool `tf:"deletion_protection"`
+	// AccessLogsForceDestroy lets Destroy delete the load balancers' access-log bucket with its logs (default true:
+	// the example is disposable; false keeps the logs, the module's own default).
+	AccessLogsForceDestroy *bool `tf:"access_logs_force_destroy"`
 	// Tags go on every resource (default {project = "refarch", architecture = "microservices"}).
 	Tags map[string]string `tf:"tags"`
 }

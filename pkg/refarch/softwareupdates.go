@@ -31,8 +31,9 @@ type SoftwareUpdates struct {
 	ManifestTTLSeconds int `tf:"manifest_ttl_seconds"`
 	// PriceClass is PriceClass_All (default), PriceClass_200 or PriceClass_100.
 	PriceClass string `tf:"price_class"`
-	// AccessLogsForceDestroy lets Destroy delete the access-log bucket with its logs.
-	AccessLogsForceDestroy bool `tf:"access_logs_force_destroy"`
+	// AccessLogsForceDestroy lets Destroy delete the access-log buckets with their logs (default true: the example is
+	// disposable; false keeps the logs, the module's own default).
+	AccessLogsForceDestroy *bool `tf:"access_logs_force_destroy"`
 	// Tags go on every resource.
 	Tags map[string]string `tf:"tags"`
 }

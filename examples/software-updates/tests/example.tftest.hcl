@@ -157,6 +157,10 @@ run "real_aws_defaults" {
     condition     = [for s in jsondecode(aws_s3_bucket_policy.alb_logs[0].policy).Statement : s.Sid] == ["ElbLogDelivery", "DenyInsecureTransport"] && aws_s3_bucket_public_access_block.alb_logs[0].restrict_public_buckets
     error_message = "ALB logs bucket: ELB delivery only, TLS only, private"
   }
+  assert {
+    condition     = aws_s3_bucket.alb_logs[0].force_destroy
+    error_message = "the example is disposable: destroy empties its log buckets (the module's default keeps them)"
+  }
 }
 
 run "no_certificate_refused" {

@@ -211,6 +211,20 @@ run "kms_insights_and_requests" {
   }
 }
 
+run "disposable_database" {
+  command = plan
+
+  variables {
+    deletion_protection = false
+    database            = { final_snapshot = false }
+  }
+
+  assert {
+    condition     = !aws_db_instance.this[0].deletion_protection && aws_db_instance.this[0].skip_final_snapshot && aws_db_instance.this[0].final_snapshot_identifier == null
+    error_message = "a disposable deployment opts out of deletion protection and the final snapshot"
+  }
+}
+
 run "sandbox_switches" {
   command = apply
 

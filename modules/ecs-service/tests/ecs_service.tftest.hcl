@@ -104,6 +104,10 @@ run "real_aws_defaults" {
     error_message = "the table has PITR and KMS encryption, on demand"
   }
   assert {
+    condition     = aws_dynamodb_table.this.deletion_protection_enabled
+    error_message = "the table is protected from deletion by default"
+  }
+  assert {
     condition     = one(aws_ecs_cluster.this.setting).name == "containerInsights" && one(aws_ecs_cluster.this.setting).value == "enabled"
     error_message = "Container Insights on the cluster"
   }
@@ -190,11 +194,16 @@ run "sandbox_switches" {
     security_group_references = false
     point_in_time_recovery    = false
     table_encryption          = "AWS_OWNED"
+    deletion_protection       = false
   }
 
   assert {
     condition     = length(aws_ecs_task_definition.this) == 0 && length(aws_ecs_service.this) == 0 && length(aws_appautoscaling_target.this) == 0 && length(aws_ecs_cluster.this.setting) == 0 && length(aws_dynamodb_table.this.server_side_encryption) == 0
     error_message = "the sandbox leaves out what kumo cannot apply"
+  }
+  assert {
+    condition     = !aws_dynamodb_table.this.deletion_protection_enabled
+    error_message = "a disposable deployment opts out of the table's deletion protection"
   }
   assert {
     condition     = one(aws_security_group.tasks.ingress).cidr_blocks == tolist(["10.0.0.0/16"])

@@ -141,6 +141,10 @@ run "real_aws_defaults" {
     error_message = "the items table: keyed by id, PITR, KMS encryption"
   }
   assert {
+    condition     = aws_dynamodb_table.items.deletion_protection_enabled
+    error_message = "the items table is protected from deletion by default"
+  }
+  assert {
     condition     = output.cache_endpoint == "master.svc-b-cache.abcdef.use1.cache.amazonaws.com:6379" && output.cache_replication_group_id != null
     error_message = "outputs name the replication group"
   }
@@ -192,8 +196,13 @@ run "sandbox_override" {
     }
     point_in_time_recovery = false
     table_encryption       = "AWS_OWNED"
+    deletion_protection    = false
   }
 
+  assert {
+    condition     = !aws_dynamodb_table.items.deletion_protection_enabled
+    error_message = "a disposable deployment opts out of the table's deletion protection"
+  }
   assert {
     condition     = length(aws_elasticache_replication_group.this) == 0 && length(aws_elasticache_subnet_group.this) == 0 && length(aws_elasticache_user.app) == 0 && length(aws_security_group.cache) == 0 && length(aws_secretsmanager_secret_version.cache_user) == 0
     error_message = "with an override the module builds no cache, users, cache security group or secret value"

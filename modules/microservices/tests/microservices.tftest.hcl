@@ -141,6 +141,10 @@ run "real_aws_defaults" {
     error_message = "one private SSE-S3 access-log bucket with expiry and BucketOwnerEnforced"
   }
   assert {
+    condition     = !aws_s3_bucket.access_logs[0].force_destroy && var.deletion_protection
+    error_message = "destroy must not empty the access-log bucket, and deletion protection (tables, database, load balancers) is on by default"
+  }
+  assert {
     condition     = [for s in jsondecode(local.access_logs_policy).Statement : s.Sid] == ["ElbLogDelivery", "ElbAccountLogDelivery", "DenyInsecureTransport"]
     error_message = "only Elastic Load Balancing may write the logs; plain HTTP is refused"
   }
@@ -197,8 +201,14 @@ run "existing_network_and_sandbox_switches" {
       manage_master_user_password = false
       security_group_references   = false
     }
+    deletion_protection       = false
+    access_logs_force_destroy = true
   }
 
+  assert {
+    condition     = aws_s3_bucket.access_logs[0].force_destroy
+    error_message = "a disposable deployment empties the access-log bucket on destroy"
+  }
   assert {
     condition     = length(module.vpc) == 0
     error_message = "with `network` no VPC is created"
