@@ -21,6 +21,9 @@ func connectAWS(ctx context.Context) (sweep.ClientsFor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading the AWS configuration: %w", err)
 	}
+	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+		return nil, fmt.Errorf("no AWS credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID, SSO, …): %w", err)
+	}
 	return sweep.NewClients(cfg), nil
 }
 
@@ -105,7 +108,7 @@ func sweepCmd(ctx context.Context, args []string, connect func(context.Context) 
 		if ctx.Err() != nil {
 			return errors.Join(err, ctx.Err())
 		}
-		return fmt.Errorf("%w — run the sweep again once what they wait on is gone", err)
+		return fmt.Errorf("%w; see the lines above (a deletion that waited on another one's may pass when run again)", err)
 	}
 	return nil
 }

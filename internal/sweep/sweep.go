@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -101,10 +102,17 @@ func (r Report) Count(o Outcome) int {
 
 // Err is nil when nothing failed, nothing was unsupported and no listing failed: a non-zero exit status otherwise.
 func (r Report) Err() error {
-	if f, u := r.Count(Failed), r.Count(Unsupported); f+u > 0 {
-		return fmt.Errorf("sweep: %d failed, %d of a kind the sweep cannot delete (delete those by hand)", f, u)
+	var parts []string
+	if f := r.Count(Failed); f > 0 {
+		parts = append(parts, fmt.Sprintf("%d failed", f))
 	}
-	return nil
+	if u := r.Count(Unsupported); u > 0 {
+		parts = append(parts, fmt.Sprintf("%d of a kind it cannot delete (delete those by hand)", u))
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	return errors.New("sweep: " + strings.Join(parts, ", "))
 }
 
 // globalRegion is where the clients for global services (IAM, CloudFront) are made.
