@@ -635,7 +635,7 @@ func TestNewRun(t *testing.T) {
 	if started, ok := RunStarted(run); !ok || !started.Equal(time.Date(2026, 12, 1, 9, 15, 0, 0, time.UTC)) {
 		t.Errorf("RunStarted(%q) = %v, %v", run, started, ok)
 	}
-	if NewRun(fakeNow) == NewRun(fakeNow) {
+	if a, b := NewRun(fakeNow), NewRun(fakeNow); a == b {
 		t.Error("two runs started in the same second have the same id")
 	}
 	for _, v := range []string{"", "nightly-42", "2026-12-01"} {
