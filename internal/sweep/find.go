@@ -191,90 +191,84 @@ func groupRun(g astypes.AutoScalingGroup, templates map[string]string) (string, 
 	return run, ok
 }
 
-// taggedRoles lists the IAM roles with the tag (ListRoles returns no tags: one ListRoleTags per role).
+// iamEntity is a role or an instance profile: its name and ARN.
+type iamEntity struct{ name, arn string }
+
+// taggedRoles lists the IAM roles with the tag (ListRoles returns no tags: ListRoleTags for each role).
 func taggedRoles(ctx context.Context, c IAMAPI, run string) ([]Resource, error) {
-	var out []Resource
+	var roles []iamEntity
 	p := iam.NewListRolesPaginator(c, &iam.ListRolesInput{})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return out, err
+			return nil, err
 		}
-		for _, role := range page.Roles {
-			if strings.HasPrefix(aws.ToString(role.Path), "/aws-service-role/") {
-				continue // service-linked: AWS's, never created by a test
-			}
-			value, ok, err := iamRun(ctx, run, func(marker *string) ([]iamtypes.Tag, *string, error) {
-				out, err := c.ListRoleTags(ctx, &iam.ListRoleTagsInput{RoleName: role.RoleName, Marker: marker})
-				if err != nil {
-					return nil, nil, err
-				}
-				return out.Tags, out.Marker, nil
-			})
-			if err != nil {
-				return out, fmt.Errorf("tags of role %s: %w", aws.ToString(role.RoleName), err)
-			}
-			if ok {
-				out = append(out, Resource{ARN: aws.ToString(role.Arn), Region: "global", Kind: "iam:role", ID: aws.ToString(role.RoleName), Run: value})
+		for _, r := range page.Roles {
+			if !strings.HasPrefix(aws.ToString(r.Path), "/aws-service-role/") { // service-linked: AWS's, never a test's
+				roles = append(roles, iamEntity{aws.ToString(r.RoleName), aws.ToString(r.Arn)})
 			}
 		}
 	}
-	return out, nil
+	return taggedIAM(run, "iam:role", roles, func(name string) ([]iamtypes.Tag, error) {
+		var tags []iamtypes.Tag
+		p := iam.NewListRoleTagsPaginator(c, &iam.ListRoleTagsInput{RoleName: aws.String(name)})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, err
+			}
+			tags = append(tags, page.Tags...)
+		}
+		return tags, nil
+	})
 }
 
 // taggedInstanceProfiles lists the IAM instance profiles with the tag.
 func taggedInstanceProfiles(ctx context.Context, c IAMAPI, run string) ([]Resource, error) {
-	var out []Resource
+	var profiles []iamEntity
 	p := iam.NewListInstanceProfilesPaginator(c, &iam.ListInstanceProfilesInput{})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return out, err
+			return nil, err
 		}
 		for _, ip := range page.InstanceProfiles {
-			value, ok, err := iamRun(ctx, run, func(marker *string) ([]iamtypes.Tag, *string, error) {
-				out, err := c.ListInstanceProfileTags(ctx, &iam.ListInstanceProfileTagsInput{InstanceProfileName: ip.InstanceProfileName, Marker: marker})
-				if err != nil {
-					return nil, nil, err
-				}
-				return out.Tags, out.Marker, nil
-			})
+			profiles = append(profiles, iamEntity{aws.ToString(ip.InstanceProfileName), aws.ToString(ip.Arn)})
+		}
+	}
+	return taggedIAM(run, "iam:instance-profile", profiles, func(name string) ([]iamtypes.Tag, error) {
+		var tags []iamtypes.Tag
+		p := iam.NewListInstanceProfileTagsPaginator(c, &iam.ListInstanceProfileTagsInput{InstanceProfileName: aws.String(name)})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
 			if err != nil {
-				return out, fmt.Errorf("tags of instance profile %s: %w", aws.ToString(ip.InstanceProfileName), err)
+				return nil, err
 			}
-			if ok {
-				out = append(out, Resource{ARN: aws.ToString(ip.Arn), Region: "global", Kind: "iam:instance-profile", ID: aws.ToString(ip.InstanceProfileName), Run: value})
+			tags = append(tags, page.Tags...)
+		}
+		return tags, nil
+	})
+}
+
+// taggedIAM keeps the entities that carry the tag (of the run, when one is given); one deleted since the listing
+// is skipped.
+func taggedIAM(run, kind string, entities []iamEntity, tagsOf func(name string) ([]iamtypes.Tag, error)) ([]Resource, error) {
+	var out []Resource
+	for _, e := range entities {
+		tags, err := tagsOf(e.name)
+		if notFound(err) {
+			continue
+		}
+		if err != nil {
+			return out, fmt.Errorf("tags of %s %s: %w", kind, e.name, err)
+		}
+		for _, t := range tags {
+			if aws.ToString(t.Key) == TagKey && (run == "" || aws.ToString(t.Value) == run) {
+				out = append(out, Resource{ARN: e.arn, Region: "global", Kind: kind, ID: e.name, Run: aws.ToString(t.Value)})
 			}
 		}
 	}
 	return out, nil
-}
-
-// iamRun reads an IAM entity's tags, page by page (list returns a page and the next marker), and returns the run
-// value if it carries the tag (of the run, when one is given). An entity deleted since the listing has no tags.
-func iamRun(ctx context.Context, run string, list func(marker *string) ([]iamtypes.Tag, *string, error)) (string, bool, error) {
-	var marker *string
-	for {
-		if err := ctx.Err(); err != nil {
-			return "", false, err
-		}
-		tags, next, err := list(marker)
-		if notFound(err) {
-			return "", false, nil
-		}
-		if err != nil {
-			return "", false, err
-		}
-		for _, t := range tags {
-			if aws.ToString(t.Key) == TagKey && (run == "" || aws.ToString(t.Value) == run) {
-				return aws.ToString(t.Value), true, nil
-			}
-		}
-		if next == nil {
-			return "", false, nil
-		}
-		marker = next
-	}
 }
 
 // code is the API error code of err ("" for another error).
