@@ -25,6 +25,12 @@ terraform {
 
 provider "aws" {
   region = var.region
+
+  # Tags on every resource the provider creates, on top of each resource's own (the real-AWS tests put their
+  # refarch:test-run tag here; `make sweep-aws` finds leftovers by it).
+  default_tags {
+    tags = var.default_tags
+  }
 }
 
 provider "refarch" {

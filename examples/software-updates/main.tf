@@ -26,8 +26,10 @@ terraform {
 provider "aws" {
   region = var.region
 
+  # var.tags, and the caller's (the real-AWS tests put their refarch:test-run tag in default_tags; `make sweep-aws`
+  # finds leftovers by it).
   default_tags {
-    tags = var.tags
+    tags = merge(var.tags, var.default_tags)
   }
 }
 
