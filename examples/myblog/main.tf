@@ -9,7 +9,7 @@
 # read them at https://<distribution_domain_name>/api/posts.
 
 terraform {
-  required_version = ">= 1.6.0"
+  required_version = ">= 1.11.0"
 
   required_providers {
     aws = {
