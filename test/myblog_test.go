@@ -17,13 +17,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/gruntwork-io/terratest/modules/terraform"
+
+	"github.com/refarch/terraform-provider-refarch/internal/restapi"
 )
 
 // TestMyBlog deploys examples/myblog and walks what a reader, a subscriber and the author see: the site's
 // index.html through CloudFront (and not straight from the private bucket), published posts through the same
-// distribution at /api/*, exactly one welcome e-mail per new subscriber (none for an update or a delete), a
-// thumbnail of the right size for an uploaded photo and none for a file that is not an image; then an empty re-plan
-// and a clean destroy.
+// distribution at /api/* (and not straight from the API: without the origin header or with a wrong one it is
+// refused), exactly one welcome e-mail per new subscriber (none for an update or a delete), a thumbnail of the right
+// size for an uploaded photo and none for a file that is not an image; then an empty re-plan and a clean destroy.
 func TestMyBlog(t *testing.T) {
 	t.Parallel()
 	tg := newTarget(t)
@@ -69,6 +71,7 @@ func TestMyBlog(t *testing.T) {
 
 	t.Run("posts", func(t *testing.T) {
 		tg.startFunction(t, terraform.OutputContext(t, t.Context(), opts, "posts_function_name"), "posts")
+		tg.startFunction(t, terraform.OutputContext(t, t.Context(), opts, "origin_verify_function_name"), "originverify")
 		table := terraform.OutputContext(t, t.Context(), opts, "posts_table_name")
 		now := time.Now().UTC()
 		for _, p := range []struct {
@@ -109,6 +112,41 @@ func TestMyBlog(t *testing.T) {
 		} {
 			if status, body := fetch(t, site+path); status != want {
 				t.Errorf("GET %s: HTTP %d %s, want %d", path, status, body, want)
+			}
+		}
+
+		// Only through the distribution: the same request straight to the API's invoke URL is refused by the
+		// origin-verify authorizer before the posts function runs — 401 without the origin header, 403 with a wrong
+		// value — while a viewer who sends the header through the distribution still gets the posts (CloudFront
+		// replaces it with the secret).
+		header := terraform.OutputContext(t, t.Context(), opts, "origin_verify_header_name")
+		direct := tg.directAPI(t, terraform.OutputContext(t, t.Context(), opts, "api_url"))
+		edge := &restapi.Client{BaseURL: site, HTTP: &http.Client{Timeout: 30 * time.Second}}
+		for _, tc := range []struct {
+			name   string
+			client *restapi.Client
+			value  string
+			want   int
+		}{
+			{"direct, no origin header", direct, "", http.StatusUnauthorized},
+			{"direct, wrong origin header", direct, strings.Repeat("0", 64), http.StatusForbidden},
+			{"direct, another wrong origin header", direct, "guess", http.StatusForbidden},
+			{"through the distribution", edge, "", http.StatusOK},
+			{"through the distribution, viewer sends a wrong origin header", edge, strings.Repeat("0", 64), http.StatusOK},
+		} {
+			c := *tc.client
+			if tc.value != "" {
+				c.Header = http.Header{header: {tc.value}}
+			}
+			resp, err := c.Do(ctx, http.MethodGet, "/api/posts", nil)
+			if err != nil {
+				t.Fatalf("%s: GET /api/posts: %v", tc.name, err)
+			}
+			if resp.Status != tc.want || (tc.want != http.StatusOK && bytes.Contains(resp.Body, []byte("hello-world"))) {
+				t.Errorf("%s: GET /api/posts: HTTP %d %s, want %d", tc.name, resp.Status, resp.Body, tc.want)
+			}
+			if tc.want == http.StatusOK && !bytes.Contains(resp.Body, []byte(`"id":"hello-world"`)) {
+				t.Errorf("%s: GET /api/posts: %s, want the posts", tc.name, resp.Body)
 			}
 		}
 		tg.alive(t)
