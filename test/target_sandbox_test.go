@@ -66,8 +66,9 @@ func (tg target) api(t *testing.T, opts *terraform.Options) *restapi.Client {
 	return restapi.ForSandbox(tg.sb.Endpoint, tg.sb.Region, terraform.OutputContext(t, t.Context(), opts, "rest_api_id"), terraform.OutputContext(t, t.Context(), opts, "stage_name"))
 }
 
-// invokeURL is a REST API stage's invoke URL, https://<api id>.execute-api.<region>.amazonaws.com/<stage>.
-var invokeURL = regexp.MustCompile(`^https://([A-Za-z0-9]+)\.execute-api\.([a-z0-9-]+)\.amazonaws\.com/([A-Za-z0-9_-]+)/?$`)
+// invokeURL is a REST API stage's invoke URL, https://<api id>.execute-api.<region>.amazonaws.com/<stage> (kumo's API
+// ids contain '-').
+var invokeURL = regexp.MustCompile(`^https://([A-Za-z0-9-]+)\.execute-api\.([a-z0-9-]+)\.amazonaws\.com/([A-Za-z0-9_-]+)/?$`)
 
 // directAPI calls a stage by its invoke URL, bypassing any CloudFront distribution in front of it: here kumo's
 // execute-api endpoint for it.
