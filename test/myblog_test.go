@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/gruntwork-io/terratest/modules/terraform"
 
 	"github.com/refarch/terraform-provider-refarch/internal/restapi"
@@ -25,7 +26,8 @@ import (
 // index.html through CloudFront (and not straight from the private bucket), published posts through the same
 // distribution at /api/* (and not straight from the API: without the origin header or with a wrong one it is
 // refused), exactly one welcome e-mail per new subscriber (none for an update or a delete), a thumbnail of the right
-// size for an uploaded photo and none for a file that is not an image; then an empty re-plan and a clean destroy.
+// size for an uploaded photo and none for a file that is not an image, a rotation of the origin secret; then an empty
+// re-plan and a clean destroy.
 func TestMyBlog(t *testing.T) {
 	t.Parallel()
 	tg := newTarget(t)
@@ -247,6 +249,68 @@ func TestMyBlog(t *testing.T) {
 				keys = append(keys, aws.ToString(o.Key))
 			}
 			t.Fatalf("objects under thumbnails/: %q, want only thumbnails/trip/beach.png", keys)
+		}
+		tg.alive(t)
+	})
+
+	// Rotating the origin secret: a new value the distribution sends at once, the one before still accepted until
+	// accept_previous is turned off; the authorizer picks the new value up without a restart.
+	t.Run("origin secret rotation", func(t *testing.T) {
+		sm := secretsmanager.NewFromConfig(cfg)
+		secretARN := terraform.OutputContext(t, t.Context(), opts, "origin_verify_secret_arn")
+		read := func() (current, previous string) {
+			t.Helper()
+			out, err := sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(secretARN)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var v struct{ Current, Previous string }
+			if err := json.Unmarshal([]byte(aws.ToString(out.SecretString)), &v); err != nil || len(v.Current) != 64 {
+				t.Fatalf("origin secret is not {current (64 characters), previous}: %v", err)
+			}
+			return v.Current, v.Previous
+		}
+		header := terraform.OutputContext(t, t.Context(), opts, "origin_verify_header_name")
+		direct := tg.directAPI(t, terraform.OutputContext(t, t.Context(), opts, "api_url"))
+		get := func(value string) int {
+			t.Helper()
+			c := *direct
+			c.Header = http.Header{header: {value}}
+			resp, err := c.Do(ctx, http.MethodGet, "/api/posts", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return resp.Status
+		}
+		first, previous := read()
+		if previous != "" {
+			t.Fatalf("before any rotation the secret accepts a previous value")
+		}
+		// The secret itself opens the API, also straight: the authorizer decides by the value, not by the caller.
+		if status := get(first); status != http.StatusOK {
+			t.Fatalf("direct GET with the current secret: HTTP %d, want 200", status)
+		}
+
+		opts.Vars["origin_verify_secret_version"] = 2
+		terraform.ApplyContext(t, t.Context(), opts)
+		second, previous := read()
+		if second == first || previous != first {
+			t.Fatalf("after the rotation the secret must hold a new current value and the old one as previous")
+		}
+		if status := get(second); status != http.StatusOK {
+			t.Fatalf("direct GET with the new secret: HTTP %d, want 200 (the authorizer re-reads the secret)", status)
+		}
+		if status, body := fetch(t, site+"/api/posts"); status != http.StatusOK {
+			t.Fatalf("GET /api/posts through the distribution after the rotation: HTTP %d %s", status, body)
+		}
+
+		opts.Vars["origin_verify_accept_previous"] = false
+		terraform.ApplyContext(t, t.Context(), opts)
+		if current, previous := read(); current != second || previous != "" {
+			t.Fatalf("with accept_previous = false the secret must hold only the current value")
+		}
+		if status, body := fetch(t, site+"/api/posts"); status != http.StatusOK {
+			t.Fatalf("GET /api/posts through the distribution: HTTP %d %s", status, body)
 		}
 		tg.alive(t)
 	})

@@ -63,6 +63,10 @@ module "myblog" {
   cdn = {
     price_class = var.price_class
   }
+  origin_verify = {
+    secret_version  = var.origin_verify_secret_version
+    accept_previous = var.origin_verify_accept_previous
+  }
   log_retention_days = 30
   tags               = var.tags
 }

@@ -72,3 +72,8 @@ output "origin_verify_header_name" {
   description = "Name of the secret header the distribution sends to the posts API (null without the API)."
   value       = module.myblog.origin_verify_header_name
 }
+
+output "origin_verify_secret_arn" {
+  description = "ARN of the Secrets Manager secret with the origin header's accepted values (null without the API)."
+  value       = module.myblog.origin_verify_secret_arn
+}

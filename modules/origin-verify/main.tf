@@ -56,12 +56,18 @@ resource "aws_secretsmanager_secret" "this" {
   tags                    = var.tags
 }
 
-# Write-only: the secret's version keeps no copy in the state. Its version number is derived from everything the value
-# depends on (the slots' ids change whenever a slot is regenerated), so a new value is always written.
+# Write-only: the secret's version keeps no copy in the state. A new value must replace the version (the provider writes
+# a write-only value only when it creates one): its version number is known when planning and changes with everything
+# the value is chosen by, and a slot regenerated any other way (a -replace) replaces it too. The old version stays in
+# Secrets Manager as AWSPREVIOUS.
 resource "aws_secretsmanager_secret_version" "this" {
   secret_id                = aws_secretsmanager_secret.this.id
   secret_string_wo         = jsonencode({ current = local.current, previous = local.previous })
-  secret_string_wo_version = parseint(substr(sha256(jsonencode([terraform_data.secret[*].id, var.secret_version, var.accept_previous])), 0, 12), 16)
+  secret_string_wo_version = var.secret_version * 2 + (var.accept_previous ? 1 : 0)
+
+  lifecycle {
+    replace_triggered_by = [terraform_data.secret]
+  }
 }
 
 # ---------------------------------------------------------------------------------------------------------------------

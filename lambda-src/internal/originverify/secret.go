@@ -29,9 +29,10 @@ const (
 	// MaxAge is how long the accepted values are used before the secret is read again.
 	MaxAge = 5 * time.Minute
 	// MinRefresh is the least time between two reads of the secret that a value matching none of the accepted
-	// ones triggers (after a rotation the distribution may send the new value before MaxAge has passed): a flood of
-	// wrong values costs at most one read per MinRefresh.
-	MinRefresh = 30 * time.Second
+	// ones triggers (after a rotation the distribution sends the new value before MaxAge has passed). It is short
+	// because API Gateway caches a deny per value: a read just before the secret changed must not make the new value
+	// look wrong for result_ttl_seconds. A flood of wrong values costs at most one read per MinRefresh per instance.
+	MinRefresh = 5 * time.Second
 
 	// MinValueBytes and MaxValueBytes bound an accepted value (CloudFront takes header values up to 1783
 	// characters; the module generates 64).
