@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"image"
 	"image/color"
 	"image/png"
@@ -17,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"github.com/gruntwork-io/terratest/modules/terraform"
 
 	"github.com/refarch/terraform-provider-refarch/internal/restapi"
@@ -253,22 +255,27 @@ func TestMyBlog(t *testing.T) {
 		tg.alive(t)
 	})
 
-	// Rotating the origin secret: a new value the distribution sends at once, the one before still accepted until
-	// accept_previous is turned off; the authorizer picks the new value up without a restart.
+	// Rotating the origin secret: a new value, which the distribution sends from the same apply on and the authorizer
+	// picks up without a restart; Secrets Manager keeps the one before as AWSPREVIOUS (accepted while CloudFront
+	// deploys; that the authorizer accepts it, and only with accept_previous, is unit-tested in
+	// lambda-src/internal/originverify: here API Gateway's cached answer for it would hide the difference).
 	t.Run("origin secret rotation", func(t *testing.T) {
 		sm := secretsmanager.NewFromConfig(cfg)
 		secretARN := terraform.OutputContext(t, t.Context(), opts, "origin_verify_secret_arn")
-		read := func() (current, previous string) {
+		read := func(stage string) (string, bool) {
 			t.Helper()
-			out, err := sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(secretARN)})
+			out, err := sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(secretARN), VersionStage: aws.String(stage)})
+			var notFound *smtypes.ResourceNotFoundException
+			if errors.As(err, &notFound) {
+				return "", false
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
-			var v struct{ Current, Previous string }
-			if err := json.Unmarshal([]byte(aws.ToString(out.SecretString)), &v); err != nil || len(v.Current) != 64 {
-				t.Fatalf("origin secret is not {current (64 characters), previous}: %v", err)
+			if v := aws.ToString(out.SecretString); len(v) != 64 || strings.Trim(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != "" {
+				t.Fatalf("the origin secret's %s value is not 64 letters and digits (%d characters)", stage, len(v))
 			}
-			return v.Current, v.Previous
+			return aws.ToString(out.SecretString), true
 		}
 		header := terraform.OutputContext(t, t.Context(), opts, "origin_verify_header_name")
 		direct := tg.directAPI(t, terraform.OutputContext(t, t.Context(), opts, "api_url"))
@@ -282,9 +289,9 @@ func TestMyBlog(t *testing.T) {
 			}
 			return resp.Status
 		}
-		first, previous := read()
-		if previous != "" {
-			t.Fatalf("before any rotation the secret accepts a previous value")
+		first, _ := read("AWSCURRENT")
+		if _, ok := read("AWSPREVIOUS"); ok {
+			t.Fatal("before any rotation the secret has a previous value")
 		}
 		// The secret itself opens the API, also straight: the authorizer decides by the value, not by the caller.
 		if status := get(first); status != http.StatusOK {
@@ -293,24 +300,15 @@ func TestMyBlog(t *testing.T) {
 
 		opts.Vars["origin_verify_secret_version"] = 2
 		terraform.ApplyContext(t, t.Context(), opts)
-		second, previous := read()
-		if second == first || previous != first {
-			t.Fatalf("after the rotation the secret must hold a new current value and the old one as previous")
+		second, _ := read("AWSCURRENT")
+		if previous, ok := read("AWSPREVIOUS"); second == first || !ok || previous != first {
+			t.Fatal("after the rotation the secret must hold a new current value and the old one as AWSPREVIOUS")
 		}
 		if status := get(second); status != http.StatusOK {
 			t.Fatalf("direct GET with the new secret: HTTP %d, want 200 (the authorizer re-reads the secret)", status)
 		}
 		if status, body := fetch(t, site+"/api/posts"); status != http.StatusOK {
 			t.Fatalf("GET /api/posts through the distribution after the rotation: HTTP %d %s", status, body)
-		}
-
-		opts.Vars["origin_verify_accept_previous"] = false
-		terraform.ApplyContext(t, t.Context(), opts)
-		if current, previous := read(); current != second || previous != "" {
-			t.Fatalf("with accept_previous = false the secret must hold only the current value")
-		}
-		if status, body := fetch(t, site+"/api/posts"); status != http.StatusOK {
-			t.Fatalf("GET /api/posts through the distribution: HTTP %d %s", status, body)
 		}
 		tg.alive(t)
 	})

@@ -4,8 +4,10 @@
 //
 // Environment:
 //   - HEADER_NAME (required): the origin header the distribution adds, e.g. X-Origin-Verify.
-//   - SECRET_ARN (required): Secrets Manager secret, JSON {"current": "…", "previous": "…"} (previous optional);
-//     read at cold start and cached (see originverify.SecretStore).
+//   - SECRET_ARN (required): Secrets Manager secret whose AWSCURRENT value the header must carry; read at cold
+//     start and cached (see originverify.SecretStore).
+//   - ACCEPT_PREVIOUS (optional, "true" or "false", default "false"): also accept the AWSPREVIOUS value (the one
+//     before the last rotation).
 //   - AWS_REGION and the standard AWS SDK variables.
 package main
 
@@ -44,14 +46,22 @@ func setup(ctx context.Context, logger *slog.Logger, getenv func(string) string)
 	if secretARN == "" {
 		return nil, fmt.Errorf("missing required environment variable SECRET_ARN")
 	}
+	acceptPrevious := false
+	switch v := getenv("ACCEPT_PREVIOUS"); v {
+	case "", "false":
+	case "true":
+		acceptPrevious = true
+	default:
+		return nil, fmt.Errorf("ACCEPT_PREVIOUS must be \"true\" or \"false\", got %q", v)
+	}
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("loading AWS configuration: %w", err)
 	}
-	store := &originverify.SecretStore{API: secretsmanager.NewFromConfig(cfg), SecretID: secretARN}
+	store := &originverify.SecretStore{API: secretsmanager.NewFromConfig(cfg), SecretID: secretARN, AcceptPrevious: acceptPrevious}
 	if err := store.Load(ctx); err != nil {
 		return nil, err
 	}
-	logger.Info("origin verify authorizer configured", "header", header, "secret_arn", secretARN)
+	logger.Info("origin verify authorizer configured", "header", header, "secret_arn", secretARN, "accept_previous", acceptPrevious)
 	return &originverify.Handler{Header: header, Verifier: store, Logger: logger}, nil
 }

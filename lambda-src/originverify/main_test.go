@@ -18,6 +18,7 @@ func TestSetupRefusesBadEnvironment(t *testing.T) {
 		{"nothing", nil, "HEADER_NAME"},
 		{"no secret", map[string]string{"HEADER_NAME": "X-Origin-Verify"}, "SECRET_ARN"},
 		{"bad header", map[string]string{"HEADER_NAME": "X Origin", "SECRET_ARN": "arn:aws:secretsmanager:eu-west-1:1:secret:x"}, "HEADER_NAME"},
+		{"bad accept previous", map[string]string{"HEADER_NAME": "X-Origin-Verify", "SECRET_ARN": "arn:aws:secretsmanager:eu-west-1:1:secret:x", "ACCEPT_PREVIOUS": "yes"}, "ACCEPT_PREVIOUS"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := setup(context.Background(), slog.New(slog.DiscardHandler), func(k string) string { return tc.env[k] })

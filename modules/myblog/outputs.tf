@@ -74,6 +74,6 @@ output "origin_verify_header_name" {
 }
 
 output "origin_verify_secret_arn" {
-  description = "ARN of the Secrets Manager secret with the accepted values of the origin header (JSON `current`, `previous`); null when `posts_api` is false."
+  description = "ARN of the Secrets Manager secret with the origin header's value (AWSCURRENT; after a rotation the value before is AWSPREVIOUS); null when `posts_api` is false."
   value       = local.posts_api ? module.origin_verify[0].secret_arn : null
 }

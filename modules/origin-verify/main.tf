@@ -3,8 +3,9 @@
 # Gateway REQUEST authorizer (this module's function, attached by rest-api-lambda's `request_authorizer`) lets a
 # request through only when the header carries the secret, so a direct call never reaches the API's own function
 # and the distribution's WAF, cache and logs cannot be bypassed.
-#   - the secret: 64 random hex characters, generated once per `secret_version` and kept in two slots so that the
-#     value before a rotation stays accepted (`accept_previous`); written to Secrets Manager write-only;
+#   - the secret: 64 random letters and digits from Secrets Manager, generated ephemerally and written write-only as a
+#     new version of the secret whenever `secret_version` changes (Secrets Manager keeps the one before as
+#     AWSPREVIOUS, which the authorizer accepts too while `accept_previous` is true);
 #   - the authorizer: a Go function reading the secret (cached, re-read on a rotation), comparing in constant time.
 
 data "aws_region" "current" {}
@@ -23,51 +24,38 @@ locals {
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
-# The secret: two slots, so that a rotation keeps the value before it
+# The secret: a new random value per secret_version, written write-only; the distribution reads the current one back
 # ---------------------------------------------------------------------------------------------------------------------
-
-# Slot s holds the value of the latest version n <= secret_version with n % 2 == s: raising secret_version by one
-# regenerates the other slot only, so the slot of the previous version keeps its value. Each value is two random
-# UUIDs without hyphens (64 hex characters, 244 random bits), generated once and then kept (uuid() changes on every
-# plan, hence ignore_changes). CloudFront has no write-only header attribute, so the value is in the state anyway (in
-# these slots and in the distribution); it is marked sensitive (below) and never printed in a plan.
-resource "terraform_data" "secret" {
-  count            = 2
-  triggers_replace = var.secret_version - ((var.secret_version - count.index) % 2)
-  input            = sensitive(replace("${uuid()}${uuid()}", "-", ""))
-
-  lifecycle {
-    ignore_changes = [input]
-  }
-}
-
-# terraform_data marks only its input sensitive, not the output: every use of the value goes through these locals.
-locals {
-  current  = sensitive(terraform_data.secret[var.secret_version % 2].output)
-  previous = sensitive(var.accept_previous && var.secret_version > 1 ? terraform_data.secret[(var.secret_version + 1) % 2].output : "")
-}
 
 resource "aws_secretsmanager_secret" "this" {
   name_prefix = "${var.name}/origin-secret-"
-  description = "Value(s) of the ${var.header_name} header that CloudFront sends to ${var.name}'s origin: JSON {\"current\", \"previous\"}."
+  description = "Value of the ${var.header_name} header that CloudFront sends to ${var.name}'s origin (AWSCURRENT; AWSPREVIOUS during a rotation)."
   kms_key_id  = var.kms_key_arn
   # Nothing to recover: the distribution holds the value, and a new deployment generates a new one.
   recovery_window_in_days = 0
   tags                    = var.tags
 }
 
-# Write-only: the secret's version keeps no copy in the state. A new value must replace the version (the provider writes
-# a write-only value only when it creates one): its version number is known when planning and changes with everything
-# the value is chosen by, and a slot regenerated any other way (a -replace) replaces it too. The old version stays in
-# Secrets Manager as AWSPREVIOUS.
+# Generated on every run but never stored: only a new version of the secret (secret_version changed) writes it.
+ephemeral "aws_secretsmanager_random_password" "value" {
+  password_length     = 64
+  exclude_punctuation = true
+  include_space       = false
+}
+
+# Write-only: the version keeps no copy of the value in the state. A new secret_version replaces it (the provider
+# writes a write-only value only when it creates a version), and Secrets Manager moves the value before to AWSPREVIOUS.
 resource "aws_secretsmanager_secret_version" "this" {
   secret_id                = aws_secretsmanager_secret.this.id
-  secret_string_wo         = jsonencode({ current = local.current, previous = local.previous })
-  secret_string_wo_version = var.secret_version * 2 + (var.accept_previous ? 1 : 0)
+  secret_string_wo         = ephemeral.aws_secretsmanager_random_password.value.random_password
+  secret_string_wo_version = var.secret_version
+}
 
-  lifecycle {
-    replace_triggered_by = [terraform_data.secret]
-  }
+# The value the distribution sends: the version just written, read back (a sensitive attribute, so plans never show
+# it). CloudFront has no write-only header attribute, so the value is in the state here and in the distribution.
+data "aws_secretsmanager_secret_version" "current" {
+  secret_id  = aws_secretsmanager_secret.this.id
+  version_id = aws_secretsmanager_secret_version.this.version_id
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -134,11 +122,12 @@ resource "aws_lambda_function" "this" {
   memory_size      = 128
   timeout          = 10
 
-  # The name of the header and of the secret, never the value.
+  # The names of the header and of the secret, never the value.
   environment {
     variables = {
-      HEADER_NAME = var.header_name
-      SECRET_ARN  = aws_secretsmanager_secret.this.arn
+      HEADER_NAME     = var.header_name
+      SECRET_ARN      = aws_secretsmanager_secret.this.arn
+      ACCEPT_PREVIOUS = tostring(var.accept_previous)
     }
   }
 

@@ -4,10 +4,9 @@ output "header_name" {
 }
 
 output "header_value" {
-  description = "The secret the header must carry (the current value). Sensitive; available once the secret in Secrets Manager holds it, so a distribution that uses it is updated after the authorizer can accept it."
-  value       = local.current
+  description = "The secret the header must carry (the current value, read back from Secrets Manager once written, so a distribution that uses it is updated after the authorizer can accept it). Sensitive."
+  value       = data.aws_secretsmanager_secret_version.current.secret_string
   sensitive   = true
-  depends_on  = [aws_secretsmanager_secret_version.this]
 }
 
 output "authorizer" {
@@ -31,6 +30,6 @@ output "function_arn" {
 }
 
 output "secret_arn" {
-  description = "ARN of the Secrets Manager secret with the accepted values (JSON `current`, `previous`)."
+  description = "ARN of the Secrets Manager secret with the header's value (AWSCURRENT; during a rotation the value before is AWSPREVIOUS)."
   value       = aws_secretsmanager_secret.this.arn
 }

@@ -20,7 +20,7 @@ variable "header_name" {
 }
 
 variable "secret_version" {
-  description = "Rotation counter of the secret (a whole number, default 1). Raising it by one generates a new value: the distribution sends it from the next apply on, and the authorizer accepts the one before it too while `accept_previous` is true (CloudFront takes minutes to deploy a change). See the README's \"Rotation\"."
+  description = "Rotation counter of the secret (a whole number, default 1). Changing it writes a new random value as the secret's current version; the distribution sends it from the same apply on, and the authorizer accepts the value before it (Secrets Manager's AWSPREVIOUS) too while `accept_previous` is true (CloudFront takes minutes to deploy a change). See the README's \"Rotation\"."
   type        = number
   default     = 1
 
@@ -31,7 +31,7 @@ variable "secret_version" {
 }
 
 variable "accept_previous" {
-  description = "Whether the authorizer also accepts the value of `secret_version - 1` (default true, so that a rotation refuses no request while CloudFront deploys the new value). Set false once the distribution is deployed after a rotation that answers a leak."
+  description = "Whether the authorizer also accepts the value before the last rotation (AWSPREVIOUS; default true, so that a rotation refuses no request while CloudFront deploys the new value). Set false once the distribution is deployed after a rotation that answers a leak."
   type        = bool
   default     = true
 }

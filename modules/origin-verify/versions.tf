@@ -1,5 +1,5 @@
 terraform {
-  # Write-only attributes keep the secret's value out of the Secrets Manager version in the state.
+  # Ephemeral resources and write-only attributes: the secret is generated and written without passing through the state.
   required_version = ">= 1.11.0"
 
   required_providers {

@@ -3,7 +3,6 @@ package originverify
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 )
 
 const (
@@ -22,16 +22,20 @@ const (
 	scope    = "arn:aws:execute-api:eu-west-1:123456789012:abc123def4/v1/*"
 )
 
-func secretJSON(cur, prev string) string {
-	b, _ := json.Marshal(map[string]string{"current": cur, "previous": prev})
-	return string(b)
+// fakeSecrets serves the values per staging label (a missing label is ResourceNotFoundException, as from Secrets
+// Manager), or err, and counts the reads.
+type fakeSecrets struct {
+	stages map[string]string
+	err    error
+	reads  int
 }
 
-// fakeSecrets serves one secret string (or an error) and counts the reads.
-type fakeSecrets struct {
-	value string
-	err   error
-	reads int
+func secrets(cur, prev string) *fakeSecrets {
+	f := &fakeSecrets{stages: map[string]string{StageCurrent: cur}}
+	if prev != "" {
+		f.stages[StagePrevious] = prev
+	}
+	return f
 }
 
 func (f *fakeSecrets) GetSecretValue(_ context.Context, in *secretsmanager.GetSecretValueInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
@@ -39,10 +43,11 @@ func (f *fakeSecrets) GetSecretValue(_ context.Context, in *secretsmanager.GetSe
 	if f.err != nil {
 		return nil, f.err
 	}
-	if aws.ToString(in.SecretId) != "origin-secret" {
-		return nil, errors.New("ResourceNotFoundException")
+	v, ok := f.stages[aws.ToString(in.VersionStage)]
+	if aws.ToString(in.SecretId) != "origin-secret" || !ok {
+		return nil, &types.ResourceNotFoundException{Message: aws.String("Secrets Manager can't find the specified secret version.")}
 	}
-	return &secretsmanager.GetSecretValueOutput{SecretString: aws.String(f.value)}, nil
+	return &secretsmanager.GetSecretValueOutput{SecretString: aws.String(v)}, nil
 }
 
 type clock struct{ t time.Time }
@@ -59,38 +64,31 @@ func request(headers map[string]string, multi map[string][]string) events.APIGat
 	return req
 }
 
-func TestParseSecret(t *testing.T) {
+func TestParseValue(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		in      string
-		want    int
 		wantErr string
 	}{
-		{"current only", `{"current":"` + current + `"}`, 1, ""},
-		{"current and previous", secretJSON(current, previous), 2, ""},
-		{"empty previous", secretJSON(current, ""), 1, ""},
-		{"not JSON", current, 0, "not JSON"},
-		{"unknown field", `{"current":"` + current + `","next":"x"}`, 0, "not JSON"},
-		{"trailing data", `{"current":"` + current + `"} {}`, 0, "after its JSON"},
-		{"no current", `{"previous":"` + previous + `"}`, 0, "current value must be 32-256"},
-		{"short current", secretJSON("short", ""), 0, "current value must be 32-256"},
-		{"long previous", secretJSON(current, strings.Repeat("a", 257)), 0, "previous value must be 32-256"},
-		{"control character", secretJSON(current[:40]+"\n"+current[41:], ""), 0, "printable ASCII"},
-		{"non-ASCII", secretJSON(current[:40]+"é"+current[42:], ""), 0, "printable ASCII"},
+		{"64 letters and digits", current, ""},
+		{"32 characters", current[:32], ""},
+		{"printable ASCII", strings.Repeat("a!~ ", 10), ""},
+		{"empty", "", "must be 32-256"},
+		{"short", current[:31], "must be 32-256"},
+		{"long", strings.Repeat("a", 257), "must be 32-256"},
+		{"control character", current[:40] + "\n" + current[41:], "printable ASCII"},
+		{"non-ASCII", current[:40] + "é" + current[42:], "printable ASCII"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := ParseSecret(tc.in)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("ParseSecret error %v, want %q", err, tc.wantErr)
-				}
-				if strings.Contains(err.Error(), current[:32]) || strings.Contains(err.Error(), previous[:32]) {
-					t.Fatalf("error %q quotes the secret", err)
+			_, err := ParseValue(tc.in)
+			if tc.wantErr == "" {
+				if err != nil {
+					t.Fatalf("ParseValue: %v", err)
 				}
 				return
 			}
-			if err != nil || len(got) != tc.want {
-				t.Fatalf("ParseSecret = %d values, %v; want %d", len(got), err, tc.want)
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) || (len(tc.in) >= 8 && strings.Contains(err.Error(), tc.in[:8])) {
+				t.Fatalf("ParseValue error %v, want %q and no part of the value", err, tc.wantErr)
 			}
 		})
 	}
@@ -124,33 +122,33 @@ func TestHandle(t *testing.T) {
 		headers    map[string]string
 		multi      map[string][]string
 		methodArn  string
-		secret     string
-		secretErr  error
+		secrets    *fakeSecrets
 		wantEffect string // "" when an error is wanted
 		wantErr    error
 	}{
-		{"current value", map[string]string{"X-Origin-Verify": current}, nil, "", "", nil, "Allow", nil},
-		{"header name in another case", map[string]string{"x-origin-verify": current}, nil, "", "", nil, "Allow", nil},
-		{"previous value during a rotation", map[string]string{"X-Origin-Verify": previous}, nil, "", "", nil, "Allow", nil},
-		{"previous value after the rotation", map[string]string{"X-Origin-Verify": previous}, nil, "", secretJSON(current, ""), nil, "Deny", nil},
-		{"wrong value", map[string]string{"X-Origin-Verify": strings.Repeat("x", 64)}, nil, "", "", nil, "Deny", nil},
-		{"prefix of the secret", map[string]string{"X-Origin-Verify": current[:63]}, nil, "", "", nil, "Deny", nil},
-		{"empty value", map[string]string{"X-Origin-Verify": ""}, nil, "", "", nil, "Deny", nil},
-		{"huge value", map[string]string{"X-Origin-Verify": strings.Repeat("y", 1<<20)}, nil, "", "", nil, "Deny", nil},
-		{"missing header", map[string]string{"Accept": "*/*"}, nil, "", "", nil, "", ErrUnauthorized},
-		{"no headers at all", nil, nil, "", "", nil, "", ErrUnauthorized},
-		{"repeated header", nil, map[string][]string{"X-Origin-Verify": {current, current}}, "", "", nil, "Deny", nil},
-		{"multi-value with one value", nil, map[string][]string{"x-origin-verify": {current}}, "", "", nil, "Allow", nil},
-		{"bad method ARN", map[string]string{"X-Origin-Verify": current}, nil, "garbage", "", nil, "Deny", nil},
-		{"secret unreadable", map[string]string{"X-Origin-Verify": current}, nil, "", "", errors.New("AccessDeniedException"), "", errInternal},
-		{"secret malformed", map[string]string{"X-Origin-Verify": current}, nil, "", "{}", nil, "", errInternal},
+		{"current value", map[string]string{"X-Origin-Verify": current}, nil, "", nil, "Allow", nil},
+		{"header name in another case", map[string]string{"x-origin-verify": current}, nil, "", nil, "Allow", nil},
+		{"previous value during a rotation", map[string]string{"X-Origin-Verify": previous}, nil, "", nil, "Allow", nil},
+		{"previous value, never rotated", map[string]string{"X-Origin-Verify": previous}, nil, "", secrets(current, ""), "Deny", nil},
+		{"previous value not a secret value", map[string]string{"X-Origin-Verify": "short"}, nil, "", secrets(current, "short"), "Deny", nil},
+		{"wrong value", map[string]string{"X-Origin-Verify": strings.Repeat("x", 64)}, nil, "", nil, "Deny", nil},
+		{"prefix of the secret", map[string]string{"X-Origin-Verify": current[:63]}, nil, "", nil, "Deny", nil},
+		{"empty value", map[string]string{"X-Origin-Verify": ""}, nil, "", nil, "Deny", nil},
+		{"huge value", map[string]string{"X-Origin-Verify": strings.Repeat("y", 1<<20)}, nil, "", nil, "Deny", nil},
+		{"missing header", map[string]string{"Accept": "*/*"}, nil, "", nil, "", ErrUnauthorized},
+		{"no headers at all", nil, nil, "", nil, "", ErrUnauthorized},
+		{"repeated header", nil, map[string][]string{"X-Origin-Verify": {current, current}}, "", nil, "Deny", nil},
+		{"multi-value with one value", nil, map[string][]string{"x-origin-verify": {current}}, "", nil, "Allow", nil},
+		{"bad method ARN", map[string]string{"X-Origin-Verify": current}, nil, "garbage", nil, "Deny", nil},
+		{"secret unreadable", map[string]string{"X-Origin-Verify": current}, nil, "", &fakeSecrets{err: errors.New("AccessDeniedException")}, "", errInternal},
+		{"current value malformed", map[string]string{"X-Origin-Verify": current}, nil, "", secrets("{}", previous), "", errInternal},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			secret := tc.secret
-			if secret == "" {
-				secret = secretJSON(current, previous)
+			api := tc.secrets
+			if api == nil {
+				api = secrets(current, previous)
 			}
-			store := &SecretStore{API: &fakeSecrets{value: secret, err: tc.secretErr}, SecretID: "origin-secret"}
+			store := &SecretStore{API: api, SecretID: "origin-secret", AcceptPrevious: true}
 			var logs bytes.Buffer
 			h := &Handler{Header: "X-Origin-Verify", Verifier: store, Logger: slog.New(slog.NewJSONHandler(&logs, nil))}
 			req := request(tc.headers, tc.multi)
@@ -195,7 +193,7 @@ func TestHandle(t *testing.T) {
 
 func TestHandleMisconfigured(t *testing.T) {
 	for name, h := range map[string]*Handler{
-		"no header name": {Verifier: &SecretStore{API: &fakeSecrets{value: secretJSON(current, "")}, SecretID: "origin-secret"}},
+		"no header name": {Verifier: &SecretStore{API: secrets(current, ""), SecretID: "origin-secret"}},
 		"no verifier":    {Header: "X-Origin-Verify"},
 	} {
 		h.Logger = slog.New(slog.DiscardHandler)
@@ -217,14 +215,15 @@ func TestHandleRecoversFromPanic(t *testing.T) {
 }
 
 // TestSecretStoreRefresh: the values are read at Load, reused until MaxAge, re-read at once — but at most once per
-// MinRefresh — when a value matches none of them (a rotation), and kept when a re-read fails.
+// MinRefresh — when a value matches none of them (a rotation), and kept when a re-read fails; AWSPREVIOUS counts only
+// with AcceptPrevious.
 func TestSecretStoreRefresh(t *testing.T) {
-	api := &fakeSecrets{value: secretJSON(current, "")}
+	api := secrets(current, "")
 	c := &clock{t: time.Unix(1_700_000_000, 0)}
-	s := &SecretStore{API: api, SecretID: "origin-secret", Now: c.now}
+	s := &SecretStore{API: api, SecretID: "origin-secret", AcceptPrevious: true, Now: c.now}
 	ctx := context.Background()
-	if err := s.Load(ctx); err != nil || api.reads != 1 {
-		t.Fatalf("Load: %v, %d reads", err, api.reads)
+	if err := s.Load(ctx); err != nil || api.reads != 2 {
+		t.Fatalf("Load: %v, %d reads (want AWSCURRENT and AWSPREVIOUS)", err, api.reads)
 	}
 	check := func(value string, want bool, reads int) {
 		t.Helper()
@@ -233,29 +232,36 @@ func TestSecretStoreRefresh(t *testing.T) {
 			t.Fatalf("Match = %v, %v after %d reads; want %v after %d", got, err, api.reads, want, reads)
 		}
 	}
-	check(current, true, 1)
-	check(previous, false, 1) // read less than MinRefresh ago: no re-read
+	check(current, true, 2)
+	check(previous, false, 2) // read less than MinRefresh ago: no re-read
 
-	// Rotated: the secret now holds a new value; the first request with it after MinRefresh re-reads.
-	api.value = secretJSON(previous, current)
+	// Rotated: a new current value, the old one AWSPREVIOUS; the first request with it after MinRefresh re-reads.
+	api.stages = map[string]string{StageCurrent: previous, StagePrevious: current}
 	c.t = c.t.Add(MinRefresh)
-	check(previous, true, 2)
-	check("wrong-but-long-enough-wrong-but-long-enough-0000", false, 2) // within MinRefresh of the last read
+	check(previous, true, 4)
+	check("wrong-but-long-enough-wrong-but-long-enough-0000", false, 4) // within MinRefresh of the last read
 	c.t = c.t.Add(MinRefresh)
-	check("wrong-but-long-enough-wrong-but-long-enough-0000", false, 3) // one re-read, then refused
-	check(current, true, 3)
+	check("wrong-but-long-enough-wrong-but-long-enough-0000", false, 6) // one re-read, then refused
+	check(current, true, 6)
 
 	// After MaxAge the secret is read again even for a matching value; a failed read keeps the known values.
 	api.err = errors.New("throttled")
 	c.t = c.t.Add(MaxAge)
-	check(current, true, 4)
-	check(previous, true, 4)
+	check(current, true, 7)
+	check(previous, true, 7)
+
+	// Without AcceptPrevious only AWSCURRENT is read and accepted.
+	api = secrets(previous, current)
+	only := &SecretStore{API: api, SecretID: "origin-secret", Now: c.now}
+	if ok, err := only.Match(ctx, current); ok || err != nil || api.reads != 1 {
+		t.Fatalf("AWSPREVIOUS without AcceptPrevious: Match = %v, %v after %d reads; want false after 1", ok, err, api.reads)
+	}
 }
 
 func TestSecretStoreNeverRead(t *testing.T) {
 	api := &fakeSecrets{err: errors.New("AccessDeniedException")}
 	c := &clock{t: time.Unix(1_700_000_000, 0)}
-	s := &SecretStore{API: api, SecretID: "origin-secret", Now: c.now}
+	s := &SecretStore{API: api, SecretID: "origin-secret", AcceptPrevious: true, Now: c.now}
 	for i, wantReads := range []int{1, 1, 2} {
 		if i == 2 {
 			c.t = c.t.Add(MinRefresh)
@@ -266,16 +272,16 @@ func TestSecretStoreNeverRead(t *testing.T) {
 	}
 }
 
-// FuzzHandle: whatever the header value, method ARN and secret, the handler returns (never panics), allows only the
-// exact current or previous value, and never allows more than the request's own stage.
+// FuzzHandle: whatever the header value, method ARN and secret values, the handler returns (never panics), allows only
+// the exact current or previous value, and never allows more than the request's own stage.
 func FuzzHandle(f *testing.F) {
-	f.Add(current, arn, secretJSON(current, previous))
-	f.Add(previous, arn, secretJSON(current, ""))
-	f.Add("", "", "")
-	f.Add(current[:10], "arn:aws:execute-api:a:b:c/d/e", "{}")
-	f.Add(strings.Repeat("z", 300), "arn:aws:execute-api:eu-west-1:1:*/v1/GET/x", `{"current":"`+current+`","previous":"`+previous+`"}`)
-	f.Fuzz(func(t *testing.T, value, methodArn, secret string) {
-		h := &Handler{Header: "X-Origin-Verify", Verifier: &SecretStore{API: &fakeSecrets{value: secret}, SecretID: "origin-secret"}, Logger: slog.New(slog.DiscardHandler)}
+	f.Add(current, arn, current, previous)
+	f.Add(previous, arn, current, "")
+	f.Add("", "", "", "")
+	f.Add(current[:10], "arn:aws:execute-api:a:b:c/d/e", "{}", "x")
+	f.Add(strings.Repeat("z", 300), "arn:aws:execute-api:eu-west-1:1:*/v1/GET/x", current, previous)
+	f.Fuzz(func(t *testing.T, value, methodArn, cur, prev string) {
+		h := &Handler{Header: "X-Origin-Verify", Verifier: &SecretStore{API: secrets(cur, prev), SecretID: "origin-secret", AcceptPrevious: true}, Logger: slog.New(slog.DiscardHandler)}
 		req := request(map[string]string{"X-Origin-Verify": value}, nil)
 		req.MethodArn = methodArn
 		resp, err := h.Handle(context.Background(), req)
@@ -289,9 +295,11 @@ func FuzzHandle(f *testing.F) {
 		if st[0].Effect != "Allow" {
 			return
 		}
-		var doc secretDoc
-		if json.Unmarshal([]byte(secret), &doc) != nil || (value != doc.Current && (doc.Previous == "" || value != doc.Previous)) {
-			t.Fatalf("allowed value %q for secret %q", value, secret)
+		if value != cur && (prev == "" || value != prev) {
+			t.Fatalf("allowed value %q for current %q, previous %q", value, cur, prev)
+		}
+		if _, err := ParseValue(value); err != nil {
+			t.Fatalf("allowed value %q that is not a secret value: %v", value, err)
 		}
 		want, ok := StageScope(methodArn)
 		if !ok || st[0].Resource[0] != want || strings.Count(want, "*") != 1 {

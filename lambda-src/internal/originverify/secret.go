@@ -1,6 +1,7 @@
 // Package originverify is the API Gateway REQUEST authorizer that lets only CloudFront reach an API: the
 // distribution adds a secret header to every request it sends to the API origin, and the authorizer allows a
-// request only when that header carries one of the values in a Secrets Manager secret. API Gateway runs it before
+// request only when that header carries the Secrets Manager secret's current value (or, during a rotation, the one
+// before). API Gateway runs it before
 // the integration, so the API's own function never sees a request that bypassed the distribution (and its WAF and
 // cache).
 package originverify
@@ -9,15 +10,14 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 )
 
 // SecretsAPI is the one Secrets Manager call the authorizer makes.
@@ -34,54 +34,29 @@ const (
 	// look wrong for result_ttl_seconds. A flood of wrong values costs at most one read per MinRefresh per instance.
 	MinRefresh = 5 * time.Second
 
-	// MinValueBytes and MaxValueBytes bound an accepted value (CloudFront takes header values up to 1783
-	// characters; the module generates 64).
+	// MinValueBytes and MaxValueBytes bound an accepted value (the module generates 64 letters and digits).
 	MinValueBytes = 32
 	MaxValueBytes = 256
 )
 
-// secretDoc is the secret's JSON: the value the distribution sends now and, during a rotation, the one before it.
-type secretDoc struct {
-	Current  string `json:"current"`
-	Previous string `json:"previous"`
-}
+// Staging labels of the values the authorizer accepts: the current one and, during a rotation, the one before.
+const (
+	StageCurrent  = "AWSCURRENT"
+	StagePrevious = "AWSPREVIOUS"
+)
 
-// ParseSecret returns the SHA-256 digests of the values the secret accepts: {"current": "…"} or
-// {"current": "…", "previous": "…"}, each 32-256 printable ASCII characters (previous may be empty). Its errors
-// never quote a value.
-func ParseSecret(s string) ([][sha256.Size]byte, error) {
-	var doc secretDoc
-	dec := json.NewDecoder(strings.NewReader(s))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&doc); err != nil {
-		return nil, errors.New(`origin secret is not JSON {"current": "…", "previous": "…"}`)
-	}
-	if dec.More() {
-		return nil, errors.New("origin secret has data after its JSON object")
-	}
-	if err := checkValue(doc.Current); err != nil {
-		return nil, fmt.Errorf("origin secret's current value %w", err)
-	}
-	digests := [][sha256.Size]byte{sha256.Sum256([]byte(doc.Current))}
-	if doc.Previous != "" {
-		if err := checkValue(doc.Previous); err != nil {
-			return nil, fmt.Errorf("origin secret's previous value %w", err)
-		}
-		digests = append(digests, sha256.Sum256([]byte(doc.Previous)))
-	}
-	return digests, nil
-}
-
-func checkValue(v string) error {
+// ParseValue returns the SHA-256 digest of a secret value: 32-256 printable ASCII characters. Its errors never quote
+// the value.
+func ParseValue(v string) ([sha256.Size]byte, error) {
 	if len(v) < MinValueBytes || len(v) > MaxValueBytes {
-		return fmt.Errorf("must be %d-%d characters, has %d", MinValueBytes, MaxValueBytes, len(v))
+		return [sha256.Size]byte{}, fmt.Errorf("must be %d-%d characters, has %d", MinValueBytes, MaxValueBytes, len(v))
 	}
 	for i := 0; i < len(v); i++ {
 		if v[i] < ' ' || v[i] > '~' {
-			return errors.New("must be printable ASCII")
+			return [sha256.Size]byte{}, errors.New("must be printable ASCII")
 		}
 	}
-	return nil
+	return sha256.Sum256([]byte(v)), nil
 }
 
 // matchAny compares the digest of value with every accepted digest in constant time (no early exit, so the time
@@ -95,11 +70,14 @@ func matchAny(digests [][sha256.Size]byte, value string) bool {
 	return match == 1
 }
 
-// SecretStore holds the accepted values of a Secrets Manager secret: read at cold start (Load), again after MaxAge,
-// and again — at most once per MinRefresh — when a value matches none of them.
+// SecretStore holds the accepted values of a Secrets Manager secret — AWSCURRENT and, with AcceptPrevious,
+// AWSPREVIOUS — read at cold start (Load), again after MaxAge, and again — at most once per MinRefresh — when a value
+// matches none of them.
 type SecretStore struct {
 	API      SecretsAPI
 	SecretID string
+	// AcceptPrevious also accepts the value before the last rotation (AWSPREVIOUS), if there is one.
+	AcceptPrevious bool
 	// Now defaults to time.Now.
 	Now func() time.Time
 
@@ -125,19 +103,43 @@ func (s *SecretStore) Load(ctx context.Context) error {
 
 func (s *SecretStore) fetchLocked(ctx context.Context) error {
 	s.lastFetch, s.fetched = s.now(), true
-	out, err := s.API.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(s.SecretID)})
-	if err != nil {
-		return fmt.Errorf("reading the origin secret: %w", err)
-	}
-	if out.SecretString == nil {
-		return errors.New("origin secret has no SecretString")
-	}
-	digests, err := ParseSecret(*out.SecretString)
+	current, err := s.read(ctx, StageCurrent)
 	if err != nil {
 		return err
 	}
+	d, err := ParseValue(current)
+	if err != nil {
+		return fmt.Errorf("origin secret's current value %w", err)
+	}
+	digests := [][sha256.Size]byte{d}
+	if s.AcceptPrevious {
+		previous, err := s.read(ctx, StagePrevious)
+		var notFound *types.ResourceNotFoundException
+		switch {
+		case errors.As(err, &notFound):
+			// Never rotated: there is no value before.
+		case err != nil:
+			return err
+		default:
+			// A previous value that is not one this module writes is not accepted.
+			if d, err := ParseValue(previous); err == nil {
+				digests = append(digests, d)
+			}
+		}
+	}
 	s.digests = digests
 	return nil
+}
+
+func (s *SecretStore) read(ctx context.Context, stage string) (string, error) {
+	out, err := s.API.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(s.SecretID), VersionStage: aws.String(stage)})
+	if err != nil {
+		return "", fmt.Errorf("reading the origin secret (%s): %w", stage, err)
+	}
+	if out.SecretString == nil {
+		return "", fmt.Errorf("origin secret (%s) has no SecretString", stage)
+	}
+	return *out.SecretString, nil
 }
 
 // Match reports whether value is one of the accepted values. An error means no accepted value is known (the
