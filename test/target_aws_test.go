@@ -62,6 +62,11 @@ func (tg target) api(t *testing.T, opts *terraform.Options) *restapi.Client {
 	return restapi.ForURL(terraform.OutputContext(t, t.Context(), opts, "api_url"))
 }
 
+// directAPI calls a stage by its invoke URL, bypassing any CloudFront distribution in front of it.
+func (tg target) directAPI(_ *testing.T, stageURL string) *restapi.Client {
+	return restapi.ForURL(stageURL)
+}
+
 func (tg target) awsConfig(t *testing.T) aws.Config {
 	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithRegion(tg.region))
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"regexp"
 	"testing"
 	"time"
 
@@ -63,6 +64,21 @@ func (tg target) startFunction(t *testing.T, name, handler string) {
 func (tg target) api(t *testing.T, opts *terraform.Options) *restapi.Client {
 	t.Helper()
 	return restapi.ForSandbox(tg.sb.Endpoint, tg.sb.Region, terraform.OutputContext(t, t.Context(), opts, "rest_api_id"), terraform.OutputContext(t, t.Context(), opts, "stage_name"))
+}
+
+// invokeURL is a REST API stage's invoke URL, https://<api id>.execute-api.<region>.amazonaws.com/<stage> (kumo's API
+// ids contain '-').
+var invokeURL = regexp.MustCompile(`^https://([A-Za-z0-9-]+)\.execute-api\.([a-z0-9-]+)\.amazonaws\.com/([A-Za-z0-9_-]+)/?$`)
+
+// directAPI calls a stage by its invoke URL, bypassing any CloudFront distribution in front of it: here kumo's
+// execute-api endpoint for it.
+func (tg target) directAPI(t *testing.T, stageURL string) *restapi.Client {
+	t.Helper()
+	m := invokeURL.FindStringSubmatch(stageURL)
+	if m == nil {
+		t.Fatalf("%q is not a REST API stage's invoke URL", stageURL)
+	}
+	return restapi.ForSandbox(tg.sb.Endpoint, m[2], m[1], m[3])
 }
 
 func (tg target) awsConfig(t *testing.T) aws.Config {

@@ -9,7 +9,7 @@
 # read them at https://<distribution_domain_name>/api/posts.
 
 terraform {
-  required_version = ">= 1.6.0"
+  required_version = ">= 1.11.0"
 
   required_providers {
     aws = {
@@ -62,6 +62,10 @@ module "myblog" {
   }
   cdn = {
     price_class = var.price_class
+  }
+  origin_verify = {
+    secret_version  = var.origin_verify_secret_version
+    accept_previous = var.origin_verify_accept_previous
   }
   log_retention_days = 30
   tags               = var.tags

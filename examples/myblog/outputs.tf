@@ -49,7 +49,7 @@ output "dlq_url" {
 }
 
 output "api_url" {
-  description = "Invoke URL of the posts API (null without a posts package)."
+  description = "Invoke URL of the posts API (null without the API); it answers only requests through the distribution."
   value       = module.myblog.api_url
 }
 
@@ -61,4 +61,19 @@ output "posts_function_name" {
 output "users_stream_arn" {
   description = "ARN of the users table's stream (feeds the welcome function)."
   value       = module.myblog.users_stream_arn
+}
+
+output "origin_verify_function_name" {
+  description = "Name of the posts API's origin-verify authorizer function (null without the API)."
+  value       = module.myblog.origin_verify_function_name
+}
+
+output "origin_verify_header_name" {
+  description = "Name of the secret header the distribution sends to the posts API (null without the API)."
+  value       = module.myblog.origin_verify_header_name
+}
+
+output "origin_verify_secret_arn" {
+  description = "ARN of the Secrets Manager secret with the origin header's accepted values (null without the API)."
+  value       = module.myblog.origin_verify_secret_arn
 }

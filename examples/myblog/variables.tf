@@ -104,3 +104,15 @@ variable "event_source_mappings" {
   type        = bool
   default     = true
 }
+
+variable "origin_verify_secret_version" {
+  description = "Rotation counter of the posts API's origin secret (default 1): raise it by one to rotate (see modules/origin-verify)."
+  type        = number
+  default     = 1
+}
+
+variable "origin_verify_accept_previous" {
+  description = "Whether the posts API still accepts the origin secret of the version before (default true; set false once the distribution is deployed after a rotation that answers a leak)."
+  type        = bool
+  default     = true
+}

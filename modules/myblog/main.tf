@@ -3,7 +3,8 @@
 #   - static site: a private S3 bucket that only the CloudFront distribution can read (origin access control, SigV4,
 #     and a bucket policy naming the distribution), HTTPS only, security headers on every response;
 #   - posts API (on by default, `posts_api`): API Gateway → Lambda → (DAX) → DynamoDB, served
-#     under the same distribution at /api/* with caching disabled; the posts table can be a global table;
+#     under the same distribution at /api/* with caching disabled, and only through it (the distribution's secret
+#     origin header, checked by a REQUEST authorizer before the function runs); the posts table can be a global table;
 #   - welcome e-mail: DynamoDB Streams on the users table (NEW_IMAGE) → Lambda → SES, failed batches to an SQS DLQ;
 #   - thumbnails: S3 ObjectCreated under uploads/ → Lambda → thumbnails/ in the same bucket.
 
@@ -213,6 +214,12 @@ resource "aws_cloudfront_distribution" "site" {
         https_port             = 443
         origin_protocol_policy = "https-only"
         origin_ssl_protocols   = ["TLSv1.2"]
+      }
+      # The secret the API's authorizer requires: only requests through this distribution (its WAF, its logs) reach
+      # the posts function. CloudFront replaces a viewer's header of the same name.
+      custom_header {
+        name  = module.origin_verify[0].header_name
+        value = module.origin_verify[0].header_value
       }
     }
   }
@@ -445,6 +452,22 @@ locals {
   })
 }
 
+# The posts API answers only requests that carry the distribution's secret origin header (see origin-verify).
+module "origin_verify" {
+  source = "../origin-verify"
+  count  = local.posts_api ? 1 : 0
+
+  name               = "${var.name}-origin-verify"
+  header_name        = var.origin_verify.header_name
+  secret_version     = var.origin_verify.secret_version
+  accept_previous    = var.origin_verify.accept_previous
+  result_ttl_seconds = var.origin_verify.result_ttl_seconds
+  lambda_package     = var.origin_verify_lambda_package
+  architecture       = var.architecture
+  log_retention_days = var.log_retention_days
+  tags               = var.tags
+}
+
 module "api" {
   source = "../rest-api-lambda"
   count  = local.posts_api ? 1 : 0
@@ -464,8 +487,10 @@ module "api" {
     security_group_ids = [aws_security_group.posts[0].id]
   } : null
 
-  # Public API: no authorizer. Paths start with /api so that the distribution's /api/* behaviour maps 1:1.
-  routes = [for r in var.posts_routes : { method = r.method, path = r.path, authorization = "NONE" }]
+  # Public to readers, but only through the distribution: every route requires the origin secret (CUSTOM, the
+  # origin-verify authorizer). Paths start with /api so that the distribution's /api/* behaviour maps 1:1.
+  request_authorizer = module.origin_verify[0].authorizer
+  routes             = [for r in var.posts_routes : { method = r.method, path = r.path, authorization = "CUSTOM" }]
 
   stage_name                  = var.api.stage_name
   throttling                  = var.api.method_settings ? var.api.throttling : null

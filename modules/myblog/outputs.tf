@@ -59,6 +59,21 @@ output "dlq_url" {
 }
 
 output "api_url" {
-  description = "Invoke URL of the posts API's stage (also reachable through the distribution at /api/*); null when `posts_api` is false."
+  description = "Invoke URL of the posts API's stage; it answers only requests that come through the distribution (https://<distribution_domain_name>/api/*): a direct call gets 401 or 403. Null when `posts_api` is false."
   value       = local.posts_api ? module.api[0].invoke_url : null
+}
+
+output "origin_verify_function_name" {
+  description = "Name of the posts API's origin-verify authorizer function (lets through only requests carrying the distribution's secret header); null when `posts_api` is false."
+  value       = local.posts_api ? module.origin_verify[0].function_name : null
+}
+
+output "origin_verify_header_name" {
+  description = "Name of the secret header the distribution adds to every request to the posts API; null when `posts_api` is false. The value is in the Secrets Manager secret `origin_verify_secret_arn`, never in an output."
+  value       = local.posts_api ? module.origin_verify[0].header_name : null
+}
+
+output "origin_verify_secret_arn" {
+  description = "ARN of the Secrets Manager secret with the origin header's value (AWSCURRENT; after a rotation the value before is AWSPREVIOUS); null when `posts_api` is false."
+  value       = local.posts_api ? module.origin_verify[0].secret_arn : null
 }

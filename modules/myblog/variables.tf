@@ -52,7 +52,7 @@ variable "posts_lambda_package" {
 }
 
 variable "posts_routes" {
-  description = "Routes of the public posts API (no authorization), every one under `/api/` so that the distribution's `/api/*` behaviour reaches it unchanged. Default: `GET /api/posts` and `GET /api/posts/{id}`. The function's policy is read-only whatever the routes."
+  description = "Routes of the public posts API (no user authorization; reachable only through the distribution, see `origin_verify`), every one under `/api/` so that the distribution's `/api/*` behaviour reaches it unchanged. Default: `GET /api/posts` and `GET /api/posts/{id}`. The function's policy is read-only whatever the routes."
   type = list(object({
     method = string
     path   = string
@@ -66,6 +66,27 @@ variable "posts_routes" {
     condition     = length(var.posts_routes) > 0 && alltrue([for r in var.posts_routes : startswith(r.path, "/api/")])
     error_message = "posts_routes must hold at least one route, and every path must start with \"/api/\"."
   }
+}
+
+variable "origin_verify" {
+  description = "How the posts API refuses requests that did not come through the distribution (modules/origin-verify): the distribution adds the header `header_name` (default `X-Origin-Verify`) with a generated secret to every request to the API, and an API Gateway REQUEST authorizer lets through only requests carrying it — a direct call to the API gets 401 (no header) or 403 (wrong value) and never reaches the posts function. `secret_version` (default 1) rotates the secret when raised by one (a new random value in Secrets Manager, the old one kept as AWSPREVIOUS); `accept_previous` (default true) keeps the value before accepted while CloudFront deploys the new one (set false afterwards when rotating after a leak); `result_ttl_seconds` (0-3600, default 300) is how long API Gateway caches the authorizer's answer per header value."
+  type = object({
+    header_name        = optional(string, "X-Origin-Verify")
+    secret_version     = optional(number, 1)
+    accept_previous    = optional(bool, true)
+    result_ttl_seconds = optional(number, 300)
+  })
+  default  = {}
+  nullable = false
+}
+
+variable "origin_verify_lambda_package" {
+  description = "The origin-verify authorizer's zip (`filename`, `source_code_hash`). Null (default) takes the `originverify` package built into the refarch provider."
+  type = object({
+    filename         = string
+    source_code_hash = string
+  })
+  default = null
 }
 
 variable "welcome_lambda_package" {

@@ -1,5 +1,6 @@
 terraform {
-  required_version = ">= 1.6.0"
+  # modules/origin-verify writes its secret through a write-only attribute.
+  required_version = ">= 1.11.0"
 
   required_providers {
     aws = {

@@ -18,19 +18,22 @@ locals {
     { for p, r in aws_api_gateway_resource.depth3 : p => r.id },
   )
 
-  use_authorizer = length(var.cognito_user_pool_arns) > 0
+  use_authorizer         = length(var.cognito_user_pool_arns) > 0
+  use_request_authorizer = var.request_authorizer != null
   routes = { for r in var.routes : "${r.method} ${r.path}" => merge(r, {
-    authorization = coalesce(r.authorization, local.use_authorizer ? "COGNITO_USER_POOLS" : "NONE")
+    authorization = coalesce(r.authorization, local.use_request_authorizer ? "CUSTOM" : local.use_authorizer ? "COGNITO_USER_POOLS" : "NONE")
   }) }
 
   # Stage cache: only GET routes are cached. A cached route's cache key holds its path parameters, the query-string
-  # parameters it names and, when it is authorized, the caller's Authorization header — so one user's cached
-  # response is never served to another. API Gateway takes cache keys only from declared request parameters.
+  # parameters it names and, when it is authorized, the caller's Authorization header (a request authorizer's
+  # identity sources) — so one user's cached response is never served to another. API Gateway takes cache keys only
+  # from declared request parameters.
   cached_routes = var.cache.enabled ? { for k, r in local.routes : k => r if r.method == "GET" } : {}
   cache_request_parameters_all = { for k, r in local.cached_routes : k => merge(
     { for seg in split("/", trimprefix(r.path, "/")) : "method.request.path.${trimsuffix(trim(seg, "{}"), "+")}" => true if can(regex("^\\{.+\\}$", seg)) },
     { for q in r.cache_query_parameters : "method.request.querystring.${q}" => false },
-    r.authorization == "NONE" ? {} : { "method.request.header.Authorization" = true },
+    r.authorization == "COGNITO_USER_POOLS" ? { "method.request.header.Authorization" = true } : {},
+    r.authorization == "CUSTOM" ? { for s in var.request_authorizer.identity_sources : s => true if startswith(s, "method.request.") } : {},
   ) }
   # Routes with no such parameter (an open route without path parameters) keep one cache entry and declare nothing.
   cache_request_parameters = { for k, p in local.cache_request_parameters_all : k => p if length(p) > 0 }
@@ -180,13 +183,42 @@ resource "aws_api_gateway_authorizer" "cognito" {
   identity_source = "method.request.header.Authorization"
 }
 
+# A Lambda REQUEST authorizer (e.g. modules/origin-verify's): API Gateway calls it before the integration, with the
+# identity sources required (401 without them) and its answer cached per their values for result_ttl_seconds.
+resource "aws_api_gateway_authorizer" "request" {
+  count                            = local.use_request_authorizer ? 1 : 0
+  name                             = "${var.name}-request"
+  rest_api_id                      = aws_api_gateway_rest_api.this.id
+  type                             = "REQUEST"
+  authorizer_uri                   = var.request_authorizer.invoke_arn
+  identity_source                  = join(",", var.request_authorizer.identity_sources)
+  authorizer_result_ttl_in_seconds = var.request_authorizer.result_ttl_seconds
+
+  lifecycle {
+    precondition {
+      condition     = !local.use_authorizer
+      error_message = "request_authorizer and cognito_user_pool_arns cannot be used together: a method has one authorizer, and every route would default to the request authorizer."
+    }
+  }
+}
+
+# Only this authorizer of this API may invoke the authorizer function.
+resource "aws_lambda_permission" "request_authorizer" {
+  count         = local.use_request_authorizer ? 1 : 0
+  statement_id  = "AllowApiGatewayAuthorizer-${aws_api_gateway_rest_api.this.id}"
+  action        = "lambda:InvokeFunction"
+  function_name = var.request_authorizer.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_api_gateway_rest_api.this.execution_arn}/authorizers/${aws_api_gateway_authorizer.request[0].id}"
+}
+
 resource "aws_api_gateway_method" "this" {
   for_each      = local.routes
   rest_api_id   = aws_api_gateway_rest_api.this.id
   resource_id   = local.resource_ids[each.value.path]
   http_method   = each.value.method
   authorization = each.value.authorization
-  authorizer_id = each.value.authorization == "COGNITO_USER_POOLS" ? aws_api_gateway_authorizer.cognito[0].id : null
+  authorizer_id = each.value.authorization == "COGNITO_USER_POOLS" ? aws_api_gateway_authorizer.cognito[0].id : each.value.authorization == "CUSTOM" ? aws_api_gateway_authorizer.request[0].id : null
 
   # Declared only for cached routes (the cache key can use only declared parameters); null otherwise, as before.
   request_parameters = lookup(local.cache_request_parameters, each.key, null)
@@ -216,15 +248,16 @@ resource "aws_api_gateway_deployment" "this" {
 
   # A new deployment whenever a route, its authorization, its method or its integration changes. Only values known
   # from configuration or stable ids: attributes the API echoes back (which may be normalised) would redeploy forever.
+  # The request authorizer's settings join only when it exists, so the hash of an API without one is unchanged.
   triggers = {
-    redeployment = sha1(jsonencode([
+    redeployment = sha1(jsonencode(concat([
       local.routes,
       local.cache_request_parameters,
       aws_lambda_function.this.invoke_arn,
       aws_api_gateway_authorizer.cognito[*].id,
       [for k, m in aws_api_gateway_method.this : m.id],
       [for k, i in aws_api_gateway_integration.this : i.id],
-    ]))
+    ], [for a in aws_api_gateway_authorizer.request : { settings = var.request_authorizer, id = a.id }])))
   }
 
   lifecycle {

@@ -39,7 +39,7 @@ output "function_log_group_name" {
 }
 
 output "routes" {
-  description = "The deployed routes, keyed `\"<METHOD> <path>\"`: `authorization` (`NONE` or `COGNITO_USER_POOLS`), `authorizer_id` (null for open routes) and `cache_key_parameters` (null unless the route is cached)."
+  description = "The deployed routes, keyed `\"<METHOD> <path>\"`: `authorization` (`NONE`, `COGNITO_USER_POOLS` or `CUSTOM`), `authorizer_id` (null for open routes) and `cache_key_parameters` (null unless the route is cached)."
   value = { for k, m in aws_api_gateway_method.this : k => {
     authorization        = m.authorization
     authorizer_id        = m.authorizer_id
@@ -50,6 +50,15 @@ output "routes" {
 output "authorizer" {
   description = "The Cognito user-pool authorizer: `id` and `provider_arns` (the user pools whose tokens it accepts); null without `cognito_user_pool_arns`."
   value       = length(aws_api_gateway_authorizer.cognito) == 0 ? null : { id = aws_api_gateway_authorizer.cognito[0].id, provider_arns = aws_api_gateway_authorizer.cognito[0].provider_arns }
+}
+
+output "request_authorizer" {
+  description = "The Lambda REQUEST authorizer: `id`, `identity_source` and `result_ttl_seconds`; null without `request_authorizer`."
+  value = length(aws_api_gateway_authorizer.request) == 0 ? null : {
+    id                 = aws_api_gateway_authorizer.request[0].id
+    identity_source    = aws_api_gateway_authorizer.request[0].identity_source
+    result_ttl_seconds = aws_api_gateway_authorizer.request[0].authorizer_result_ttl_in_seconds
+  }
 }
 
 output "function_vpc" {

@@ -79,7 +79,7 @@ variable "policy_json" {
 }
 
 variable "routes" {
-  description = "The API's routes: `method` (GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS or ANY), `path` (e.g. `/todos/{id}`, up to 3 segments), `authorization` (`NONE` or `COGNITO_USER_POOLS`, default `COGNITO_USER_POOLS` when `cognito_user_pool_arns` is set, else `NONE`) and `cache_query_parameters` (query-string parameters that change a GET route's response, so they must be part of its stage cache key; default none). Every route is a Lambda proxy integration."
+  description = "The API's routes: `method` (GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS or ANY), `path` (e.g. `/todos/{id}`, up to 3 segments), `authorization` (`NONE`, `COGNITO_USER_POOLS` or `CUSTOM`; default `CUSTOM` when `request_authorizer` is set, else `COGNITO_USER_POOLS` when `cognito_user_pool_arns` is set, else `NONE`) and `cache_query_parameters` (query-string parameters that change a GET route's response, so they must be part of its stage cache key; default none). Every route is a Lambda proxy integration."
   type = list(object({
     method                 = string
     path                   = string
@@ -100,8 +100,8 @@ variable "routes" {
     error_message = "Each route's path must start with '/', have 1-3 segments of letters, digits, '.', '_', '-' or a {parameter}, and no trailing slash."
   }
   validation {
-    condition     = alltrue([for r in var.routes : r.authorization == null || contains(["NONE", "COGNITO_USER_POOLS"], coalesce(r.authorization, "NONE"))])
-    error_message = "Each route's authorization must be \"NONE\" or \"COGNITO_USER_POOLS\"."
+    condition     = alltrue([for r in var.routes : r.authorization == null || contains(["NONE", "COGNITO_USER_POOLS", "CUSTOM"], coalesce(r.authorization, "NONE"))])
+    error_message = "Each route's authorization must be \"NONE\", \"COGNITO_USER_POOLS\" or \"CUSTOM\"."
   }
   validation {
     condition     = alltrue(flatten([for r in var.routes : [for q in r.cache_query_parameters : can(regex("^[A-Za-z0-9._~-]+$", q))]]))
@@ -113,6 +113,26 @@ variable "cognito_user_pool_arns" {
   description = "ARNs of Cognito user pools whose ID tokens the API accepts (a COGNITO_USER_POOLS authorizer reading the Authorization header). Empty (default) creates no authorizer."
   type        = list(string)
   default     = []
+}
+
+variable "request_authorizer" {
+  description = "A Lambda REQUEST authorizer in front of every route (authorization `CUSTOM`, unless a route sets its own): `function_name` and `invoke_arn` of the authorizer function (the module lets only this authorizer of this API invoke it), `identity_sources` (request parameters such as `method.request.header.X-Origin-Verify`: API Gateway answers 401 without invoking the function when one is missing, and caches the function's answer by their values) and `result_ttl_seconds` (0-3600, default 300; the function's answer must then cover every method, as API Gateway reuses it for the whole API). The function returns an IAM policy that allows or denies `execute-api:Invoke`; the route's own function runs only when it allows. Null (default): no such authorizer. Not together with `cognito_user_pool_arns`."
+  type = object({
+    function_name      = string
+    invoke_arn         = string
+    identity_sources   = list(string)
+    result_ttl_seconds = optional(number, 300)
+  })
+  default = null
+
+  validation {
+    condition     = var.request_authorizer == null || try(length(var.request_authorizer.identity_sources) > 0 && alltrue([for s in var.request_authorizer.identity_sources : can(regex("^(method\\.request\\.(header|querystring)\\.[A-Za-z0-9._-]+|stageVariables\\.[A-Za-z0-9_]+|context\\.[A-Za-z0-9_.]+)$", s))]), false)
+    error_message = "request_authorizer.identity_sources must list at least one of method.request.header.<name>, method.request.querystring.<name>, stageVariables.<name> or context.<name>."
+  }
+  validation {
+    condition     = var.request_authorizer == null || try(var.request_authorizer.result_ttl_seconds >= 0 && var.request_authorizer.result_ttl_seconds <= 3600 && floor(var.request_authorizer.result_ttl_seconds) == var.request_authorizer.result_ttl_seconds, false)
+    error_message = "request_authorizer.result_ttl_seconds must be a whole number of seconds from 0 to 3600."
+  }
 }
 
 variable "stage_name" {

@@ -2,9 +2,9 @@ package refarch
 
 import "slices"
 
-// MyBlog is architecture 172: CloudFront + private S3 site, a public read-only posts API under /api/*, a welcome
-// e-mail for every new subscriber and thumbnails for uploaded photos (modules/myblog via examples/myblog). Zero values
-// take the module's defaults.
+// MyBlog is architecture 172: CloudFront + private S3 site, a public read-only posts API under /api/* (reachable only
+// through the distribution), a welcome e-mail for every new subscriber and thumbnails for uploaded photos
+// (modules/myblog via examples/myblog). Zero values take the module's defaults.
 type MyBlog struct {
 	// Name prefixes every resource: 1-40 lowercase letters, digits or '-', starting with a letter. Required.
 	Name string `tf:"name"`
@@ -42,6 +42,10 @@ type MyBlogOutputs struct {
 	SenderIdentity         string `json:"sender_identity"`
 	DLQURL                 string `json:"dlq_url"`
 	APIURL                 string `json:"api_url"`
+	// OriginVerifyFunctionName is the posts API's authorizer: the API answers only requests that carry the
+	// distribution's secret origin header (OriginVerifyHeaderName), so APIURL refuses direct calls (401/403).
+	OriginVerifyFunctionName string `json:"origin_verify_function_name"`
+	OriginVerifyHeaderName   string `json:"origin_verify_header_name"`
 }
 
 // Example implements Architecture.
@@ -76,5 +80,8 @@ func (MyBlog) sandboxStandIns() standIns {
 }
 
 func (MyBlog) functions() map[string]string {
-	return map[string]string{"posts_function_name": "posts", "welcome_function_name": "welcome", "thumbnail_function_name": "thumbnail"}
+	return map[string]string{
+		"posts_function_name": "posts", "origin_verify_function_name": "originverify",
+		"welcome_function_name": "welcome", "thumbnail_function_name": "thumbnail",
+	}
 }

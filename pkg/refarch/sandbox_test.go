@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/refarch/terraform-provider-refarch/internal/restapi"
 	"github.com/refarch/terraform-provider-refarch/internal/sandbox"
 )
 
@@ -84,7 +86,7 @@ func TestSandboxArchitectures(t *testing.T) {
 				out := blogOut
 				requireSet(t, out.DistributionDomainName, out.SiteBucketName, out.UploadsBucketName, out.UsersTableName,
 					out.PostsTableName, out.WelcomeFunctionName, out.ThumbnailFunctionName, out.PostsFunctionName,
-					out.UsersStreamARN, out.SenderIdentity, out.DLQURL, out.APIURL)
+					out.UsersStreamARN, out.SenderIdentity, out.DLQURL, out.APIURL, out.OriginVerifyFunctionName, out.OriginVerifyHeaderName)
 				site := sandbox.EdgeURL(sb.Endpoint(), "https://"+out.DistributionDomainName)
 				putObject(t, ctx, sb, out.SiteBucketName, "index.html", "<h1>lib</h1>")
 				if status, body := get(t, site+"/index.html"); status != http.StatusOK || body != "<h1>lib</h1>" {
@@ -92,6 +94,16 @@ func TestSandboxArchitectures(t *testing.T) {
 				}
 				if status, body := get(t, site+"/api/posts"); status != http.StatusOK || !strings.Contains(body, "posts") {
 					t.Fatalf("GET /api/posts through the distribution (the posts function): %d %q", status, body)
+				}
+				// Straight to the API (kumo's execute-api, the invoke URL's host as Host): refused without the origin header.
+				api := restapi.ForURL(out.APIURL)
+				u, err := url.Parse(out.APIURL)
+				if err != nil {
+					t.Fatal(err)
+				}
+				api.BaseURL, api.Host = sb.Endpoint()+u.Path, u.Host
+				if resp, err := api.Do(ctx, http.MethodGet, "/api/posts", nil); err != nil || resp.Status != http.StatusUnauthorized {
+					t.Fatalf("GET %s/api/posts straight to the API: %+v %v, want 401 (only the distribution gets through)", out.APIURL, resp, err)
 				}
 			},
 		},

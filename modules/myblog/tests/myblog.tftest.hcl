@@ -55,6 +55,9 @@ mock_provider "aws" {
       domain_name = "d111111abcdef8.cloudfront.net"
     }
   }
+  mock_data "aws_secretsmanager_secret_version" {
+    defaults = { secret_string = "Q2x1ZGVGbGFyZU9yaWdpblNlY3JldDY0Q2hhcmFjdGVyc0xvbmdBbmRSYW5kb20x" }
+  }
   mock_data "aws_partition" {
     defaults = { partition = "aws" }
   }
@@ -238,8 +241,8 @@ run "posts_api_off" {
   }
 
   assert {
-    condition     = length(module.api) == 0 && output.api_url == null && length(data.refarch_lambda_package.posts) == 0
-    error_message = "with posts_api = false there must be no API, no posts package and api_url must be null"
+    condition     = length(module.api) == 0 && output.api_url == null && length(data.refarch_lambda_package.posts) == 0 && length(module.origin_verify) == 0 && output.origin_verify_function_name == null
+    error_message = "with posts_api = false there must be no API, no posts package, no origin-verify authorizer and api_url must be null"
   }
   assert {
     condition     = length(aws_cloudfront_distribution.site.ordered_cache_behavior) == 0 && length(aws_cloudfront_distribution.site.origin) == 1
@@ -278,8 +281,62 @@ run "posts_api_under_the_distribution" {
     error_message = "the API origin must be the stage's execute-api host over HTTPS"
   }
   assert {
-    condition     = alltrue([for k, r in module.api[0].routes : r.authorization == "NONE"]) && toset(keys(module.api[0].routes)) == toset(["GET /api/posts", "GET /api/posts/{id}"])
-    error_message = "the posts API is public: GET /api/posts and GET /api/posts/{id}, no authorizer"
+    condition     = toset(keys(module.api[0].routes)) == toset(["GET /api/posts", "GET /api/posts/{id}"])
+    error_message = "the posts API serves GET /api/posts and GET /api/posts/{id}"
+  }
+}
+
+# The API is public to readers but reachable only through the distribution: its origin sends the secret header, and
+# every method requires it through the origin-verify REQUEST authorizer (before the posts function runs).
+run "api_only_through_the_distribution" {
+  command = apply
+
+  assert {
+    condition = (
+      length(one([for o in aws_cloudfront_distribution.site.origin : o if o.origin_id == "api"]).custom_header) == 1 &&
+      one(one([for o in aws_cloudfront_distribution.site.origin : o if o.origin_id == "api"]).custom_header).name == "X-Origin-Verify" &&
+      nonsensitive(one(one([for o in aws_cloudfront_distribution.site.origin : o if o.origin_id == "api"]).custom_header).value == module.origin_verify[0].header_value) &&
+      nonsensitive(module.origin_verify[0].header_value) == "Q2x1ZGVGbGFyZU9yaWdpblNlY3JldDY0Q2hhcmFjdGVyc0xvbmdBbmRSYW5kb20x"
+    )
+    error_message = "the API origin must send X-Origin-Verify with the secret's current value (read back from Secrets Manager)"
+  }
+  assert {
+    condition     = length(one([for o in aws_cloudfront_distribution.site.origin : o if o.origin_id == "site"]).custom_header) == 0
+    error_message = "the site bucket's origin gets no secret header (OAC signs those requests)"
+  }
+  assert {
+    condition = (
+      length(module.api[0].routes) == 2 &&
+      alltrue([for k, r in module.api[0].routes : r.authorization == "CUSTOM" && r.authorizer_id == module.api[0].request_authorizer.id]) &&
+      module.api[0].request_authorizer.identity_source == "method.request.header.X-Origin-Verify" &&
+      module.api[0].request_authorizer.result_ttl_seconds == 300
+    )
+    error_message = "every method of the posts API must require the origin header through the origin-verify authorizer: ${jsonencode(module.api[0].routes)}"
+  }
+  assert {
+    condition = (
+      module.origin_verify[0].authorizer.function_name == "myblog-origin-verify" &&
+      output.origin_verify_function_name == "myblog-origin-verify" && output.origin_verify_header_name == "X-Origin-Verify" &&
+      !strcontains(jsonencode([for k, v in module.api[0] : v if k != "function_vpc"]), nonsensitive(module.origin_verify[0].header_value))
+    )
+    error_message = "the authorizer is this deployment's origin-verify function; no output of the API carries the secret"
+  }
+}
+
+run "origin_verify_settings" {
+  command = apply
+
+  variables {
+    origin_verify = { header_name = "X-Blog-Origin", secret_version = 2, result_ttl_seconds = 60 }
+  }
+
+  assert {
+    condition     = one(one([for o in aws_cloudfront_distribution.site.origin : o if o.origin_id == "api"]).custom_header).name == "X-Blog-Origin"
+    error_message = "the distribution sends the configured header"
+  }
+  assert {
+    condition     = module.api[0].request_authorizer.identity_source == "method.request.header.X-Blog-Origin" && module.api[0].request_authorizer.result_ttl_seconds == 60
+    error_message = "the authorizer requires the configured header and caches for the configured TTL"
   }
 }
 

@@ -122,6 +122,87 @@ run "cognito_user_pools_protect_routes" {
   }
 }
 
+run "request_authorizer_protects_routes" {
+  command = apply
+
+  variables {
+    request_authorizer = {
+      function_name    = "unit-origin-verify"
+      invoke_arn       = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:unit-origin-verify/invocations"
+      identity_sources = ["method.request.header.X-Origin-Verify"]
+    }
+    routes = [
+      { method = "GET", path = "/todos" },
+      { method = "GET", path = "/todos/{id}" },
+      { method = "GET", path = "/health", authorization = "NONE" },
+    ]
+    cache = { enabled = true }
+  }
+
+  assert {
+    condition = (
+      aws_api_gateway_authorizer.request[0].type == "REQUEST" &&
+      aws_api_gateway_authorizer.request[0].identity_source == "method.request.header.X-Origin-Verify" &&
+      aws_api_gateway_authorizer.request[0].authorizer_result_ttl_in_seconds == 300 &&
+      aws_api_gateway_authorizer.request[0].authorizer_uri == var.request_authorizer.invoke_arn &&
+      length(aws_api_gateway_authorizer.cognito) == 0
+    )
+    error_message = "one REQUEST authorizer on the given function, identity source and default TTL"
+  }
+  assert {
+    condition = alltrue([for k in ["GET /todos", "GET /todos/{id}"] :
+      aws_api_gateway_method.this[k].authorization == "CUSTOM" && aws_api_gateway_method.this[k].authorizer_id == aws_api_gateway_authorizer.request[0].id
+    ])
+    error_message = "routes default to the request authorizer"
+  }
+  assert {
+    condition     = aws_api_gateway_method.this["GET /health"].authorization == "NONE" && aws_api_gateway_method.this["GET /health"].authorizer_id == null
+    error_message = "a route may opt out explicitly"
+  }
+  assert {
+    condition = (
+      aws_lambda_permission.request_authorizer[0].function_name == "unit-origin-verify" &&
+      aws_lambda_permission.request_authorizer[0].principal == "apigateway.amazonaws.com" &&
+      aws_lambda_permission.request_authorizer[0].source_arn == "${aws_api_gateway_rest_api.this.execution_arn}/authorizers/${aws_api_gateway_authorizer.request[0].id}"
+    )
+    error_message = "only this authorizer of this API may invoke the authorizer function"
+  }
+  assert {
+    condition     = aws_api_gateway_method.this["GET /todos"].request_parameters == tomap({ "method.request.header.X-Origin-Verify" = true })
+    error_message = "a cached route behind the request authorizer keys its cache by the identity source: ${jsonencode(aws_api_gateway_method.this["GET /todos"].request_parameters)}"
+  }
+  assert {
+    condition     = output.request_authorizer.id == aws_api_gateway_authorizer.request[0].id && output.routes["GET /todos"].authorization == "CUSTOM"
+    error_message = "outputs name the request authorizer"
+  }
+}
+
+run "request_authorizer_and_cognito_are_refused_together" {
+  command = plan
+  variables {
+    cognito_user_pool_arns = ["arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_abc"]
+    request_authorizer = {
+      function_name    = "unit-origin-verify"
+      invoke_arn       = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:unit-origin-verify/invocations"
+      identity_sources = ["method.request.header.X-Origin-Verify"]
+    }
+  }
+  expect_failures = [aws_api_gateway_authorizer.request]
+}
+
+run "rejects_bad_request_authorizer" {
+  command = plan
+  variables {
+    request_authorizer = {
+      function_name      = "unit-origin-verify"
+      invoke_arn         = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:unit-origin-verify/invocations"
+      identity_sources   = ["X-Origin-Verify"]
+      result_ttl_seconds = 7200
+    }
+  }
+  expect_failures = [var.request_authorizer, var.request_authorizer]
+}
+
 run "rejects_relative_path" {
   command = plan
   variables {

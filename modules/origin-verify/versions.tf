@@ -1,0 +1,15 @@
+terraform {
+  # Ephemeral resources and write-only attributes: the secret is generated and written without passing through the state.
+  required_version = ">= 1.11.0"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 6.0"
+    }
+    refarch = {
+      source  = "refarch/refarch"
+      version = ">= 0.1.0"
+    }
+  }
+}
