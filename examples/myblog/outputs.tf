@@ -62,3 +62,13 @@ output "users_stream_arn" {
   description = "ARN of the users table's stream (feeds the welcome function)."
   value       = module.myblog.users_stream_arn
 }
+
+output "alarm_topic_arn" {
+  description = "ARN of the SNS topic every alarm notifies; subscribe to it."
+  value       = module.myblog.alarm_topic_arn
+}
+
+output "thumbnail_dlq_url" {
+  description = "URL of the thumbnail function's dead-letter queue (uploads it failed on)."
+  value       = module.myblog.thumbnail_dlq_url
+}

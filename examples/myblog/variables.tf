@@ -82,13 +82,43 @@ variable "tags" {
 }
 
 variable "queue_encryption" {
-  description = "Encryption at rest of the welcome dead-letter queue (default true; the local sandbox has no SQS encryption and sets false)."
+  description = "Encryption at rest of the welcome and thumbnail dead-letter queues (default true; the local sandbox has no SQS encryption and sets false)."
   type        = bool
   default     = true
 }
 
 variable "event_source_mappings" {
   description = "Let Lambda poll the users table's stream (default true; the local sandbox runs no event source mappings and sets false, its harness polls instead)."
+  type        = bool
+  default     = true
+}
+
+variable "event_invoke_configs" {
+  description = "Retry limits and the dead-letter queue as on-failure destination for the thumbnail function's asynchronous invocations (default true; the local sandbox has no PutFunctionEventInvokeConfig and sets false)."
+  type        = bool
+  default     = true
+}
+
+variable "tracing" {
+  description = "X-Ray tracing of the posts API's function and stage (default true; the local sandbox's Lambda and API Gateway do not keep the setting and it sets false)."
+  type        = bool
+  default     = true
+}
+
+variable "alarm_topic_arn" {
+  description = "SNS topic for every alarm of the deployment; null (default) creates <name>-alarms (output alarm_topic_arn)."
+  type        = string
+  default     = null
+}
+
+variable "alarm_treat_missing_data" {
+  description = "Missing-data treatment of the alarms (default notBreaching; the local sandbox's alarms do not keep it and it sets missing)."
+  type        = string
+  default     = "notBreaching"
+}
+
+variable "kms_key_rotation" {
+  description = "Rotation of the alarm topic's KMS key (default true; the local sandbox's KMS has no EnableKeyRotation and it sets false)."
   type        = bool
   default     = true
 }

@@ -76,13 +76,13 @@ run "filter_kms_and_extra_policy" {
   command = apply
 
   variables {
-    event_names            = ["INSERT"]
-    maximum_retry_attempts = 5
-    batch_size             = 50
-    dlq_kms_key_arn        = "arn:aws:kms:us-east-1:123456789012:key/0b1e8e5c-0000-4000-8000-000000000001"
-    alarm_topic_arn        = "arn:aws:sns:us-east-1:123456789012:blog-alarms"
+    event_names                    = ["INSERT"]
+    maximum_retry_attempts         = 5
+    batch_size                     = 50
+    dlq_kms_key_arn                = "arn:aws:kms:us-east-1:123456789012:key/0b1e8e5c-0000-4000-8000-000000000001"
+    alarm_topic_arn                = "arn:aws:sns:us-east-1:123456789012:blog-alarms"
     reserved_concurrent_executions = 5
-    policy_json            = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "ses:SendEmail", Resource = "arn:aws:ses:us-east-1:123456789012:identity/a@example.com" }] })
+    policy_json                    = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "ses:SendEmail", Resource = "arn:aws:ses:us-east-1:123456789012:identity/a@example.com" }] })
   }
 
   assert {
