@@ -48,5 +48,8 @@ var (
 )
 
 func init() {
-	localProfiles["ingestion"] = merge(kumoS3, kumoIoT, kumoKinesis, kumoFirehose, kumoGlueAthena, kumoSQSEncryption, kumoIngestionExtras)
+	localProfiles["ingestion"] = merge(kumoS3, kumoIoT, kumoKinesis, kumoFirehose, kumoGlueAthena, kumoSQSEncryption, kumoIngestionExtras,
+		// Shared with the other examples (profile.go, profile_microservices_async.go): no TreatMissingData read back, no key
+		// rotation for the alarm topic's key.
+		kumoAlarms, kumoKeyRotation)
 }
