@@ -3,6 +3,7 @@ module github.com/refarch/terraform-provider-refarch
 go 1.26.0
 
 require (
+	github.com/aws/aws-sdk-go-v2/service/cloudwatch v1.76.0
 	github.com/aws/aws-sdk-go-v2/service/ec2 v1.319.1
 	github.com/aws/aws-sdk-go-v2/service/sns v1.48.0
 	github.com/jackc/pgx/v5 v5.9.0
