@@ -49,8 +49,8 @@ const msWidgetKey = "catalog:item:widget-1"
 // TestMicroservicesServiceBReadThroughCache deploys service B with its cache endpoint pointing at a real
 // redis-server (Debian's package) and proves the read-through cache: a write through the API, a miss then a hit
 // served from redis (even after the table changes behind its back) under a key that expires after the configured
-// TTL, a read-through once redis has expired it, invalidation on write, 400s for bad input, and degraded service
-// from the table when redis is gone; then an empty re-plan.
+// TTL, a read-through once redis has expired it, invalidation on write, 400s for bad input, 413 for a body over
+// 4 KiB, and degraded service from the table when redis is gone; then an empty re-plan.
 func TestMicroservicesServiceBReadThroughCache(t *testing.T) {
 	t.Parallel()
 	tg := newTarget(t)
@@ -170,6 +170,11 @@ func TestMicroservicesServiceBReadThroughCache(t *testing.T) {
 		if err := json.Unmarshal(resp.Body, &e); err != nil || e.Error == "" {
 			t.Fatalf("%s %s: 400 body %q is not {\"error\": ...}", c.method, c.path, resp.Body)
 		}
+	}
+	// A body over 4 KiB: 413 before it is parsed.
+	if resp := expect(t, api, http.MethodPut, "/items/widget-1", `{"name":"`+strings.Repeat("x", 5000)+`","price_cents":1}`,
+		http.StatusRequestEntityTooLarge); !strings.Contains(string(resp.Body), "larger than 4096 bytes") {
+		t.Fatalf("413 body %q", resp.Body)
 	}
 	tg.alive(t)
 

@@ -454,9 +454,13 @@ func msaUploadOrders(t *testing.T, tg target, cfg aws.Config) (uri string, clean
 
 	s3c := s3.NewFromConfig(cfg)
 	bucket := uniqueName("refarch-ms-artifacts")
-	in := &s3.CreateBucketInput{Bucket: aws.String(bucket)}
+	// Tagged at creation with the run's tag, like everything the examples create (make sweep-aws).
+	in := &s3.CreateBucketInput{Bucket: aws.String(bucket), CreateBucketConfiguration: &s3types.CreateBucketConfiguration{}}
+	for k, v := range runTags() {
+		in.CreateBucketConfiguration.Tags = append(in.CreateBucketConfiguration.Tags, s3types.Tag{Key: aws.String(k), Value: aws.String(v)})
+	}
 	if tg.region != "us-east-1" {
-		in.CreateBucketConfiguration = &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraint(tg.region)}
+		in.CreateBucketConfiguration.LocationConstraint = s3types.BucketLocationConstraint(tg.region)
 	}
 	if _, err := s3c.CreateBucket(ctx, in); err != nil {
 		t.Fatal(err)

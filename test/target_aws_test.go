@@ -17,6 +17,7 @@ import (
 
 	"github.com/refarch/terraform-provider-refarch/examples"
 	"github.com/refarch/terraform-provider-refarch/internal/restapi"
+	"github.com/refarch/terraform-provider-refarch/internal/sweep"
 )
 
 // target is real AWS, with the credentials and region of the environment (AWS_PROFILE / AWS_REGION, …).
@@ -31,6 +32,7 @@ func newTarget(t *testing.T) target {
 	if region == "" {
 		t.Fatal("set AWS_REGION (and credentials) to run the real-AWS tier")
 	}
+	t.Logf("run %s: every resource is tagged %s=%s (make sweep-aws SWEEP_RUN=%s deletes what is left)", testRun(), sweep.TagKey, testRun(), testRun())
 	return target{region: region}
 }
 
@@ -39,9 +41,17 @@ func (tg target) prepare(t *testing.T, opts *terraform.Options) {
 		opts.Vars = map[string]any{}
 	}
 	opts.Vars["region"] = tg.region
+	// Every root declares default_tags and hands it to the AWS provider (TestRootsApplyDefaultTags).
+	opts.Vars["default_tags"] = runTags()
 	// The tests sign users in with USER_PASSWORD_AUTH (the examples' default is SRP only).
 	if declares(exampleName(opts), "allow_user_password_auth") {
 		opts.Vars["allow_user_password_auth"] = true
+	}
+	// The test account has no ACM certificate for the load balancers' *.elb.amazonaws.com names (nor a domain to
+	// point at them), so the examples with a load balancer serve plain HTTP there; their modules refuse that unless
+	// asked (modules/alb's HTTPS default is covered by the mocked tofu tests).
+	if opts.Vars["certificate_arn"] == nil && opts.Vars["alb_certificate_arn"] == nil && declares(exampleName(opts), "allow_plain_http") {
+		opts.Vars["allow_plain_http"] = true
 	}
 }
 

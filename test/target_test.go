@@ -4,18 +4,36 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/gruntwork-io/terratest/modules/random"
 	"github.com/gruntwork-io/terratest/modules/terraform"
 
 	"github.com/refarch/terraform-provider-refarch/internal/sandbox"
+	"github.com/refarch/terraform-provider-refarch/internal/sweep"
 )
 
 // uniqueName is a resource-name prefix no other run shares: tests run in parallel and on shared AWS accounts.
 func uniqueName(prefix string) string {
 	return prefix + "-" + strings.ToLower(random.UniqueID())
 }
+
+// testRun names this `go test` process's run: $REFARCH_TEST_RUN, else a new id that starts with the time
+// (sweep.NewRun). On real AWS every resource the tests create carries it as the refarch:test-run tag (runTags), so
+// that `make sweep-aws` can find what a failed or interrupted run left behind.
+var testRun = sync.OnceValue(func() string {
+	if run := os.Getenv(sweep.RunEnv); run != "" {
+		return run
+	}
+	return sweep.NewRun(time.Now())
+})
+
+// runTags are the tags of this run: the real-AWS target passes them as every staged root's default_tags (the AWS
+// provider's default_tags; TestRootsApplyDefaultTags checks that every root applies them) and puts them on what the
+// tests create with the SDK.
+func runTags() map[string]string { return map[string]string{sweep.TagKey: testRun()} }
 
 // tofuBinary is the CLI the tests drive: $REFARCH_TOFU (set by the Makefile), else the pinned OpenTofu.
 func tofuBinary(t *testing.T) string {

@@ -7,10 +7,13 @@
 #   tools/timings.sh row GROUP NAME SECONDS STATUS
 #                                           append one row (what tools/module_tests.sh, check.sh and fuzz.sh call
 #                                           per suite, gate and fuzz target; nothing when REFARCH_TIMINGS is unset)
-#   tools/timings.sh table TSV [GOJSON]     print the table: the stages in the order they ran, each with its rows,
+#   tools/timings.sh table TSV [GOJSON [START]]
+#                                           print the table: the stages in the order they ended, each with its rows,
 #                                           and for the Go tests (GOJSON: gotestsum --jsonfile) the seconds per
 #                                           package and every top-level test that took TIMINGS_MIN_TEST seconds
-#                                           (default 30) or more; ends with the stages that failed, if any
+#                                           (default 30) or more; then the wall-clock total since START (date
+#                                           +%s.%N; stages that ran side by side overlap, so it is less than their
+#                                           sum); ends with the stages that failed, if any
 #
 # $REFARCH_TIMINGS is a tab-separated file: GROUP, NAME, SECONDS, STATUS (GROUP "stage" for a stage's own row).
 set -euo pipefail
@@ -23,7 +26,8 @@ row() {
 }
 
 table() {
-  local tsv=$1 json=${2:-} min=${TIMINGS_MIN_TEST:-30} gorows=""
+  local tsv=$1 json=${2:-} start=${3:-} min=${TIMINGS_MIN_TEST:-30} gorows="" wall=""
+  [ -z "$start" ] || wall=$(secs "$start" "$(now)")
   [ -f "$tsv" ] || tsv=/dev/null
   if [ -n "$json" ] && [ -s "$json" ]; then
     # Package results are the pass/fail events without a Test field; top-level tests have no "/" in their name.
@@ -43,7 +47,7 @@ table() {
   echo "== make test timings (seconds)"
   # A stage's row is written when it ends, after its parts: print each stage, then its parts (the Go tests' from
   # the gotestsum JSON).
-  GOROWS=$gorows awk -F'\t' '
+  GOROWS=$gorows WALL=$wall awk -F'\t' '
     function line(indent, name, secs, status) {
       printf "%s%-*s %8s%s\n", indent, 62 - length(indent), name, secs, (status == "" ? "" : "  " status)
     }
@@ -67,7 +71,10 @@ table() {
       if ($4 != "ok") { failed = failed sep $2 (what == "" ? "" : " (" what ")"); sep = "; " }
     }
     END {
-      line("  ", "total", sprintf("%.1f", total), "")
+      if (ENVIRON["WALL"] != "") {
+        line("  ", "sum of the stages", sprintf("%.1f", total), "")
+        line("  ", "total (wall clock)", ENVIRON["WALL"], "")
+      } else line("  ", "total", sprintf("%.1f", total), "")
       if (failed != "") print "  FAILED: " failed
     }' "$tsv"
 }
@@ -82,7 +89,7 @@ case "${1:-}" in
     exit $rc ;;
   since) row stage "$2" "$(secs "$3" "$(now)")" ok ;;
   row) row "$2" "$3" "$4" "$5" ;;
-  table) table "$2" "${3:-}" ;;
+  table) table "$2" "${3:-}" "${4:-}" ;;
   *) echo "usage: tools/timings.sh stage NAME CMD... | since NAME START | row GROUP NAME SECONDS STATUS | table TSV [GOJSON]" >&2
      exit 2 ;;
 esac

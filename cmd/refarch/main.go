@@ -7,6 +7,7 @@
 //	refarch sandbox down [<architecture>]                   tear a running sandbox down
 //	refarch sandbox demo <architecture> [--keep]            deploy, walk a user journey, tear down
 //	refarch plan|apply|destroy <architecture> --dir D [--region R] [--var k=v]…   real AWS (the usual credential chain)
+//	refarch sweep [--region R[,R]]… [--run ID] [--older-than 1h] [--dry-run=false]   delete what real-AWS test runs left
 //
 // --json prints one JSON object per line instead of text. Exit codes: 0 done; 1 failed (the message says what, and
 // whether anything is left deployed); 2 bad usage or an invalid configuration (nothing was started); 3 `plan` found
@@ -32,6 +33,7 @@ const usage = `usage:
   refarch sandbox down [<architecture>] [--json]
   refarch sandbox demo <architecture> [--keep]
   refarch plan|apply|destroy <architecture> --dir DIR [--region REGION] [--var name=value]... [--json]
+  refarch sweep [--region REGION[,REGION]]... [--run ID] [--older-than 1h] [--dry-run=false] [--parallel 4] [--json]
 
 exit codes: 0 done, 1 failed, 2 bad usage or invalid configuration (nothing started), 3 plan has changes`
 
@@ -57,8 +59,10 @@ func (e usageError) Error() string { return e.msg }
 // errChanges is plan's "there is something to apply".
 var errChanges = errors.New("the plan has changes")
 
-func run(ctx context.Context, args []string) int {
-	err := dispatch(ctx, args)
+func run(ctx context.Context, args []string) int { return exitCode(dispatch(ctx, args)) }
+
+// exitCode is the exit status for what a command returned, after printing the error.
+func exitCode(err error) int {
 	var ue usageError
 	switch {
 	case err == nil:
@@ -132,6 +136,8 @@ func dispatch(ctx context.Context, args []string) error {
 			return err
 		}
 		return deploy(ctx, args[0], f)
+	case "sweep":
+		return sweepCmd(ctx, args[1:], connectAWS)
 	case "-h", "--help", "help":
 		fmt.Println(usage)
 		return nil

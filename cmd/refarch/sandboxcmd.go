@@ -184,6 +184,9 @@ var sandboxDefaults = map[string]map[string]string{
 		"service_c_artifact_s3_uri": "s3://refarch-sandbox-artifacts/orders/orders-arm64",
 		"final_snapshot":            "false",
 	},
+	// The sandbox has no certificate for the origin's HTTPS listener (kumo's ELBv2 keeps none), so CloudFront reaches
+	// the origin over plain HTTP there; on AWS the example requires alb_certificate_arn.
+	"software-updates": {"allow_plain_http": "true"},
 }
 
 // withDefaultName gives a sandbox deployment a name (and the architecture's sandboxDefaults) where the command line

@@ -26,6 +26,12 @@ terraform {
 
 provider "aws" {
   region = var.region
+
+  # Tags on every resource the provider creates, on top of each resource's own (the real-AWS tests put their
+  # refarch:test-run tag here; `make sweep-aws` finds leftovers by it).
+  default_tags {
+    tags = var.default_tags
+  }
 }
 
 provider "refarch" {
@@ -74,6 +80,8 @@ module "ingestion" {
       run_on_create       = var.report_run_on_create
     }
   }
+  # An example is disposable: var.bucket_force_destroy (default true) opts out of the module's data protection, so
+  # `destroy` empties the buckets. Set it false to keep the data.
   bucket = {
     force_destroy      = var.bucket_force_destroy
     ownership_controls = var.bucket_ownership_controls

@@ -4,6 +4,12 @@ variable "region" {
   default     = "us-east-1"
 }
 
+variable "default_tags" {
+  description = "Tags the AWS provider adds to every resource it creates (its default_tags), e.g. the real-AWS tests' refarch:test-run tag."
+  type        = map(string)
+  default     = {}
+}
+
 variable "name" {
   description = "Name prefix of every resource; make it unique per deployment in an account."
   type        = string
@@ -113,9 +119,9 @@ variable "queue_managed_sse" {
 }
 
 variable "bucket_force_destroy" {
-  description = "Let `destroy` delete the buckets with their data (default false)."
+  description = "Let `destroy` delete the data lake and reports buckets with their data. Default true: an example is disposable (the module's own default is false; set false to keep the data)."
   type        = bool
-  default     = false
+  default     = true
 }
 
 variable "bucket_ownership_controls" {

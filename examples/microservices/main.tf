@@ -22,6 +22,12 @@ terraform {
 
 provider "aws" {
   region = var.region
+
+  # Tags on every resource the provider creates, on top of each resource's own (the real-AWS tests put their
+  # refarch:test-run tag here; `make sweep-aws` finds leftovers by it).
+  default_tags {
+    tags = var.default_tags
+  }
 }
 
 provider "refarch" {
@@ -31,9 +37,10 @@ provider "refarch" {
 module "microservices" {
   source = "../../modules/microservices"
 
-  name            = var.name
-  certificate_arn = var.certificate_arn
-  network         = var.network
+  name             = var.name
+  certificate_arn  = var.certificate_arn
+  allow_plain_http = var.allow_plain_http
+  network          = var.network
   vpc = {
     availability_zones = var.availability_zones
     nat_gateway        = var.nat_gateway
@@ -44,10 +51,14 @@ module "microservices" {
     artifact_s3_uri = var.service_c_artifact_s3_uri
     final_snapshot  = var.final_snapshot
   }
-  deletion_protection = var.deletion_protection
-  alarm_topic_arn     = var.alarm_topic_arn
-  log_retention_days  = 30
-  tags                = var.tags
+  # An example is disposable: var.deletion_protection (default false) and var.access_logs_force_destroy (default true)
+  # opt out of the module's data protection, so `destroy` takes the data with it (service C's final snapshot stays:
+  # var.final_snapshot). Set them the other way round to keep it.
+  deletion_protection       = var.deletion_protection
+  access_logs_force_destroy = var.access_logs_force_destroy
+  alarm_topic_arn           = var.alarm_topic_arn
+  log_retention_days        = 30
+  tags                      = var.tags
 
   sandbox = {
     point_in_time_recovery      = var.point_in_time_recovery

@@ -4,6 +4,12 @@ variable "region" {
   default     = "us-east-1"
 }
 
+variable "default_tags" {
+  description = "Tags the AWS provider adds to every resource it creates (its default_tags), e.g. the real-AWS tests' refarch:test-run tag."
+  type        = map(string)
+  default     = {}
+}
+
 variable "name" {
   description = "Name prefix of every resource (1-20 characters); make it unique per deployment in an account."
   type        = string
@@ -21,9 +27,15 @@ variable "service_c_artifact_s3_uri" {
 }
 
 variable "certificate_arn" {
-  description = "ACM certificate for HTTPS on both load balancers (null: plain HTTP, for a demo only)."
+  description = "ACM certificate for HTTPS on both load balancers (443; port 80 only redirects). Required unless `allow_plain_http` is true."
   type        = string
   default     = null
+}
+
+variable "allow_plain_http" {
+  description = "Serve plain HTTP on port 80 without a certificate (default false). True only for a throwaway demo or the local sandbox (its ELBv2 keeps no listener certificate), never for real clients."
+  type        = bool
+  default     = false
 }
 
 variable "network" {
@@ -61,10 +73,18 @@ variable "final_snapshot" {
   default     = true
 }
 
+# The modules protect load balancers, tables and the database by default; this example, applied and destroyed by the
+# tests and demos, opts out. Set true for anything you keep.
 variable "deletion_protection" {
-  description = "Protect load balancers, tables and the database from deletion (default false)."
+  description = "Protect the load balancers, tables and the database from deletion. Default false: an example is disposable, so `destroy` removes them with their data (the module's own default is true; set true to keep them)."
   type        = bool
   default     = false
+}
+
+variable "access_logs_force_destroy" {
+  description = "Let `destroy` delete the load balancers' access-log bucket with its logs. Default true: an example is disposable (the module's own default is false; set false to keep the logs)."
+  type        = bool
+  default     = true
 }
 
 variable "tags" {

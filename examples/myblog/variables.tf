@@ -4,6 +4,12 @@ variable "region" {
   default     = "us-east-1"
 }
 
+variable "default_tags" {
+  description = "Tags the AWS provider adds to every resource it creates (its default_tags), e.g. the real-AWS tests' refarch:test-run tag."
+  type        = map(string)
+  default     = {}
+}
+
 variable "name" {
   description = "Name prefix of every resource; make it unique per deployment in an account."
   type        = string
@@ -57,10 +63,16 @@ variable "method_settings" {
   default     = true
 }
 
-variable "bucket_force_destroy" {
-  description = "Let destroy delete the buckets with their objects (default false)."
+variable "deletion_protection" {
+  description = "Protect the users and posts tables from deletion. Default false: an example is disposable, so `destroy` removes them with their data (the module's own default is true; set true to keep them)."
   type        = bool
   default     = false
+}
+
+variable "bucket_force_destroy" {
+  description = "Let `destroy` delete the site and uploads buckets with their objects. Default true: an example is disposable (the module's own default is false; set false to keep the objects)."
+  type        = bool
+  default     = true
 }
 
 variable "bucket_ownership_controls" {

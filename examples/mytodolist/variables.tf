@@ -4,6 +4,12 @@ variable "region" {
   default     = "us-east-1"
 }
 
+variable "default_tags" {
+  description = "Tags the AWS provider adds to every resource it creates (its default_tags), e.g. the real-AWS tests' refarch:test-run tag."
+  type        = map(string)
+  default     = {}
+}
+
 variable "name" {
   description = "Name prefix of every resource; make it unique per deployment in an account."
   type        = string
@@ -69,10 +75,16 @@ variable "vpc_cidr" {
   }
 }
 
-variable "bucket_force_destroy" {
-  description = "Let `destroy` delete the users' file bucket with its files (default false)."
+variable "deletion_protection" {
+  description = "Protect the todos table and the user pool from deletion. Default false: an example is disposable, so `destroy` removes them with their data (the module's own default is true; set true to keep them)."
   type        = bool
   default     = false
+}
+
+variable "bucket_force_destroy" {
+  description = "Let `destroy` delete the users' file bucket with its files. Default true: an example is disposable (the module's own default is false; set false to keep the files)."
+  type        = bool
+  default     = true
 }
 
 variable "cognito_security_settings" {

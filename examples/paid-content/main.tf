@@ -22,6 +22,12 @@ terraform {
 
 provider "aws" {
   region = var.region
+
+  # Tags on every resource the provider creates, on top of each resource's own (the real-AWS tests put their
+  # refarch:test-run tag here; `make sweep-aws` finds leftovers by it).
+  default_tags {
+    tags = var.default_tags
+  }
 }
 
 provider "refarch" {
@@ -35,6 +41,9 @@ module "paid_content" {
   point_in_time_recovery = var.point_in_time_recovery
   table_encryption       = var.table_encryption
   url_ttl_minutes        = var.url_ttl_minutes
+  # An example is disposable: var.deletion_protection (default false) and var.bucket_force_destroy (default true) opt
+  # out of the module's data protection, so `destroy` takes the data with it. Set them the other way round to keep it.
+  deletion_protection = var.deletion_protection
   api = {
     access_logs     = var.access_logs
     method_settings = var.method_settings

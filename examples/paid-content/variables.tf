@@ -4,6 +4,12 @@ variable "region" {
   default     = "us-east-1"
 }
 
+variable "default_tags" {
+  description = "Tags the AWS provider adds to every resource it creates (its default_tags), e.g. the real-AWS tests' refarch:test-run tag."
+  type        = map(string)
+  default     = {}
+}
+
 variable "name" {
   description = "Name prefix of every resource; make it unique per deployment in an account."
   type        = string
@@ -82,10 +88,16 @@ variable "token_validity_minutes" {
   default     = 60
 }
 
-variable "bucket_force_destroy" {
-  description = "Let `destroy` delete the video bucket with its videos (default false)."
+variable "deletion_protection" {
+  description = "Protect the premium users table and the user pool from deletion. Default false: an example is disposable, so `destroy` removes them with their data (the module's own default is true; set true to keep them)."
   type        = bool
   default     = false
+}
+
+variable "bucket_force_destroy" {
+  description = "Let `destroy` delete the video bucket with its videos. Default true: an example is disposable (the module's own default is false; set false to keep the videos)."
+  type        = bool
+  default     = true
 }
 
 variable "bucket_ownership_controls" {

@@ -26,8 +26,10 @@ terraform {
 provider "aws" {
   region = var.region
 
+  # var.tags, and the caller's (the real-AWS tests put their refarch:test-run tag in default_tags; `make sweep-aws`
+  # finds leftovers by it).
   default_tags {
-    tags = var.tags
+    tags = merge(var.tags, var.default_tags)
   }
 }
 
@@ -65,36 +67,9 @@ data "aws_ec2_managed_prefix_list" "cloudfront" {
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Security groups: CloudFront → ALB (443 or 80) → instances (80) → EFS (2049); nothing else in.
+# Security groups: CloudFront → ALB (443, or 80 with allow_plain_http; modules/alb) → instances (80) → EFS (2049);
+# nothing else in.
 # ---------------------------------------------------------------------------------------------------------------------
-
-resource "aws_security_group" "alb" {
-  name_prefix = "${var.name}-alb-"
-  description = "${var.name} ALB: only CloudFront origin-facing addresses"
-  vpc_id      = module.vpc.vpc_id
-
-  lifecycle {
-    create_before_destroy = true
-  }
-}
-
-resource "aws_vpc_security_group_ingress_rule" "alb_from_cloudfront" {
-  security_group_id = aws_security_group.alb.id
-  description       = "CloudFront origin-facing"
-  ip_protocol       = "tcp"
-  from_port         = local.https ? 443 : 80
-  to_port           = local.https ? 443 : 80
-  prefix_list_id    = data.aws_ec2_managed_prefix_list.cloudfront.id
-}
-
-resource "aws_vpc_security_group_egress_rule" "alb_to_app" {
-  security_group_id            = aws_security_group.alb.id
-  description                  = "to the web servers"
-  ip_protocol                  = "tcp"
-  from_port                    = local.app_port
-  to_port                      = local.app_port
-  referenced_security_group_id = aws_security_group.app.id
-}
 
 resource "aws_security_group" "app" {
   name_prefix = "${var.name}-app-"
@@ -112,7 +87,7 @@ resource "aws_vpc_security_group_ingress_rule" "app_from_alb" {
   ip_protocol                  = "tcp"
   from_port                    = local.app_port
   to_port                      = local.app_port
-  referenced_security_group_id = aws_security_group.alb.id
+  referenced_security_group_id = module.alb.security_group_id
 }
 
 # HTTPS out: package repositories (S3 gateway endpoint or NAT) and Systems Manager (Session Manager instead of SSH),
@@ -179,29 +154,51 @@ locals {
 }
 
 # Public because CloudFront reaches custom origins over the internet; only CloudFront's origin-facing prefix list
-# may connect (security group) and only requests with the secret header are forwarded (listener rule).
-#trivy:ignore:AWS-0053
-resource "aws_lb" "app" {
-  name                       = "${var.name}-alb"
-  load_balancer_type         = "application"
-  internal                   = false
-  subnets                    = module.vpc.public_subnet_ids
-  security_groups            = [aws_security_group.alb.id]
-  drop_invalid_header_fields = true
-  enable_deletion_protection = var.deletion_protection
-  desync_mitigation_mode     = "strictest"
-  idle_timeout               = 60
+# may connect (security group) and only requests with the secret header are forwarded (listener rule, 403 otherwise).
+# HTTPS with alb_certificate_arn (CloudFront then reaches origin_domain_name over TLS 1.2); without a certificate the
+# ALB's own *.elb.amazonaws.com name cannot carry one, so plain HTTP needs allow_plain_http — and the secret header
+# then travels unencrypted between CloudFront and the ALB.
+module "alb" {
+  source = "../../modules/alb"
 
-  dynamic "access_logs" {
-    for_each = var.alb_access_logs ? [1] : []
-    content {
-      bucket  = aws_s3_bucket.alb_logs[0].id
-      prefix  = "alb"
-      enabled = true
-    }
-  }
+  name                      = var.name
+  vpc_id                    = module.vpc.vpc_id
+  vpc_cidr_block            = module.vpc.vpc_cidr_block
+  subnet_ids                = module.vpc.public_subnet_ids
+  ingress_cidr_blocks       = []
+  ingress_prefix_list_ids   = [data.aws_ec2_managed_prefix_list.cloudfront.id]
+  certificate_arn           = var.alb_certificate_arn
+  allow_plain_http          = var.allow_plain_http
+  origin_verify_header_name = module.updates.origin_verify_header_name
+  origin_verify_secret      = local.origin_secret
+  target                    = { type = "instance", port = local.app_port, name = "${var.name}-app" }
+  # The bucket name comes from the policy so that the ALB is created after ELB may write there (it checks).
+  access_logs         = var.alb_access_logs ? { bucket = aws_s3_bucket_policy.alb_logs[0].bucket, prefix = "alb" } : null
+  deletion_protection = var.deletion_protection
+}
 
-  depends_on = [aws_s3_bucket_policy.alb_logs]
+# The ALB used to be built here: an existing state keeps the load balancer (and its DNS name, CloudFront's origin),
+# the target group and the header rule. The old listener was port 80 (plain HTTP, the former default) or 443; it
+# becomes the port-80 listener, updated in place. The old security group (standalone rules, CloudFront on one port)
+# is replaced by the module's (create before destroy).
+moved {
+  from = aws_lb.app
+  to   = module.alb.aws_lb.this
+}
+
+moved {
+  from = aws_lb_target_group.app
+  to   = module.alb.aws_lb_target_group.this
+}
+
+moved {
+  from = aws_lb_listener.app
+  to   = module.alb.aws_lb_listener.http
+}
+
+moved {
+  from = aws_lb_listener_rule.from_cloudfront
+  to   = module.alb.aws_lb_listener_rule.origin_verify[0]
 }
 
 # ALB access logs: SSE-S3 (the only encryption ALB log delivery supports), private, TLS-only, expiring.
@@ -213,7 +210,7 @@ resource "aws_s3_bucket" "alb_logs" {
   count = var.alb_access_logs ? 1 : 0
 
   bucket_prefix = "${var.name}-alb-logs-"
-  force_destroy = var.access_logs_force_destroy
+  force_destroy = var.access_logs_force_destroy # default true: an example is disposable
 }
 
 resource "aws_s3_bucket_public_access_block" "alb_logs" {
@@ -279,60 +276,6 @@ resource "aws_s3_bucket_policy" "alb_logs" {
   })
 
   depends_on = [aws_s3_bucket_public_access_block.alb_logs]
-}
-
-resource "aws_lb_target_group" "app" {
-  name                 = "${var.name}-app"
-  port                 = local.app_port
-  protocol             = "HTTP"
-  vpc_id               = module.vpc.vpc_id
-  target_type          = "instance"
-  deregistration_delay = 30
-
-  health_check {
-    path                = "/healthz"
-    matcher             = "200"
-    interval            = 15
-    healthy_threshold   = 2
-    unhealthy_threshold = 3
-  }
-}
-
-# HTTPS when alb_certificate_arn is set. Without it HTTP, because the ALB's own *.elb.amazonaws.com name cannot carry
-# your certificate; viewers still get HTTPS only (CloudFront), and the ALB admits only CloudFront with the header.
-#trivy:ignore:AWS-0054
-resource "aws_lb_listener" "app" {
-  load_balancer_arn = aws_lb.app.arn
-  port              = local.https ? 443 : 80
-  protocol          = local.https ? "HTTPS" : "HTTP"
-  certificate_arn   = var.alb_certificate_arn
-  ssl_policy        = local.https ? "ELBSecurityPolicy-TLS13-1-2-2021-06" : null
-
-  default_action {
-    type = "fixed-response"
-    fixed_response {
-      content_type = "text/plain"
-      message_body = "direct access is not allowed"
-      status_code  = "403"
-    }
-  }
-}
-
-resource "aws_lb_listener_rule" "from_cloudfront" {
-  listener_arn = aws_lb_listener.app.arn
-  priority     = 1
-
-  condition {
-    http_header {
-      http_header_name = module.updates.origin_verify_header_name
-      values           = [local.origin_secret]
-    }
-  }
-
-  action {
-    type             = "forward"
-    target_group_arn = aws_lb_target_group.app.arn
-  }
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -525,7 +468,7 @@ resource "aws_autoscaling_group" "app" {
   desired_capacity          = var.asg.desired
   health_check_type         = "ELB"
   health_check_grace_period = 180
-  target_group_arns         = [aws_lb_target_group.app.arn]
+  target_group_arns         = [module.alb.target_group_arn]
 
   launch_template {
     id      = aws_launch_template.app[0].id
@@ -551,14 +494,15 @@ module "updates" {
   source = "../../modules/software-updates"
 
   name                      = var.name
-  origin_domain_name        = local.https ? var.origin_domain_name : aws_lb.app.dns_name
+  origin_domain_name        = local.https ? var.origin_domain_name : module.alb.dns_name
   origin_protocol_policy    = local.https ? "https-only" : "http-only"
+  allow_plain_http          = var.allow_plain_http
   origin_verify_secret      = local.origin_secret
   origin_shield_region      = var.region
   manifest_ttl_seconds      = var.manifest_ttl_seconds
   price_class               = var.price_class
   web_acl_id                = var.web_acl_id
-  access_logs_force_destroy = var.access_logs_force_destroy
+  access_logs_force_destroy = var.access_logs_force_destroy # default true: an example is disposable
   bucket_ownership_controls = var.bucket_ownership_controls
   bucket_lifecycle_rules    = var.bucket_lifecycle_rules
   alarm_topic_arn           = var.alarm_topic_arn

@@ -20,7 +20,7 @@ output "invalidation_command" {
 
 output "alb_dns_name" {
   description = "The ALB's DNS name (direct requests get 403: only CloudFront's, with the secret header, are forwarded)."
-  value       = aws_lb.app.dns_name
+  value       = module.alb.dns_name
 }
 
 output "vpc_id" {

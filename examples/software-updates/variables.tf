@@ -4,6 +4,12 @@ variable "region" {
   default     = "eu-west-1"
 }
 
+variable "default_tags" {
+  description = "Tags the AWS provider adds to every resource it creates (its default_tags), e.g. the real-AWS tests' refarch:test-run tag."
+  type        = map(string)
+  default     = {}
+}
+
 variable "name" {
   description = "Name prefix of every resource. 1-24 lowercase letters, digits or hyphens, starting with a letter (the ALB and target group names derive from it)."
   type        = string
@@ -42,13 +48,24 @@ variable "nat_gateway" {
 # ---------------------------------------------------------------------------------------------------------------------
 
 variable "alb_certificate_arn" {
-  description = "ACM certificate (in `region`) for an HTTPS listener on the ALB, valid for `origin_domain_name`. Null (default): the ALB listens on HTTP only and CloudFront reaches it over HTTP (traffic still only from CloudFront's origin-facing addresses, with the secret header)."
+  description = "ACM certificate (in `region`) for the ALB's HTTPS listener, valid for `origin_domain_name`: CloudFront then reaches the ALB over TLS 1.2. Required unless `allow_plain_http` is true."
   type        = string
   default     = null
 
   validation {
     condition     = var.alb_certificate_arn == null || can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:\\d{12}:certificate/.+$", var.alb_certificate_arn))
     error_message = "alb_certificate_arn must be an ACM certificate ARN such as \"arn:aws:acm:eu-west-1:123456789012:certificate/…\"."
+  }
+}
+
+variable "allow_plain_http" {
+  description = "Without `alb_certificate_arn`, let the ALB listen on plain HTTP and CloudFront reach it over HTTP (traffic still only from CloudFront's origin-facing addresses, with the secret header — which then travels unencrypted). Default false. True only for a throwaway deployment."
+  type        = bool
+  default     = false
+
+  validation {
+    condition     = var.alb_certificate_arn != null || var.allow_plain_http
+    error_message = "Give alb_certificate_arn (with origin_domain_name) so that CloudFront reaches the ALB over HTTPS; to use plain HTTP between CloudFront and the ALB instead (the secret header unencrypted; throwaway deployments only), set allow_plain_http = true."
   }
 }
 
@@ -133,8 +150,10 @@ variable "alb_access_logs" {
   default     = true
 }
 
+# modules/alb protects the ALB by default; this example, applied and destroyed by the tests, opts out. Set true for
+# anything you keep.
 variable "deletion_protection" {
-  description = "Protect the ALB from deletion (default false so that `destroy` works; set true in production)."
+  description = "Protect the ALB from deletion (default false here: the example is meant to be destroyed; modules/alb defaults to true)."
   type        = bool
   default     = false
 }
@@ -162,9 +181,9 @@ variable "web_acl_id" {
 }
 
 variable "access_logs_force_destroy" {
-  description = "Let `destroy` delete the CloudFront log bucket with its logs (default false)."
+  description = "Let `destroy` delete the ALB's and CloudFront's log buckets with their logs. Default true: an example is disposable (the module's own default is false; set false to keep the logs)."
   type        = bool
-  default     = false
+  default     = true
 }
 
 # ---------------------------------------------------------------------------------------------------------------------

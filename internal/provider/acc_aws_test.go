@@ -26,12 +26,15 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+
+	"github.com/refarch/terraform-provider-refarch/internal/sweep"
 )
 
 // awsAccPreCheck skips the test unless the real-AWS tier is asked for (TF_ACC
@@ -89,6 +92,15 @@ provider "refarch" {
 func (e *awsAcc) config(body string) string {
 	return testAccConfig(e.providerBlock() + body)
 }
+
+// awsAccRun names this test process's run, as test/ does for the Terratest suites: $REFARCH_TEST_RUN, else a new
+// id (sweep.NewRun). What the tests create with the SDK carries it as the refarch:test-run tag (make sweep-aws).
+var awsAccRun = sync.OnceValue(func() string {
+	if run := os.Getenv(sweep.RunEnv); run != "" {
+		return run
+	}
+	return sweep.NewRun(time.Now())
+})
 
 // awsAccName is a unique name for the AWS objects of one test run:
 // refarch-acc-<random digits>; lower case, so it is also a valid bucket name.

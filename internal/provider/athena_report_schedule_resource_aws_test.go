@@ -30,6 +30,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/refarch/terraform-provider-refarch/internal/sweep"
 )
 
 // awsAccReportBucket creates a private S3 bucket for the query results and
@@ -39,9 +41,12 @@ func awsAccReportBucket(t *testing.T, e *awsAcc, bucket string) *s3.Client {
 	t.Helper()
 	ctx := context.Background()
 	c := s3.NewFromConfig(e.cfg)
-	in := &s3.CreateBucketInput{Bucket: aws.String(bucket)}
+	// Tagged with the run (awsAccRun) at creation, so `make sweep-aws` finds it if the cleanup never runs.
+	in := &s3.CreateBucketInput{Bucket: aws.String(bucket), CreateBucketConfiguration: &s3types.CreateBucketConfiguration{
+		Tags: []s3types.Tag{{Key: aws.String(sweep.TagKey), Value: aws.String(awsAccRun())}},
+	}}
 	if e.region != "us-east-1" {
-		in.CreateBucketConfiguration = &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraint(e.region)}
+		in.CreateBucketConfiguration.LocationConstraint = s3types.BucketLocationConstraint(e.region)
 	}
 	if _, err := c.CreateBucket(ctx, in); err != nil {
 		t.Fatalf("creating the results bucket %s: %v", bucket, err)

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -78,6 +79,10 @@ func (s *Sandbox) StartFunction(ctx context.Context, name, bootstrap string) err
 		"AWS_LAMBDA_FUNCTION_NAME=" + name,
 		"AWS_LAMBDA_FUNCTION_VERSION=$LATEST",
 		"_HANDLER=" + aws2str(conf.Handler),
+	}
+	if conf.MemorySize != nil {
+		// Lambda tells a runtime its memory size; the thumbnail handler sizes its byte budget by it.
+		env = append(env, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE="+strconv.Itoa(int(*conf.MemorySize)))
 	}
 	env = append(env, s.Env()...)
 	if conf.Environment != nil {

@@ -1,6 +1,8 @@
 package sandbox
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -39,6 +41,9 @@ func listensOn(pid, port int) (owned, known bool) {
 		return false, true // nobody listens (yet)
 	}
 	fds, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/fd")
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, true // the process has exited (and been reaped): it owns nothing
+	}
 	if err != nil {
 		return false, false
 	}

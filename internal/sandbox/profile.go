@@ -55,6 +55,19 @@ var (
 		"tags": map[string]any{},
 	}
 
+	// ELBv2: CreateListener keeps neither Certificates nor SslPolicy (nor does DescribeListeners return them), so an
+	// HTTPS listener would drift on every plan, and the sandbox has no certificate worth serving anyway. Sandbox
+	// only: the load balancers serve plain HTTP on port 80; on AWS they require a certificate (modules/alb).
+	kumoELBv2 = map[string]any{"allow_plain_http": true}
+
+	// Not a kumo gap but what a sandbox deployment is: disposable, so destroy takes the tables, the user pool and the
+	// buckets with whatever the run wrote. The examples already default to this (their variables say why); the
+	// profile keeps it so whatever a caller sets. For Cognito it is a gap as well: DescribeUserPool always reports
+	// DeletionProtection INACTIVE, so an ACTIVE pool would drift on every plan. Examples compose the ones they have.
+	sandboxNoDeletionProtection = map[string]any{"deletion_protection": false}
+	sandboxBucketsForceDestroy  = map[string]any{"bucket_force_destroy": true}
+	sandboxLogsForceDestroy     = map[string]any{"access_logs_force_destroy": true}
+
 	// MyTodoList's read-cache and identity features kumo does not offer.
 	kumoMyTodoListExtras = map[string]any{
 		// kumo has no Cognito Identity service (CreateIdentityPool), and its user pool client ids contain '-', which
@@ -70,10 +83,12 @@ var (
 // localProfiles are the sandbox-only variables per example. MyBlog has no Cognito, and its DAX stays off by default
 // (no subnets), which the sandbox needs anyway.
 var localProfiles = map[string]map[string]any{
-	"mytodolist":   merge(kumoDynamoDB, kumoAPIStage, kumoS3, kumoCognito, kumoMyTodoListExtras, kumoTracing, kumoAlarms, kumoKeyRotation),
-	"paid-content": merge(kumoDynamoDB, kumoAPIStage, kumoS3, kumoCognito, kumoTracing, kumoAlarms, kumoKeyRotation),
+	"mytodolist": merge(kumoDynamoDB, kumoAPIStage, kumoS3, kumoCognito, kumoMyTodoListExtras,
+		kumoTracing, kumoAlarms, kumoKeyRotation, sandboxNoDeletionProtection, sandboxBucketsForceDestroy),
+	"paid-content": merge(kumoDynamoDB, kumoAPIStage, kumoS3, kumoCognito,
+		kumoTracing, kumoAlarms, kumoKeyRotation, sandboxNoDeletionProtection, sandboxBucketsForceDestroy),
 	"myblog": merge(kumoDynamoDB, kumoAPIStage, kumoS3, kumoSQS, kumoEventSourceMappings, kumoEventInvokeConfigs,
-		kumoTracing, kumoAlarms, kumoKeyRotation),
+		kumoTracing, kumoAlarms, kumoKeyRotation, sandboxNoDeletionProtection, sandboxBucketsForceDestroy),
 }
 
 // standInFiles are HCL files the harness adds to a staged example, per example, where kumo cannot apply a building

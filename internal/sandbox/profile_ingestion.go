@@ -51,5 +51,5 @@ func init() {
 	localProfiles["ingestion"] = merge(kumoS3, kumoIoT, kumoKinesis, kumoFirehose, kumoGlueAthena, kumoSQSEncryption, kumoIngestionExtras,
 		// Shared with the other examples (profile.go, profile_microservices_async.go): no TreatMissingData read back, no key
 		// rotation for the alarm topic's key.
-		kumoAlarms, kumoKeyRotation)
+		kumoAlarms, kumoKeyRotation, sandboxBucketsForceDestroy)
 }

@@ -55,12 +55,13 @@ var (
 )
 
 func init() {
-	localProfiles["microservices"] = merge(kumoDynamoDB, kumoS3, kumoMicroservicesECS, kumoMicroservicesEC2,
+	localProfiles["microservices"] = merge(kumoDynamoDB, kumoS3, kumoELBv2, kumoMicroservicesECS, kumoMicroservicesEC2,
 		kumoMicroservicesRDS, kumoMicroservicesServiceB, kumoMicroservicesEvents, kumoMicroservicesTags,
 		// Shared with services B's and the events' own fixtures (profile_microservices_async.go): function outside the
 		// VPC (kumo's subnet ids), unencrypted queues (no SSE attributes reported), no key rotation, no
 		// FunctionResponseTypes / TreatMissingData read back, no X-Ray tracing kept.
-		kumoLambdaVPC, kumoQueueSSE, kumoKeyRotation, kumoAsyncExtras, kumoAlarms, kumoTracing)
+		kumoLambdaVPC, kumoQueueSSE, kumoKeyRotation, kumoAsyncExtras, kumoAlarms, kumoTracing,
+		sandboxNoDeletionProtection, sandboxLogsForceDestroy)
 }
 
 // microservicesNetwork stands in for modules/vpc, which kumo cannot apply (no DescribeAvailabilityZones,

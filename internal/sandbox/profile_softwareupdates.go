@@ -20,5 +20,6 @@ func init() {
 	localProfiles["software-updates-origin"] = merge(kumoS3, kumoAlarms, kumoKeyRotation)
 	// The whole example still cannot be applied in the sandbox: modules/vpc needs EC2 APIs kumo lacks (see
 	// modules/vpc/README.md). These switches are what it would take beyond the network.
-	localProfiles["software-updates"] = merge(kumoS3, kumoAlarms, kumoKeyRotation, kumoSoftwareUpdatesApp)
+	localProfiles["software-updates"] = merge(kumoS3, kumoELBv2, kumoAlarms, kumoKeyRotation, kumoSoftwareUpdatesApp,
+		sandboxNoDeletionProtection, sandboxLogsForceDestroy)
 }

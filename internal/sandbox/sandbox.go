@@ -177,6 +177,12 @@ func (s *Sandbox) waitHealthy(ctx context.Context) error {
 		if resp, err := client.Do(req); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
+				select {
+				case <-s.exited:
+					// Ours exited (it could not bind): whoever answered is another kumo.
+					return fmt.Errorf("sandbox: kumo exited before it was ready: %v", s.exitErr)
+				default:
+				}
 				owned, known := listensOn(s.kumo.Process.Pid, s.port)
 				if owned || !known {
 					return nil

@@ -14,9 +14,16 @@
 //     images keep their size.
 //   - MAX_SOURCE_BYTES (default 20971520): larger objects are skipped.
 //   - MAX_SOURCE_PIXELS (default 50000000): images whose header claims more
-//     pixels are skipped before decoding. Decoding needs about 4 bytes per
-//     pixel (3 for JPEG), so size the function's memory accordingly
-//     (1024 MB covers the defaults).
+//     pixels are skipped before decoding.
+//   - AWS_LAMBDA_FUNCTION_MEMORY_SIZE (set by Lambda; default 1024): images
+//     whose decoding and resizing would allocate more than a third of it
+//     are skipped before decoding (thumbs.Config.MemoryBudget). That counts
+//     bytes, not pixels: 4 a pixel for an 8-bit PNG, 8 for a 16-bit RGBA
+//     one; a large JPEG is decoded already shrunk by up to 8 each way, but
+//     a progressive one keeps 4 bytes of coefficients a sample (about 72 MB
+//     for 12 megapixels in 4:2:0). At 128 MB the budget is 42 MiB: an 8-bit
+//     PNG of 10 megapixels, a 16-bit one of 4, any baseline JPEG within
+//     MAX_SOURCE_PIXELS. At 1024 MB it is 341 MiB.
 //   - AWS_REGION and the standard AWS SDK variables (including
 //     AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_S3) are honoured by
 //     config.LoadDefaultConfig; AWS_S3_USE_PATH_STYLE=true selects
@@ -70,6 +77,8 @@ func setup(ctx context.Context, logger *slog.Logger, getenv func(string) string)
 		"thumbnails_prefix", c.ThumbnailsPrefix,
 		"width", c.Width,
 		"max_source_bytes", c.MaxSourceBytes,
-		"max_source_pixels", c.MaxSourcePixels)
+		"max_source_pixels", c.MaxSourcePixels,
+		"memory_mb", c.MemoryMB,
+		"memory_budget_bytes", c.MemoryBudget())
 	return &thumbs.Handler{S3: client, Config: c, Logger: logger}, nil
 }

@@ -11,7 +11,6 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {
-  https = var.certificate_arn != null
   # Graviton families have a "g" after the generation digit (t4g, m7g, c8g, r6g, ...).
   architecture = can(regex("^[a-z]+[0-9]+[a-z]*g[a-z]*\\.", var.instances.instance_type)) ? "arm64" : "x86_64"
   ami_id       = var.instances.ami_id != null ? var.instances.ami_id : try(nonsensitive(data.aws_ssm_parameter.al2023[0].insecure_value), null)
@@ -37,41 +36,11 @@ locals {
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Security groups: internet → ALB → instances → database
+# Security groups: (load balancer, modules/alb) → instances → database
 # ---------------------------------------------------------------------------------------------------------------------
 
 # Inline rules: the sandbox's EC2 cannot read standalone rules (DescribeSecurityGroupRules), and inline rules are
 # exactly the set each group should have.
-resource "aws_security_group" "alb" {
-  name_prefix = "${var.name}-alb-"
-  description = "${var.name} load balancer: clients in, targets out"
-  vpc_id      = var.vpc_id
-
-  dynamic "ingress" {
-    for_each = local.https ? [443, 80] : [80]
-    content {
-      description = ingress.value == 443 ? "HTTPS from clients" : (local.https ? "HTTP from clients (redirected to HTTPS)" : "HTTP from clients")
-      protocol    = "tcp"
-      from_port   = ingress.value
-      to_port     = ingress.value
-      cidr_blocks = var.ingress_cidr_blocks
-    }
-  }
-
-  egress {
-    description = "To the targets (and their health checks)"
-    protocol    = "tcp"
-    from_port   = var.app.port
-    to_port     = var.app.port
-    cidr_blocks = [var.vpc_cidr_block]
-  }
-
-  tags = merge(var.tags, { Name = "${var.name}-alb" })
-
-  lifecycle {
-    create_before_destroy = true
-  }
-}
 
 # HTTPS egress to any address: AWS APIs are reached through the NAT gateway unless the VPC has endpoints for all of
 # them. See README, scanner findings.
@@ -86,7 +55,7 @@ resource "aws_security_group" "app" {
     protocol        = "tcp"
     from_port       = var.app.port
     to_port         = var.app.port
-    security_groups = var.security_group_references ? [aws_security_group.alb.id] : null
+    security_groups = var.security_group_references ? [module.alb.security_group_id] : null
     cidr_blocks     = var.security_group_references ? null : [var.vpc_cidr_block]
   }
 
@@ -139,89 +108,49 @@ resource "aws_security_group" "db" {
 # Load balancer
 # ---------------------------------------------------------------------------------------------------------------------
 
-# Internet-facing by design (clients call the service); `internal = true` makes it VPC-only. See README, scanner findings.
-#trivy:ignore:AWS-0053
-resource "aws_lb" "this" {
-  name                       = "${var.name}-alb"
-  load_balancer_type         = "application"
-  internal                   = var.internal
-  subnets                    = var.public_subnet_ids
-  security_groups            = [aws_security_group.alb.id]
-  drop_invalid_header_fields = true
-  desync_mitigation_mode     = "strictest"
-  enable_deletion_protection = var.deletion_protection
-  idle_timeout               = 60
+# HTTPS with certificate_arn (port 80 only redirects); plain HTTP only with allow_plain_http. See modules/alb.
+module "alb" {
+  source = "../alb"
 
-  dynamic "access_logs" {
-    for_each = var.access_logs == null ? [] : [var.access_logs]
-    content {
-      enabled = true
-      bucket  = access_logs.value.bucket
-      prefix  = coalesce(access_logs.value.prefix, var.name)
-    }
-  }
-
-  tags = var.tags
+  name                = var.name
+  vpc_id              = var.vpc_id
+  vpc_cidr_block      = var.vpc_cidr_block
+  subnet_ids          = var.public_subnet_ids
+  internal            = var.internal
+  ingress_cidr_blocks = var.ingress_cidr_blocks
+  certificate_arn     = var.certificate_arn
+  ssl_policy          = var.ssl_policy
+  allow_plain_http    = var.allow_plain_http
+  access_logs         = var.access_logs
+  deletion_protection = var.deletion_protection
+  target              = { type = "instance", port = var.app.port, health_check_path = var.app.health_check_path }
+  tags                = var.tags
 }
 
-resource "aws_lb_target_group" "this" {
-  name                 = "${var.name}-tg"
-  target_type          = "instance"
-  port                 = var.app.port
-  protocol             = "HTTP"
-  vpc_id               = var.vpc_id
-  deregistration_delay = 30
-
-  health_check {
-    path                = var.app.health_check_path
-    matcher             = "200"
-    interval            = 15
-    timeout             = 5
-    healthy_threshold   = 2
-    unhealthy_threshold = 3
-  }
-
-  tags = var.tags
+# The load balancer used to be this module's own: an existing state keeps every resource.
+moved {
+  from = aws_security_group.alb
+  to   = module.alb.aws_security_group.this
 }
 
-resource "aws_lb_listener" "https" {
-  count             = local.https ? 1 : 0
-  load_balancer_arn = aws_lb.this.arn
-  port              = 443
-  protocol          = "HTTPS"
-  ssl_policy        = var.ssl_policy
-  certificate_arn   = var.certificate_arn
-
-  default_action {
-    type             = "forward"
-    target_group_arn = aws_lb_target_group.this.arn
-  }
-
-  tags = var.tags
+moved {
+  from = aws_lb.this
+  to   = module.alb.aws_lb.this
 }
 
-# With a certificate, port 80 only redirects to HTTPS; without one it serves plain HTTP (see certificate_arn).
-#trivy:ignore:AWS-0054
-resource "aws_lb_listener" "http" {
-  load_balancer_arn = aws_lb.this.arn
-  port              = 80
-  protocol          = "HTTP"
+moved {
+  from = aws_lb_target_group.this
+  to   = module.alb.aws_lb_target_group.this
+}
 
-  default_action {
-    type             = local.https ? "redirect" : "forward"
-    target_group_arn = local.https ? null : aws_lb_target_group.this.arn
+moved {
+  from = aws_lb_listener.https
+  to   = module.alb.aws_lb_listener.https
+}
 
-    dynamic "redirect" {
-      for_each = local.https ? [1] : []
-      content {
-        protocol    = "HTTPS"
-        port        = "443"
-        status_code = "HTTP_301"
-      }
-    }
-  }
-
-  tags = var.tags
+moved {
+  from = aws_lb_listener.http
+  to   = module.alb.aws_lb_listener.http
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -363,7 +292,7 @@ resource "aws_autoscaling_group" "this" {
   max_size                  = var.instances.max_size
   health_check_type         = "ELB"
   health_check_grace_period = 180
-  target_group_arns         = [aws_lb_target_group.this.arn]
+  target_group_arns         = [module.alb.target_group_arn]
   default_instance_warmup   = 120
   enabled_metrics           = ["GroupDesiredCapacity", "GroupInServiceInstances", "GroupMinSize", "GroupMaxSize", "GroupTotalInstances"]
 
@@ -416,7 +345,7 @@ resource "aws_autoscaling_policy" "requests" {
   target_tracking_configuration {
     predefined_metric_specification {
       predefined_metric_type = "ALBRequestCountPerTarget"
-      resource_label         = "${aws_lb.this.arn_suffix}/${aws_lb_target_group.this.arn_suffix}"
+      resource_label         = "${module.alb.arn_suffix}/${module.alb.target_group_arn_suffix}"
     }
     target_value = var.instances.request_count_target
   }

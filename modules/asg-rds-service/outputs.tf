@@ -1,21 +1,21 @@
 output "url" {
-  description = "Base URL of the service (https:// with a certificate, else http://) at the load balancer's DNS name."
-  value       = "${local.https ? "https" : "http"}://${aws_lb.this.dns_name}"
+  description = "Base URL of the service at the load balancer's DNS name: https:// with a certificate, http:// only with `allow_plain_http`."
+  value       = module.alb.url
 }
 
 output "alb_dns_name" {
   description = "DNS name of the load balancer."
-  value       = aws_lb.this.dns_name
+  value       = module.alb.dns_name
 }
 
 output "alb_arn" {
   description = "ARN of the load balancer."
-  value       = aws_lb.this.arn
+  value       = module.alb.arn
 }
 
 output "target_group_arn" {
   description = "ARN of the target group the Auto Scaling group registers its instances in."
-  value       = aws_lb_target_group.this.arn
+  value       = module.alb.target_group_arn
 }
 
 output "autoscaling_group_name" {
@@ -35,7 +35,7 @@ output "instance_role_arn" {
 
 output "security_group_ids" {
   description = "Security groups of the load balancer (`alb`), the instances (`app`) and the database (`db`)."
-  value       = { alb = aws_security_group.alb.id, app = aws_security_group.app.id, db = aws_security_group.db.id }
+  value       = { alb = module.alb.security_group_id, app = aws_security_group.app.id, db = aws_security_group.db.id }
 }
 
 output "db_instance_identifier" {

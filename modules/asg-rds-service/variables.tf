@@ -61,13 +61,24 @@ variable "ingress_cidr_blocks" {
 }
 
 variable "certificate_arn" {
-  description = "ACM certificate for an HTTPS listener on 443 (port 80 then only redirects to HTTPS). Null (default): a plain HTTP listener on port 80 — fine for a demo or behind CloudFront, not for real clients' data; give a certificate for production."
+  description = "ACM certificate (in the load balancer's region) for the HTTPS listener on 443 with `ssl_policy`; port 80 then only redirects to HTTPS (301). Required unless `allow_plain_http` is true."
   type        = string
   default     = null
 
   validation {
     condition     = var.certificate_arn == null || can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/.+$", var.certificate_arn))
     error_message = "certificate_arn must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>) in the load balancer's region."
+  }
+}
+
+variable "allow_plain_http" {
+  description = "Without `certificate_arn`, serve plain HTTP on port 80 (modules/alb). Default false: a certificate is required. True only where no certificate can exist (a demo, the local sandbox); requests and responses then travel unencrypted."
+  type        = bool
+  default     = false
+
+  validation {
+    condition     = var.certificate_arn != null || var.allow_plain_http
+    error_message = "The load balancer needs certificate_arn (an ACM certificate for its HTTPS listener on 443); to serve plain HTTP on port 80 instead (demos and the local sandbox only), set allow_plain_http = true."
   }
 }
 
@@ -87,9 +98,9 @@ variable "access_logs" {
 }
 
 variable "deletion_protection" {
-  description = "Protect the load balancer and the database from deletion (default false so that `destroy` works; set true in production)."
+  description = "Protect the load balancer and the database from deletion (default true: `destroy` fails until it is set false and applied; false only for disposable deployments such as the examples and the sandbox)."
   type        = bool
-  default     = false
+  default     = true
 }
 
 variable "app" {

@@ -9,9 +9,9 @@ variable "name" {
 }
 
 variable "deletion_protection" {
-  description = "Protect the user pool from deletion (default false so that `destroy` works in tests and demos; set true in production: deleting a pool deletes every user account in it)."
+  description = "Protect the user pool from deletion: deleting a pool deletes every user account in it (default true: `destroy` fails until it is set false and applied; false only for disposable deployments such as the examples and the sandbox)."
   type        = bool
-  default     = false
+  default     = true
 }
 
 variable "user_pool_tier" {

@@ -11,8 +11,6 @@ data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
 
 locals {
-  https = var.certificate_arn != null
-
   # An ECR image ("<account>.dkr.ecr.<region>.amazonaws.com/<repo>[:tag|@digest]") lets the execution role pull from
   # that one repository; images from elsewhere (public registries) need no ECR permissions.
   ecr            = regex("^(?:([0-9]{12})\\.dkr\\.ecr\\.([a-z0-9-]+)\\.amazonaws\\.com(?:\\.cn)?/([^:@]+))?", var.container.image)
@@ -28,39 +26,8 @@ locals {
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Security groups: internet → ALB → tasks
+# Security group of the tasks (the load balancer's is modules/alb's)
 # ---------------------------------------------------------------------------------------------------------------------
-
-resource "aws_security_group" "alb" {
-  name_prefix = "${var.name}-alb-"
-  description = "${var.name} load balancer: clients in, targets out"
-  vpc_id      = var.vpc_id
-
-  dynamic "ingress" {
-    for_each = local.https ? [443, 80] : [80]
-    content {
-      description = ingress.value == 443 ? "HTTPS from clients" : (local.https ? "HTTP from clients (redirected to HTTPS)" : "HTTP from clients")
-      protocol    = "tcp"
-      from_port   = ingress.value
-      to_port     = ingress.value
-      cidr_blocks = var.ingress_cidr_blocks
-    }
-  }
-
-  egress {
-    description = "To the tasks (and their health checks)"
-    protocol    = "tcp"
-    from_port   = var.container.port
-    to_port     = var.container.port
-    cidr_blocks = [var.vpc_cidr_block]
-  }
-
-  tags = merge(var.tags, { Name = "${var.name}-alb" })
-
-  lifecycle {
-    create_before_destroy = true
-  }
-}
 
 # HTTPS egress to any address: AWS APIs are reached through the NAT gateway unless the VPC has endpoints for all of
 # them. See README, scanner findings.
@@ -75,7 +42,7 @@ resource "aws_security_group" "tasks" {
     protocol        = "tcp"
     from_port       = var.container.port
     to_port         = var.container.port
-    security_groups = var.security_group_references ? [aws_security_group.alb.id] : null
+    security_groups = var.security_group_references ? [module.alb.security_group_id] : null
     cidr_blocks     = var.security_group_references ? null : [var.vpc_cidr_block]
   }
 
@@ -98,89 +65,49 @@ resource "aws_security_group" "tasks" {
 # Load balancer
 # ---------------------------------------------------------------------------------------------------------------------
 
-# Internet-facing by design (clients call the service); `internal = true` makes it VPC-only. See README, scanner findings.
-#trivy:ignore:AWS-0053
-resource "aws_lb" "this" {
-  name                       = "${var.name}-alb"
-  load_balancer_type         = "application"
-  internal                   = var.internal
-  subnets                    = var.public_subnet_ids
-  security_groups            = [aws_security_group.alb.id]
-  drop_invalid_header_fields = true
-  desync_mitigation_mode     = "strictest"
-  enable_deletion_protection = var.deletion_protection
-  idle_timeout               = 60
+# HTTPS with certificate_arn (port 80 only redirects); plain HTTP only with allow_plain_http. See modules/alb.
+module "alb" {
+  source = "../alb"
 
-  dynamic "access_logs" {
-    for_each = var.access_logs == null ? [] : [var.access_logs]
-    content {
-      enabled = true
-      bucket  = access_logs.value.bucket
-      prefix  = coalesce(access_logs.value.prefix, var.name)
-    }
-  }
-
-  tags = var.tags
+  name                = var.name
+  vpc_id              = var.vpc_id
+  vpc_cidr_block      = var.vpc_cidr_block
+  subnet_ids          = var.public_subnet_ids
+  internal            = var.internal
+  ingress_cidr_blocks = var.ingress_cidr_blocks
+  certificate_arn     = var.certificate_arn
+  ssl_policy          = var.ssl_policy
+  allow_plain_http    = var.allow_plain_http
+  access_logs         = var.access_logs
+  deletion_protection = var.deletion_protection
+  target              = { type = "ip", port = var.container.port, health_check_path = var.container.health_check_path }
+  tags                = var.tags
 }
 
-resource "aws_lb_target_group" "this" {
-  name                 = "${var.name}-tg"
-  target_type          = "ip"
-  port                 = var.container.port
-  protocol             = "HTTP"
-  vpc_id               = var.vpc_id
-  deregistration_delay = 30
-
-  health_check {
-    path                = var.container.health_check_path
-    matcher             = "200"
-    interval            = 15
-    timeout             = 5
-    healthy_threshold   = 2
-    unhealthy_threshold = 3
-  }
-
-  tags = var.tags
+# The load balancer used to be this module's own: an existing state keeps every resource.
+moved {
+  from = aws_security_group.alb
+  to   = module.alb.aws_security_group.this
 }
 
-resource "aws_lb_listener" "https" {
-  count             = local.https ? 1 : 0
-  load_balancer_arn = aws_lb.this.arn
-  port              = 443
-  protocol          = "HTTPS"
-  ssl_policy        = var.ssl_policy
-  certificate_arn   = var.certificate_arn
-
-  default_action {
-    type             = "forward"
-    target_group_arn = aws_lb_target_group.this.arn
-  }
-
-  tags = var.tags
+moved {
+  from = aws_lb.this
+  to   = module.alb.aws_lb.this
 }
 
-# With a certificate, port 80 only redirects to HTTPS; without one it serves plain HTTP (see certificate_arn).
-#trivy:ignore:AWS-0054
-resource "aws_lb_listener" "http" {
-  load_balancer_arn = aws_lb.this.arn
-  port              = 80
-  protocol          = "HTTP"
+moved {
+  from = aws_lb_target_group.this
+  to   = module.alb.aws_lb_target_group.this
+}
 
-  default_action {
-    type             = local.https ? "redirect" : "forward"
-    target_group_arn = local.https ? null : aws_lb_target_group.this.arn
+moved {
+  from = aws_lb_listener.https
+  to   = module.alb.aws_lb_listener.https
+}
 
-    dynamic "redirect" {
-      for_each = local.https ? [1] : []
-      content {
-        protocol    = "HTTPS"
-        port        = "443"
-        status_code = "HTTP_301"
-      }
-    }
-  }
-
-  tags = var.tags
+moved {
+  from = aws_lb_listener.http
+  to   = module.alb.aws_lb_listener.http
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -401,7 +328,7 @@ resource "aws_ecs_service" "this" {
   }
 
   load_balancer {
-    target_group_arn = aws_lb_target_group.this.arn
+    target_group_arn = module.alb.target_group_arn
     container_name   = "app"
     container_port   = var.container.port
   }
@@ -418,7 +345,7 @@ resource "aws_ecs_service" "this" {
     ignore_changes = [desired_count]
   }
 
-  depends_on = [aws_lb_listener.http, aws_lb_listener.https, aws_iam_role_policy.task, aws_iam_role_policy.execution]
+  depends_on = [module.alb, aws_iam_role_policy.task, aws_iam_role_policy.execution]
 }
 
 resource "aws_appautoscaling_target" "this" {
@@ -460,7 +387,7 @@ resource "aws_appautoscaling_policy" "requests" {
   target_tracking_scaling_policy_configuration {
     predefined_metric_specification {
       predefined_metric_type = "ALBRequestCountPerTarget"
-      resource_label         = "${aws_lb.this.arn_suffix}/${aws_lb_target_group.this.arn_suffix}"
+      resource_label         = "${module.alb.arn_suffix}/${module.alb.target_group_arn_suffix}"
     }
     target_value       = var.scaling.request_count_target
     scale_in_cooldown  = 120

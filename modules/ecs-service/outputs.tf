@@ -1,21 +1,21 @@
 output "url" {
-  description = "Base URL of the service (https:// with a certificate, else http://) at the load balancer's DNS name."
-  value       = "${local.https ? "https" : "http"}://${aws_lb.this.dns_name}"
+  description = "Base URL of the service at the load balancer's DNS name: https:// with a certificate, http:// only with `allow_plain_http`."
+  value       = module.alb.url
 }
 
 output "alb_dns_name" {
   description = "DNS name of the load balancer."
-  value       = aws_lb.this.dns_name
+  value       = module.alb.dns_name
 }
 
 output "alb_arn" {
   description = "ARN of the load balancer."
-  value       = aws_lb.this.arn
+  value       = module.alb.arn
 }
 
 output "target_group_arn" {
   description = "ARN of the target group (IP targets: the tasks)."
-  value       = aws_lb_target_group.this.arn
+  value       = module.alb.target_group_arn
 }
 
 output "cluster_name" {
@@ -55,7 +55,7 @@ output "log_group_name" {
 
 output "security_group_ids" {
   description = "Security groups of the load balancer (`alb`) and the tasks (`tasks`)."
-  value       = { alb = aws_security_group.alb.id, tasks = aws_security_group.tasks.id }
+  value       = { alb = module.alb.security_group_id, tasks = aws_security_group.tasks.id }
 }
 
 output "app_environment" {

@@ -38,7 +38,7 @@ locals {
 resource "aws_s3_bucket" "access_logs" {
   count         = var.access_logs ? 1 : 0
   bucket_prefix = "${var.name}-alb-logs-"
-  force_destroy = !var.deletion_protection
+  force_destroy = var.access_logs_force_destroy
   tags          = var.tags
 }
 
@@ -168,6 +168,7 @@ module "service_a" {
   public_subnet_ids   = local.network.public_subnet_ids
   private_subnet_ids  = local.network.private_subnet_ids
   certificate_arn     = var.certificate_arn
+  allow_plain_http    = var.allow_plain_http
   access_logs         = local.access_logs["a"]
   deletion_protection = var.deletion_protection
   container = {
@@ -235,6 +236,7 @@ module "service_c" {
   public_subnet_ids   = local.network.public_subnet_ids
   private_subnet_ids  = local.network.private_subnet_ids
   certificate_arn     = var.certificate_arn
+  allow_plain_http    = var.allow_plain_http
   access_logs         = local.access_logs["c"]
   deletion_protection = var.deletion_protection
   app = {

@@ -50,9 +50,20 @@ variable "network" {
 }
 
 variable "certificate_arn" {
-  description = "ACM certificate for the HTTPS listeners of services A and C (one covering both host names). Null (default): plain HTTP listeners — give one for anything beyond a demo."
+  description = "ACM certificate for the HTTPS listeners (443) of services A and C (one covering both host names); port 80 then only redirects. Required unless `allow_plain_http` is true."
   type        = string
   default     = null
+}
+
+variable "allow_plain_http" {
+  description = "Without `certificate_arn`, let services A and C serve plain HTTP on port 80 (modules/alb). Default false: a certificate is required. True only where no certificate can exist (a demo, the local sandbox); requests and responses then travel unencrypted."
+  type        = bool
+  default     = false
+
+  validation {
+    condition     = var.certificate_arn != null || var.allow_plain_http
+    error_message = "The load balancers need certificate_arn (an ACM certificate for their HTTPS listeners on 443); to serve plain HTTP on port 80 instead (demos and the local sandbox only), set allow_plain_http = true."
+  }
 }
 
 variable "service_a" {
@@ -126,10 +137,16 @@ variable "access_log_retention_days" {
   }
 }
 
-variable "deletion_protection" {
-  description = "Protect the load balancers, tables and the database from deletion (default false so that `destroy` works; set true in production)."
+variable "access_logs_force_destroy" {
+  description = "Let `destroy` delete the access-log bucket with its logs (default false: destroy fails while logs remain; true only for disposable deployments such as the example)."
   type        = bool
   default     = false
+}
+
+variable "deletion_protection" {
+  description = "Protect the load balancers, tables and the database from deletion (default true: `destroy` fails until it is set false and applied; false only for disposable deployments such as the examples and the sandbox)."
+  type        = bool
+  default     = true
 }
 
 variable "log_retention_days" {

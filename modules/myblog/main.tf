@@ -351,9 +351,10 @@ resource "aws_dynamodb_table" "posts" {
   dynamic "replica" {
     for_each = toset(var.posts_replica_regions)
     content {
-      region_name            = replica.value
-      point_in_time_recovery = var.point_in_time_recovery
-      propagate_tags         = true
+      region_name                 = replica.value
+      point_in_time_recovery      = var.point_in_time_recovery
+      deletion_protection_enabled = var.deletion_protection
+      propagate_tags              = true
     }
   }
 

@@ -120,9 +120,9 @@ variable "point_in_time_recovery" {
 }
 
 variable "deletion_protection" {
-  description = "Protect the users and posts tables from deletion (default false so that `destroy` works; set true in production)."
+  description = "Protect the users and posts tables (and their replicas) from deletion (default true: `destroy` fails until it is set false and applied; false only for disposable deployments such as the examples and the sandbox)."
   type        = bool
-  default     = false
+  default     = true
 }
 
 variable "table_encryption" {
@@ -186,7 +186,7 @@ variable "welcome" {
 }
 
 variable "thumbnails" {
-  description = "Thumbnail generation: `uploads_prefix` (default `uploads/`; only objects under it trigger the function), `thumbnails_prefix` (default `thumbnails/`; must lie outside the uploads prefix so that thumbnails never trigger the function), `width` in pixels (default 200), `max_source_bytes` (default 20 MiB) and `max_source_pixels` (default 40 million; larger photos are skipped), `memory_size` (default 1024 MB) and `timeout` (default 60 s); failure handling of the asynchronous S3 invocations: `maximum_retry_attempts` (0-2, default 2) and `maximum_event_age_seconds` (60-21600, default 21600, 6 hours) before an event goes to the thumbnail dead-letter queue, and `reserved_concurrent_executions` (default null: unreserved; a cap protects the account's concurrency from an upload burst, 0 stops the function)."
+  description = "Thumbnail generation: `uploads_prefix` (default `uploads/`; only objects under it trigger the function), `thumbnails_prefix` (default `thumbnails/`; must lie outside the uploads prefix so that thumbnails never trigger the function), `width` in pixels (default 200), `max_source_bytes` (default 20 MiB) and `max_source_pixels` (default 40 million; larger photos are skipped), `memory_size` (default 1024 MB; a photo whose decoding and resizing would take more than a third of it is skipped too, whatever its pixel count: at the 128 MB minimum an 8-bit PNG of more than about 10 megapixels, a 16-bit one of more than 4) and `timeout` (default 60 s); failure handling of the asynchronous S3 invocations: `maximum_retry_attempts` (0-2, default 2) and `maximum_event_age_seconds` (60-21600, default 21600, 6 hours) before an event goes to the thumbnail dead-letter queue, and `reserved_concurrent_executions` (default null: unreserved; a cap protects the account's concurrency from an upload burst, 0 stops the function)."
   type = object({
     uploads_prefix                 = optional(string, "uploads/")
     thumbnails_prefix              = optional(string, "thumbnails/")

@@ -58,9 +58,9 @@ variable "point_in_time_recovery" {
 }
 
 variable "deletion_protection" {
-  description = "Protect the premium users table and the user pool from deletion (default false so that `destroy` works; set true in production)."
+  description = "Protect the premium users table and the user pool from deletion (default true: `destroy` fails until it is set false and applied; false only for disposable deployments such as the examples and the sandbox)."
   type        = bool
-  default     = false
+  default     = true
 }
 
 variable "table_encryption" {

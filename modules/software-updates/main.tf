@@ -21,6 +21,9 @@ locals {
   )
 
   response_headers_policy_id = var.security_headers ? aws_cloudfront_response_headers_policy.security[0].id : null
+
+  # HTTPS to the origin unless plain HTTP is allowed explicitly (allow_plain_http's validation refuses the rest).
+  origin_protocol_policy = var.allow_plain_http ? var.origin_protocol_policy : "https-only"
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -120,7 +123,7 @@ resource "aws_cloudfront_distribution" "this" {
     origin_path = var.origin_path
 
     custom_origin_config {
-      origin_protocol_policy   = var.origin_protocol_policy
+      origin_protocol_policy   = local.origin_protocol_policy
       origin_ssl_protocols     = var.origin_ssl_protocols
       http_port                = var.origin_http_port
       https_port               = var.origin_https_port

@@ -28,13 +28,24 @@ variable "origin_domain_name" {
 }
 
 variable "origin_protocol_policy" {
-  description = "How CloudFront connects to the origin: `https-only` (default; the ALB needs an HTTPS listener with a certificate valid for `origin_domain_name`), `http-only` (only inside a trusted network path, or the local sandbox) or `match-viewer`."
+  description = "How CloudFront connects to the origin: `https-only` (default; the ALB needs an HTTPS listener with a certificate valid for `origin_domain_name`), `http-only` or `match-viewer` (both only with `allow_plain_http`)."
   type        = string
   default     = "https-only"
 
   validation {
     condition     = contains(["https-only", "http-only", "match-viewer"], var.origin_protocol_policy)
     error_message = "origin_protocol_policy must be \"https-only\", \"http-only\" or \"match-viewer\"."
+  }
+}
+
+variable "allow_plain_http" {
+  description = "Let CloudFront reach the origin over plain HTTP (`origin_protocol_policy` `http-only` or `match-viewer`): the files and the origin secret header then travel unencrypted between CloudFront and the origin. Default false. True only for an origin that cannot have a certificate (a demo, the local sandbox)."
+  type        = bool
+  default     = false
+
+  validation {
+    condition     = var.origin_protocol_policy == "https-only" || var.allow_plain_http
+    error_message = "origin_protocol_policy \"http-only\" or \"match-viewer\" sends requests, and the origin secret header, to the origin unencrypted: keep \"https-only\" (a certificate on the origin valid for origin_domain_name), or set allow_plain_http = true (demos and the local sandbox only)."
   }
 }
 

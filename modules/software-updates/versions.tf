@@ -1,5 +1,6 @@
 terraform {
-  required_version = ">= 1.6.0"
+  # 1.9: allow_plain_http's validation refers to another variable.
+  required_version = ">= 1.9.0"
 
   required_providers {
     aws = {

@@ -16,8 +16,9 @@ type Ingestion struct {
 	// QueueVisibilityTimeoutSeconds and QueueMaxReceiveCount tune the object-notification queue.
 	QueueVisibilityTimeoutSeconds int `tf:"queue_visibility_timeout_seconds"`
 	QueueMaxReceiveCount          int `tf:"queue_max_receive_count"`
-	// BucketForceDestroy lets Destroy delete the buckets with their data (default false).
-	BucketForceDestroy bool `tf:"bucket_force_destroy"`
+	// BucketForceDestroy lets Destroy delete the buckets with their data (default true: the example is disposable;
+	// false keeps the data, the module's own default).
+	BucketForceDestroy *bool `tf:"bucket_force_destroy"`
 	// Tags go on every resource.
 	Tags map[string]string `tf:"tags"`
 }

@@ -59,8 +59,12 @@ type Microservices struct {
 	// and uploaded to a bucket of this account), such as s3://my-artifacts/orders/orders-arm64. Required.
 	ServiceCArtifactS3URI string `tf:"service_c_artifact_s3_uri"`
 	// CertificateARN is the ACM certificate (arn:aws:acm:<region>:<account>:certificate/<id>) for HTTPS on both load
-	// balancers, covering both host names (default none: plain HTTP, for a demo only).
+	// balancers, covering both host names (port 80 only redirects). Required on AWS unless AllowPlainHTTP.
 	CertificateARN string `tf:"certificate_arn"`
+	// AllowPlainHTTP lets the load balancers serve plain HTTP on port 80 without a certificate: a throwaway demo only
+	// (default false; without a certificate the plan stops). The sandbox sets it itself (no listener certificates in
+	// kumo), so Validate does not require either.
+	AllowPlainHTTP bool `tf:"allow_plain_http"`
 	// Network deploys into an existing network instead of creating the VPC (default nil: a new VPC from modules/vpc,
 	// shaped by AvailabilityZones, NATGateway and FlowLogs; those three are ignored, and not checked, with a Network).
 	Network *MicroservicesNetwork `tf:"network"`
@@ -73,8 +77,11 @@ type Microservices struct {
 	FlowLogs *bool `tf:"flow_logs"`
 	// FinalSnapshot keeps a final snapshot of service C's database on destroy (default true).
 	FinalSnapshot *bool `tf:"final_snapshot"`
-	// DeletionProtection protects the load balancers, tables and the database from deletion (default false).
+	// DeletionProtection protects the load balancers, tables and the database from deletion (default false: the example is disposable; the module's own default is true).
 	DeletionProtection bool `tf:"deletion_protection"`
+	// AccessLogsForceDestroy lets Destroy delete the load balancers' access-log bucket with its logs (default true:
+	// the example is disposable; false keeps the logs, the module's own default).
+	AccessLogsForceDestroy *bool `tf:"access_logs_force_destroy"`
 	// Tags go on every resource (default {project = "refarch", architecture = "microservices"}).
 	Tags map[string]string `tf:"tags"`
 }

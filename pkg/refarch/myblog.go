@@ -18,8 +18,11 @@ type MyBlog struct {
 	PriceClass string `tf:"price_class"`
 	// TableEncryption is "AWS_MANAGED" (default) or "AWS_OWNED".
 	TableEncryption string `tf:"table_encryption"`
-	// BucketForceDestroy lets Destroy delete the buckets with their files (default false).
-	BucketForceDestroy bool `tf:"bucket_force_destroy"`
+	// DeletionProtection protects the users and posts tables from deletion (default false: the example is disposable; the module's own default is true).
+	DeletionProtection bool `tf:"deletion_protection"`
+	// BucketForceDestroy lets Destroy delete the buckets with their files (default true: the example is disposable;
+	// false keeps the files, the module's own default).
+	BucketForceDestroy *bool `tf:"bucket_force_destroy"`
 	// Tags go on every resource.
 	Tags map[string]string `tf:"tags"`
 }

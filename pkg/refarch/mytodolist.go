@@ -17,8 +17,11 @@ type MyTodoList struct {
 	StageCache bool `tf:"stage_cache"`
 	// AllowUserPasswordAuth allows USER_PASSWORD_AUTH sign-in (default false: SRP only).
 	AllowUserPasswordAuth bool `tf:"allow_user_password_auth"`
-	// BucketForceDestroy lets Destroy delete the users' bucket with its files (default false).
-	BucketForceDestroy bool `tf:"bucket_force_destroy"`
+	// DeletionProtection protects the todos table and the user pool from deletion (default false: the example is disposable; the module's own default is true).
+	DeletionProtection bool `tf:"deletion_protection"`
+	// BucketForceDestroy lets Destroy delete the users' bucket with its files (default true: the example is
+	// disposable; false keeps the files, the module's own default).
+	BucketForceDestroy *bool `tf:"bucket_force_destroy"`
 	// TokenValidityMinutes is the ID and access tokens' lifetime (default 60).
 	TokenValidityMinutes int `tf:"token_validity_minutes"`
 	// Tags go on every resource.

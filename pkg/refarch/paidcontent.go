@@ -20,8 +20,11 @@ type PaidContent struct {
 	AllowUserPasswordAuth bool `tf:"allow_user_password_auth"`
 	// TokenValidityMinutes is the ID and access tokens' lifetime (default 60).
 	TokenValidityMinutes int `tf:"token_validity_minutes"`
-	// BucketForceDestroy lets Destroy delete the video bucket with its videos (default false).
-	BucketForceDestroy bool `tf:"bucket_force_destroy"`
+	// DeletionProtection protects the premium users table and the user pool from deletion (default false: the example is disposable; the module's own default is true).
+	DeletionProtection bool `tf:"deletion_protection"`
+	// BucketForceDestroy lets Destroy delete the video bucket with its videos (default true: the example is
+	// disposable; false keeps the videos, the module's own default).
+	BucketForceDestroy *bool `tf:"bucket_force_destroy"`
 	// Tags go on every resource.
 	Tags map[string]string `tf:"tags"`
 }

@@ -26,7 +26,7 @@ func TestSandboxApplyCancelResume(t *testing.T) {
 	sb := startSandbox(t)
 
 	stack := &Stack{
-		Architecture: MyTodoList{Name: "lib-" + strings.ToLower(time.Now().Format("150405")), BucketForceDestroy: true},
+		Architecture: MyTodoList{Name: "lib-" + strings.ToLower(time.Now().Format("150405"))},
 		Target:       sb,
 		Dir:          t.TempDir(),
 	}
@@ -78,7 +78,7 @@ func TestSandboxArchitectures(t *testing.T) {
 		check func(t *testing.T, ctx context.Context, sb *Sandbox)
 	}{
 		{
-			arch:    MyBlog{Name: "lib-blog-" + suffix, SenderAddress: "blog@example.com", BucketForceDestroy: true},
+			arch:    MyBlog{Name: "lib-blog-" + suffix, SenderAddress: "blog@example.com"},
 			outputs: blogOut,
 			check: func(t *testing.T, ctx context.Context, sb *Sandbox) {
 				out := blogOut
@@ -96,7 +96,7 @@ func TestSandboxArchitectures(t *testing.T) {
 			},
 		},
 		{
-			arch:    PaidContent{Name: "lib-paid-" + suffix, BucketForceDestroy: true, SecretRecoveryWindowDays: intp(0)},
+			arch:    PaidContent{Name: "lib-paid-" + suffix, SecretRecoveryWindowDays: intp(0)},
 			outputs: paidOut,
 			check: func(t *testing.T, ctx context.Context, sb *Sandbox) {
 				out := paidOut
@@ -110,7 +110,7 @@ func TestSandboxArchitectures(t *testing.T) {
 			},
 		},
 		{
-			arch:    Ingestion{Name: "lib-ing-" + suffix, BucketForceDestroy: true},
+			arch:    Ingestion{Name: "lib-ing-" + suffix},
 			outputs: ingOut,
 			check: func(t *testing.T, _ context.Context, _ *Sandbox) {
 				out := ingOut

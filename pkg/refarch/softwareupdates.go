@@ -4,6 +4,9 @@ import "regexp"
 
 var softwareUpdatesNameRule = regexp.MustCompile(`^[a-z][a-z0-9-]{0,23}$`)
 
+// msgSoftwareUpdatesPlainHTTP is examples/software-updates' allow_plain_http rule.
+const msgSoftwareUpdatesPlainHTTP = "Give alb_certificate_arn (with origin_domain_name) so that CloudFront reaches the ALB over HTTPS; to use plain HTTP between CloudFront and the ALB instead (the secret header unencrypted; throwaway deployments only), set allow_plain_http = true."
+
 // SoftwareUpdates is architecture 175: CloudFront in front of an existing ALB → Auto Scaling group → EFS app that
 // serves update files (modules/software-updates via examples/software-updates, which also builds the "existing"
 // app). Real AWS only: the sandbox has no Auto Scaling, EFS or VPC endpoints. Zero values take the defaults.
@@ -15,9 +18,12 @@ type SoftwareUpdates struct {
 	VPCCIDRBlock string `tf:"vpc_cidr_block"`
 	AZCount      int    `tf:"az_count"`
 	NATGateway   string `tf:"nat_gateway"`
-	// ALBCertificateARN turns on HTTPS to the origin; OriginDomainName is the name that certificate covers.
+	// ALBCertificateARN turns on HTTPS to the origin; OriginDomainName is the name that certificate covers. One of
+	// ALBCertificateARN and AllowPlainHTTP (plain HTTP between CloudFront and the ALB, the origin secret header
+	// unencrypted: throwaway deployments only) is required.
 	ALBCertificateARN string `tf:"alb_certificate_arn"`
 	OriginDomainName  string `tf:"origin_domain_name"`
+	AllowPlainHTTP    bool   `tf:"allow_plain_http"`
 	// Architecture is arm64 (default) or x86_64; InstanceType must match it.
 	Architecture string `tf:"architecture"`
 	InstanceType string `tf:"instance_type"`
@@ -25,8 +31,9 @@ type SoftwareUpdates struct {
 	ManifestTTLSeconds int `tf:"manifest_ttl_seconds"`
 	// PriceClass is PriceClass_All (default), PriceClass_200 or PriceClass_100.
 	PriceClass string `tf:"price_class"`
-	// AccessLogsForceDestroy lets Destroy delete the access-log bucket with its logs.
-	AccessLogsForceDestroy bool `tf:"access_logs_force_destroy"`
+	// AccessLogsForceDestroy lets Destroy delete the access-log buckets with their logs (default true: the example is
+	// disposable; false keeps the logs, the module's own default).
+	AccessLogsForceDestroy *bool `tf:"access_logs_force_destroy"`
 	// Tags go on every resource.
 	Tags map[string]string `tf:"tags"`
 }
@@ -53,6 +60,7 @@ func (a SoftwareUpdates) Validate() error {
 	c.add(softwareUpdatesNameRule.MatchString(a.Name), "name must be 1-24 lowercase letters, digits or '-', starting with a letter (ALB names are limited to 32 characters).")
 	c.add(a.Architecture == "" || a.Architecture == "arm64" || a.Architecture == "x86_64", "architecture must be \"arm64\" or \"x86_64\".")
 	checkPriceClass(&c, a.PriceClass)
+	c.add(a.ALBCertificateARN != "" || a.AllowPlainHTTP, "%s", msgSoftwareUpdatesPlainHTTP)
 	return c.err()
 }
 

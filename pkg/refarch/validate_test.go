@@ -67,6 +67,7 @@ func TestValidateRuleFamilies(t *testing.T) {
 		{"ingestion name", Ingestion{Name: "an-ingestion-pipeline-name-of-40-chars"}, "name must be 1-32 lowercase"},
 		{"software updates name", SoftwareUpdates{Name: "software-updates-for-everyone"}, "name must be 1-24 lowercase"},
 		{"architecture", SoftwareUpdates{Name: "swu", Architecture: "amd64"}, `architecture must be "arm64" or "x86_64".`},
+		{"software updates without a certificate", SoftwareUpdates{Name: "swu"}, msgSoftwareUpdatesPlainHTTP},
 		{"replica repeated", MyBlog{Name: "b", SenderAddress: "b@example.com", PostsReplicaRegions: []string{"eu-west-1", "eu-west-1"}}, "posts_replica_regions must not repeat a region."},
 		{"microservices name", ms(func(a *Microservices) { a.Name = "shop-" }), msgMicroservicesName},
 		{"microservices name too long", ms(func(a *Microservices) { a.Name = "microservices-shop-eu" }), msgMicroservicesName},
@@ -97,6 +98,8 @@ func TestValidateRuleFamilies(t *testing.T) {
 		MyTodoList{Name: "todos", VPCCIDR: "10.1.0.0/16", TokenValidityMinutes: 60},
 		PaidContent{Name: "paid", URLTTLMinutes: 5, SecretRecoveryWindowDays: intp(0)},
 		MyBlog{Name: "blog", SenderAddress: "blog@example.com", PostsReplicaRegions: []string{"eu-west-1", "us-east-2"}},
+		SoftwareUpdates{Name: "swu", ALBCertificateARN: "arn:aws:acm:eu-west-1:123456789012:certificate/abcd", OriginDomainName: "origin.example.com"},
+		SoftwareUpdates{Name: "swu", AllowPlainHTTP: true},
 		ms(nil),
 		ms(func(a *Microservices) {
 			a.Name = "a-20-character-name1"

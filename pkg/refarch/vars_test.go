@@ -71,9 +71,9 @@ func TestVariablesObjects(t *testing.T) {
 	if string(got) != want {
 		t.Fatalf("Variables() as tfvars JSON = %s, want %s", got, want)
 	}
-	if names := VariableNames("microservices"); !reflect.DeepEqual(names, []string{"availability_zones", "certificate_arn",
-		"deletion_protection", "final_snapshot", "flow_logs", "name", "nat_gateway", "network", "service_a_image",
-		"service_c_artifact_s3_uri", "tags"}) {
+	if names := VariableNames("microservices"); !reflect.DeepEqual(names, []string{"access_logs_force_destroy",
+		"allow_plain_http", "availability_zones", "certificate_arn", "deletion_protection", "final_snapshot", "flow_logs",
+		"name", "nat_gateway", "network", "service_a_image", "service_c_artifact_s3_uri", "tags"}) {
 		t.Fatalf("VariableNames(microservices) = %v", names)
 	}
 }

@@ -73,11 +73,17 @@ mock_provider "aws" {
 
 mock_provider "refarch" {}
 
+# Real AWS wants a certificate for the ALB (or an explicit allow_plain_http).
+variables {
+  alb_certificate_arn = "arn:aws:acm:eu-west-1:123456789012:certificate/abcd"
+  origin_domain_name  = "origin.updates.example.com"
+}
+
 run "real_aws_defaults" {
   command = apply
 
   override_resource {
-    target = aws_security_group.alb
+    target = module.alb.aws_security_group.this
     values = { id = "sg-0a1b0a1b0a1b0a1b0" }
   }
   override_resource {
@@ -110,7 +116,7 @@ run "real_aws_defaults" {
     error_message = "instances mount EFS over TLS with IAM through the access point and mark versioned files immutable"
   }
   assert {
-    condition     = toset(aws_autoscaling_group.app[0].vpc_zone_identifier) == toset(module.vpc.private_subnet_ids) && aws_autoscaling_group.app[0].health_check_type == "ELB" && toset(aws_autoscaling_group.app[0].target_group_arns) == toset([aws_lb_target_group.app.arn])
+    condition     = toset(aws_autoscaling_group.app[0].vpc_zone_identifier) == toset(module.vpc.private_subnet_ids) && aws_autoscaling_group.app[0].health_check_type == "ELB" && toset(aws_autoscaling_group.app[0].target_group_arns) == toset([module.alb.target_group_arn])
     error_message = "the ASG spans the private subnets behind the target group, replacing instances the ALB finds unhealthy"
   }
   assert {
@@ -134,28 +140,20 @@ run "real_aws_defaults" {
     error_message = "EFS: TLS only, and only the web servers' role through the access point"
   }
   assert {
-    condition     = aws_vpc_security_group_ingress_rule.alb_from_cloudfront.prefix_list_id == "pl-4fa04526" && aws_vpc_security_group_ingress_rule.alb_from_cloudfront.from_port == 80 && aws_vpc_security_group_ingress_rule.alb_from_cloudfront.cidr_ipv4 == null
-    error_message = "the ALB admits only CloudFront's origin-facing prefix list"
-  }
-  assert {
     condition     = aws_vpc_security_group_ingress_rule.app_from_alb.referenced_security_group_id == "sg-0a1b0a1b0a1b0a1b0" && aws_vpc_security_group_ingress_rule.efs_from_app[0].referenced_security_group_id == "sg-0a2b0a2b0a2b0a2b0" && aws_vpc_security_group_ingress_rule.efs_from_app[0].from_port == 2049
     error_message = "instances admit only the ALB, EFS only the instances"
   }
   assert {
-    condition     = aws_lb.app.drop_invalid_header_fields && !aws_lb.app.internal && toset(aws_lb.app.subnets) == toset(module.vpc.public_subnet_ids) && one(aws_lb.app.access_logs).enabled
-    error_message = "public ALB in the public subnets, invalid headers dropped, access logs on"
+    condition     = module.alb.listeners == { https = { ssl_policy = "ELBSecurityPolicy-TLS13-1-2-2021-06", certificate_arn = "arn:aws:acm:eu-west-1:123456789012:certificate/abcd" }, http = "redirect" } && output.alb_dns_name == "sw-updates-alb-1234567890.eu-west-1.elb.amazonaws.com"
+    error_message = "the ALB (modules/alb; its tests cover the prefix list, the 403 default and the header rule) serves HTTPS with a TLS 1.3/1.2 policy; port 80 only redirects"
   }
   assert {
-    condition     = one(aws_lb_listener.app.default_action).type == "fixed-response" && one(one(aws_lb_listener.app.default_action).fixed_response).status_code == "403" && aws_lb_listener.app.protocol == "HTTP"
-    error_message = "without the secret header the ALB answers 403"
+    condition     = length(nonsensitive(local.origin_secret)) == 64 && module.alb.https_listener_arn != null
+    error_message = "a 64-character origin secret for the ALB's header rule"
   }
   assert {
-    condition     = one(one(aws_lb_listener_rule.from_cloudfront.condition).http_header).http_header_name == "X-Origin-Verify" && nonsensitive(one(one(aws_lb_listener_rule.from_cloudfront.condition).http_header).values) == toset([nonsensitive(local.origin_secret)]) && length(nonsensitive(local.origin_secret)) == 64
-    error_message = "only requests with CloudFront's 64-character secret header are forwarded"
-  }
-  assert {
-    condition     = one(aws_lb_listener_rule.from_cloudfront.action).type == "forward" && one(aws_lb_listener_rule.from_cloudfront.action).target_group_arn == aws_lb_target_group.app.arn
-    error_message = "the header rule forwards to the web servers"
+    condition     = !module.alb.deletion_protection
+    error_message = "the example opts out of the ALB's deletion protection (it is meant to be destroyed)"
   }
   assert {
     condition     = module.updates.origin_verify_header_name == "X-Origin-Verify" && module.updates.invalidation_command == "aws cloudfront create-invalidation --distribution-id EDFDVBD6EXAMPLE --paths '/manifest.json'"
@@ -165,23 +163,35 @@ run "real_aws_defaults" {
     condition     = [for s in jsondecode(aws_s3_bucket_policy.alb_logs[0].policy).Statement : s.Sid] == ["ElbLogDelivery", "DenyInsecureTransport"] && aws_s3_bucket_public_access_block.alb_logs[0].restrict_public_buckets
     error_message = "ALB logs bucket: ELB delivery only, TLS only, private"
   }
+  assert {
+    condition     = aws_s3_bucket.alb_logs[0].force_destroy
+    error_message = "the example is disposable: destroy empties its log buckets (the module's default keeps them)"
+  }
 }
 
-run "https_origin" {
+run "no_certificate_refused" {
   command = plan
 
   variables {
-    alb_certificate_arn = "arn:aws:acm:eu-west-1:123456789012:certificate/abcd"
-    origin_domain_name  = "origin.updates.example.com"
+    alb_certificate_arn = null
+    origin_domain_name  = null
+  }
+
+  expect_failures = [var.allow_plain_http]
+}
+
+run "plain_http_origin_when_allowed" {
+  command = plan
+
+  variables {
+    alb_certificate_arn = null
+    origin_domain_name  = null
+    allow_plain_http    = true
   }
 
   assert {
-    condition     = aws_lb_listener.app.protocol == "HTTPS" && aws_lb_listener.app.port == 443 && aws_lb_listener.app.ssl_policy == "ELBSecurityPolicy-TLS13-1-2-2021-06"
-    error_message = "an HTTPS listener with a TLS 1.2/1.3 policy"
-  }
-  assert {
-    condition     = aws_vpc_security_group_ingress_rule.alb_from_cloudfront.from_port == 443
-    error_message = "CloudFront reaches the ALB on 443"
+    condition     = module.alb.listeners.https == null && module.alb.listeners.http == "fixed-response"
+    error_message = "plain HTTP only when allowed: port 80 answers 403 unless the secret header is there"
   }
 }
 
@@ -193,6 +203,9 @@ run "sandbox_switches" {
     efs                       = false
     bucket_ownership_controls = false
     bucket_lifecycle_rules    = false
+    alb_certificate_arn       = null
+    origin_domain_name        = null
+    allow_plain_http          = true
   }
 
   assert {
@@ -204,7 +217,7 @@ run "sandbox_switches" {
     error_message = "efs=false removes the file system, its mount targets and security group"
   }
   assert {
-    condition     = aws_lb_listener.app.protocol == "HTTP" && length(aws_lb_listener_rule.from_cloudfront.condition) == 1
+    condition     = module.alb.listeners.http == "fixed-response" && module.alb.target_group_arn != null
     error_message = "the ALB and its CloudFront-only rule stay"
   }
 }
@@ -253,7 +266,7 @@ run "root_volume_too_small" {
 run "certificate_without_domain" {
   command = plan
   variables {
-    alb_certificate_arn = "arn:aws:acm:eu-west-1:123456789012:certificate/abcd"
+    origin_domain_name = null
   }
   expect_failures = [var.origin_domain_name]
 }

@@ -4,11 +4,11 @@
 package catalog
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -19,6 +19,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/refarch/terraform-provider-refarch/lambda-src/internal/logtext"
 )
 
 // Item is one catalog entry, as stored in the table and the cache and as
@@ -79,8 +81,10 @@ func ValidID(id string) bool { return idPattern.MatchString(id) }
 //	PUT /items/{id}  200 Item, body {"name": "...", "price_cents": N}; the
 //	                 table is written first, then the cached copy is dropped
 //
-// 400 for an invalid id or body, 405 for other methods, 500 when the table
-// fails. Errors are JSON {"error": "..."}. When the cache fails the handler
+// 400 for an invalid id or body, 413 for a body over MaxBodyBytes, 405 for
+// other methods, 500 when the table fails. Errors are JSON {"error": "..."}
+// with fixed messages: what the JSON decoder said about a body (which
+// quotes it) is logged, bounded, and never returned. When the cache fails the handler
 // keeps answering from the table (X-Cache: bypass), logs it, and leaves the
 // cache alone for Cooldown before trying again.
 type Handler struct {
@@ -184,10 +188,28 @@ type putBody struct {
 	PriceCents *int64  `json:"price_cents"`
 }
 
+// InvalidJSONMessage is the error answered for a PUT body the JSON decoder
+// refuses (syntax, types, unknown fields), whatever the decoder said.
+const InvalidJSONMessage = `invalid JSON body: want one object {"name": string, "price_cents": integer} and no other fields`
+
+// badBody is a refused PUT body: the status and fixed message the client
+// gets, and for the log what the decoder said.
+type badBody struct {
+	status int
+	msg    string
+	detail string
+}
+
+func refuse(msg string) *badBody { return &badBody{status: http.StatusBadRequest, msg: msg} }
+
 func (h *Handler) put(ctx context.Context, id string, req events.APIGatewayProxyRequest) events.APIGatewayProxyResponse {
-	body, msg := decodePut(req)
-	if msg != "" {
-		return jsonResponse(http.StatusBadRequest, errorBody{msg})
+	body, bad := decodePut(req)
+	if bad != nil {
+		if bad.detail != "" {
+			h.logger().InfoContext(ctx, "PUT body refused", "status", bad.status, "detail", logtext.Clip(bad.detail, 200),
+				"request_id", req.RequestContext.RequestID)
+		}
+		return jsonResponse(bad.status, errorBody{bad.msg})
 	}
 	item := Item{ID: id, Name: *body.Name, PriceCents: *body.PriceCents, UpdatedAt: h.now().UTC().Format(time.RFC3339Nano)}
 	if err := h.Store.PutItem(ctx, item); err != nil {
@@ -205,33 +227,36 @@ func (h *Handler) put(ctx context.Context, id string, req events.APIGatewayProxy
 	return jsonResponse(http.StatusOK, item)
 }
 
-func decodePut(req events.APIGatewayProxyRequest) (putBody, string) {
+func decodePut(req events.APIGatewayProxyRequest) (putBody, *badBody) {
 	var b putBody
 	if req.IsBase64Encoded {
-		return b, "body must be JSON text"
+		return b, refuse("body must be JSON text")
 	}
+	// The proxy event holds the whole body already (API Gateway caps it at
+	// 10 MB), so its length is known before any of it is parsed.
 	if len(req.Body) > MaxBodyBytes {
-		return b, fmt.Sprintf("body is larger than %d bytes", MaxBodyBytes)
+		return b, &badBody{status: http.StatusRequestEntityTooLarge, msg: fmt.Sprintf("body is larger than %d bytes", MaxBodyBytes),
+			detail: fmt.Sprintf("%d bytes", len(req.Body))}
 	}
-	dec := json.NewDecoder(bytes.NewReader([]byte(req.Body)))
+	dec := json.NewDecoder(strings.NewReader(req.Body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&b); err != nil {
-		return b, "body must be a JSON object {\"name\": string, \"price_cents\": integer}: " + sanitize(err.Error())
+		return b, &badBody{status: http.StatusBadRequest, msg: InvalidJSONMessage, detail: err.Error()}
 	}
-	if dec.More() {
-		return b, "body must hold exactly one JSON object"
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return b, refuse("body must hold exactly one JSON object")
 	}
 	switch {
 	case b.Name == nil || strings.TrimSpace(*b.Name) == "":
-		return b, "name is required"
+		return b, refuse("name is required")
 	case !utf8.ValidString(*b.Name) || utf8.RuneCountInString(*b.Name) > MaxNameRunes:
-		return b, fmt.Sprintf("name must be valid UTF-8 of at most %d characters", MaxNameRunes)
+		return b, refuse(fmt.Sprintf("name must be valid UTF-8 of at most %d characters", MaxNameRunes))
 	case b.PriceCents == nil:
-		return b, "price_cents is required"
+		return b, refuse("price_cents is required")
 	case *b.PriceCents < 0:
-		return b, "price_cents must not be negative"
+		return b, refuse("price_cents must not be negative")
 	}
-	return b, ""
+	return b, nil
 }
 
 func (h *Handler) cacheUsable() bool {
@@ -252,7 +277,7 @@ func (h *Handler) cacheFailed(ctx context.Context, op string, err error, request
 	h.downUntil = h.now().Add(cooldown)
 	h.mu.Unlock()
 	h.logger().WarnContext(ctx, "cache unavailable; serving from the table (degraded)", "op", op,
-		"error", sanitize(err.Error()), "retry_after", cooldown.String(), "request_id", requestID)
+		"error", logtext.Clip(err.Error(), 200), "retry_after", cooldown.String(), "request_id", requestID)
 }
 
 func (h *Handler) now() time.Time {
@@ -284,15 +309,6 @@ func jsonResponse(status int, v any) events.APIGatewayProxyResponse {
 func withCache(r events.APIGatewayProxyResponse, status string) events.APIGatewayProxyResponse {
 	r.Headers["X-Cache"] = status
 	return r
-}
-
-// sanitize keeps a message short and on one line.
-func sanitize(s string) string {
-	s = strings.ReplaceAll(s, "\n", " ")
-	if len(s) > 200 {
-		s = s[:200] + "…"
-	}
-	return s
 }
 
 // ErrNotConfigured is returned by ParseConfig for a missing variable.

@@ -184,16 +184,17 @@ func TestErrorsAndBadInput(t *testing.T) {
 		{"empty id", "GET", "", "", nil, 400, "id must be"},
 		{"id with a key pattern", "GET", "*", "", nil, 400, "id must be"},
 		{"method", "DELETE", "x", "", nil, 405, "method"},
-		{"put not JSON", "PUT", "x", "nope", nil, 400, "JSON object"},
-		{"put unknown field", "PUT", "x", `{"name":"a","price_cents":1,"admin":true}`, nil, 400, "unknown field"},
+		{"put not JSON", "PUT", "x", "nope", nil, 400, InvalidJSONMessage},
+		{"put unknown field", "PUT", "x", `{"name":"a","price_cents":1,"admin":true}`, nil, 400, InvalidJSONMessage},
 		{"put no name", "PUT", "x", `{"price_cents":1}`, nil, 400, "name is required"},
 		{"put blank name", "PUT", "x", `{"name":"  ","price_cents":1}`, nil, 400, "name is required"},
 		{"put long name", "PUT", "x", `{"name":"` + strings.Repeat("é", 201) + `","price_cents":1}`, nil, 400, "at most 200"},
 		{"put no price", "PUT", "x", `{"name":"a"}`, nil, 400, "price_cents is required"},
 		{"put negative price", "PUT", "x", `{"name":"a","price_cents":-1}`, nil, 400, "negative"},
-		{"put fractional price", "PUT", "x", `{"name":"a","price_cents":1.5}`, nil, 400, "JSON object"},
+		{"put fractional price", "PUT", "x", `{"name":"a","price_cents":1.5}`, nil, 400, InvalidJSONMessage},
 		{"put two objects", "PUT", "x", `{"name":"a","price_cents":1}{}`, nil, 400, "exactly one"},
-		{"put huge body", "PUT", "x", `{"name":"` + strings.Repeat("a", MaxBodyBytes) + `"}`, nil, 400, "larger than"},
+		{"put trailing brace", "PUT", "x", `{"name":"a","price_cents":1}}`, nil, 400, "exactly one"},
+		{"put huge body", "PUT", "x", `{"name":"` + strings.Repeat("a", MaxBodyBytes) + `"}`, nil, 413, "larger than 4096 bytes"},
 		{"table read fails", "GET", widget.ID, "", func(e *env) { e.store.getErr = errors.New("throttled") }, 500, "internal error"},
 		{"table write fails", "PUT", widget.ID, `{"name":"a","price_cents":1}`, func(e *env) { e.store.putErr = errors.New("throttled") }, 500, "internal error"},
 	}
@@ -210,6 +211,58 @@ func TestErrorsAndBadInput(t *testing.T) {
 				t.Fatalf("%s %q: %d %s; want %d containing %q", tc.method, tc.id, r.StatusCode, r.Body, tc.status, tc.errSub)
 			}
 		})
+	}
+}
+
+// TestPutBodyErrorsAreFixedText: whatever a refused body holds, the client
+// gets a fixed message (the decoder's text quotes the body: field names,
+// offsets, types), and the log gets the decoder's text, bounded.
+func TestPutBodyErrorsAreFixedText(t *testing.T) {
+	hostile := strings.Repeat("<script>", 400)
+	for name, body := range map[string]string{
+		"unknown field":      `{"name":"a","price_cents":1,"` + hostile + `":true}`,
+		"syntax error":       `{"name":"a",` + hostile,
+		"wrong type":         `{"name":{"` + hostile + `":1},"price_cents":1}`,
+		"number overflow":    `{"name":"a","price_cents":1` + strings.Repeat("0", 400) + `}`,
+		"not an object":      `["` + hostile + `"]`,
+		"truncated":          `{"name":"a","price_cents":`,
+		"invalid UTF-8 name": "{\"\xff" + hostile + "\":1}",
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv()
+			r := e.do(t, http.MethodPut, "x", body)
+			want, _ := json.Marshal(errorBody{InvalidJSONMessage})
+			if r.StatusCode != http.StatusBadRequest || r.Body != string(want) {
+				t.Fatalf("%d %.300s; want 400 %s", r.StatusCode, r.Body, want)
+			}
+			logs := e.logs.String()
+			if !strings.Contains(logs, `"msg":"PUT body refused"`) || !strings.Contains(logs, `"detail":"`) {
+				t.Errorf("the decoder's reason is not logged:\n%s", logs)
+			}
+			for _, line := range strings.Split(strings.TrimSpace(logs), "\n") {
+				if len(line) > 600 {
+					t.Errorf("log line of %d bytes: %.300s…", len(line), line)
+				}
+			}
+		})
+	}
+}
+
+func TestPutBodySizeLimit(t *testing.T) {
+	// A body of exactly MaxBodyBytes is read; one byte more is 413 before any parsing.
+	pad := func(n int) string {
+		b := `{"name":"a","price_cents":1}`
+		return b + strings.Repeat(" ", n-len(b))
+	}
+	e := newEnv()
+	if r := e.do(t, http.MethodPut, "x", pad(MaxBodyBytes)); r.StatusCode != http.StatusOK {
+		t.Fatalf("body of %d bytes: %d %s", MaxBodyBytes, r.StatusCode, r.Body)
+	}
+	for _, n := range []int{MaxBodyBytes + 1, 10 << 20} {
+		r := e.do(t, http.MethodPut, "x", pad(n))
+		if r.StatusCode != http.StatusRequestEntityTooLarge || r.Body != `{"error":"body is larger than 4096 bytes"}` {
+			t.Fatalf("body of %d bytes: %d %s, want 413", n, r.StatusCode, r.Body)
+		}
 	}
 }
 

@@ -19,6 +19,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ses"
 	"github.com/aws/aws-sdk-go-v2/service/ses/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/refarch/terraform-provider-refarch/lambda-src/internal/logtext"
 )
 
 // SESAPI is the part of the SES v1 client the handler uses; *ses.Client
@@ -32,6 +35,17 @@ const DefaultSiteName = "MyBlog"
 
 // MaxNameRunes bounds the name put into a mail; longer names are cut.
 const MaxNameRunes = 100
+
+// MaxAddressBytes is the longest recipient address accepted: RFC 5321's 256-octet
+// path limit less the angle brackets.
+const MaxAddressBytes = 254
+
+// Bounds of what a log line quotes from a record or from an error, which may
+// echo the record.
+const (
+	maxLoggedAddressBytes = 64
+	maxLoggedErrorBytes   = 300
+)
 
 // Templates: the subject and text body use text/template (plain text, no
 // escaping needed), the HTML body html/template, which escapes the name.
@@ -99,25 +113,34 @@ func CleanName(name string) string {
 }
 
 // ParseAddress validates a recipient: one bare address (no display name, no
-// list), with an ASCII local part and domain as SES v1 requires.
+// list, no line break) of at most MaxAddressBytes, with an ASCII local part
+// and domain as SES v1 requires. Its errors quote at most the first 64 bytes
+// of s.
 func ParseAddress(s string) (string, error) {
-	if strings.TrimSpace(s) == "" {
+	trimmed := strings.TrimSpace(s)
+	switch {
+	case trimmed == "":
 		return "", errors.New("empty email")
+	case len(trimmed) > MaxAddressBytes:
+		return "", fmt.Errorf("email %s is longer than %d bytes", logtext.Quote(trimmed, maxLoggedAddressBytes), MaxAddressBytes)
+	case strings.ContainsAny(s, "\r\n"):
+		return "", fmt.Errorf("email %s contains a line break", logtext.Quote(s, maxLoggedAddressBytes))
 	}
-	a, err := netmail.ParseAddress(s)
+	q := logtext.Quote(trimmed, maxLoggedAddressBytes)
+	a, err := netmail.ParseAddress(trimmed)
 	if err != nil {
-		return "", fmt.Errorf("invalid email %q: %v", s, err)
+		return "", fmt.Errorf("invalid email %s: %v", q, err)
 	}
-	if a.Name != "" || a.Address != strings.TrimSpace(s) {
-		return "", fmt.Errorf("email %q must be a bare address, not %q", s, a.Address)
+	if a.Name != "" || a.Address != trimmed {
+		return "", fmt.Errorf("email %s must be a bare address, not %s", q, logtext.Quote(a.Address, maxLoggedAddressBytes))
 	}
 	for _, r := range a.Address {
 		if r > unicode.MaxASCII {
-			return "", fmt.Errorf("email %q is not ASCII (SES needs a punycode domain and an ASCII local part)", s)
+			return "", fmt.Errorf("email %s is not ASCII (SES needs a punycode domain and an ASCII local part)", q)
 		}
 	}
 	if at := strings.LastIndexByte(a.Address, '@'); !strings.Contains(a.Address[at+1:], ".") {
-		return "", fmt.Errorf("email %q has no dotted domain", s)
+		return "", fmt.Errorf("email %s has no dotted domain", q)
 	}
 	return a.Address, nil
 }
@@ -157,14 +180,20 @@ func (h *Handler) logger() *slog.Logger {
 // Handle sends one welcome mail per INSERT record whose NewImage has a valid
 // "email" (S) attribute; "name" (S) is optional. MODIFY and REMOVE records
 // are ignored; INSERTs without a usable email are logged and skipped (a
-// retry could not fix them).
+// retry could not fix them). Log lines quote at most a bounded prefix of
+// what the record holds, never the record.
 //
-// When SES fails, the handler stops and reports that record as the batch
-// item failure: for stream sources Lambda resumes from the lowest reported
-// sequence number, so every later record of the batch is delivered again
-// anyway — sending them now would mail those subscribers twice. Retries and
-// the on-failure destination are the event source mapping's settings
-// (MaximumRetryAttempts, DestinationConfig.OnFailure).
+// When SES rejects a mail for good (IsPermanent: the message, the address
+// or the sender's MAIL FROM domain is refused), retrying the same record
+// gets the same answer until the stream gives up, and holds back every
+// later subscriber meanwhile: the record is logged at error level ("welcome
+// mail permanently rejected") and dropped. Any other failure (throttling,
+// a network error, SES unavailable) stops the batch and reports that record
+// as the batch item failure: for stream sources Lambda resumes from the
+// lowest reported sequence number, so every later record of the batch is
+// delivered again anyway — sending them now would mail those subscribers
+// twice. Retries and the on-failure destination are the event source
+// mapping's settings (MaximumRetryAttempts, DestinationConfig.OnFailure).
 func (h *Handler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 	var resp events.DynamoDBEventResponse
 	site := h.Site
@@ -173,28 +202,50 @@ func (h *Handler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.D
 	}
 	for i, rec := range ev.Records {
 		seq := rec.Change.SequenceNumber
-		log := h.logger().With("record", i, "event_id", rec.EventID, "event_name", rec.EventName, "sequence_number", seq)
+		log := h.logger().With("record", i, "event_id", logtext.Clip(rec.EventID, 128),
+			"event_name", logtext.Clip(rec.EventName, 32), "sequence_number", logtext.Clip(seq, 128))
 		if rec.EventName != string(events.DynamoDBOperationTypeInsert) {
 			log.Debug("not an INSERT, ignored")
 			continue
 		}
 		to, name, err := subscriber(rec.Change.NewImage)
 		if err != nil {
-			log.Warn("no welcome mail: " + err.Error())
+			log.Warn("no welcome mail: " + logtext.Clip(err.Error(), maxLoggedErrorBytes))
 			continue
 		}
 		msg, err := Render(site, to, name)
 		if err == nil {
 			err = h.send(ctx, msg)
 		}
-		if err != nil {
-			log.Error("welcome mail failed; reporting the record for retry", "error", err.Error())
+		switch {
+		case err == nil:
+			log.Info("welcome mail sent")
+		case IsPermanent(err):
+			log.Error("welcome mail permanently rejected; record dropped, not retried",
+				"error", logtext.Clip(err.Error(), maxLoggedErrorBytes))
+		default:
+			log.Error("welcome mail failed; reporting the record for retry", "error", logtext.Clip(err.Error(), maxLoggedErrorBytes))
 			resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: seq})
 			return resp, nil
 		}
-		log.Info("welcome mail sent")
 	}
 	return resp, nil
+}
+
+// IsPermanent reports whether err from SendEmail is a rejection that a retry
+// of the same mail cannot fix: MessageRejected (e.g. a recipient or sender
+// SES refuses), MailFromDomainNotVerified, or an InvalidParameterValue (SES
+// v1 has no typed error for it; it is an API error with that code).
+// Throttling, account or configuration-set pauses and transport errors are
+// not permanent.
+func IsPermanent(err error) bool {
+	var rejected *types.MessageRejected
+	var mailFrom *types.MailFromDomainNotVerifiedException
+	if errors.As(err, &rejected) || errors.As(err, &mailFrom) {
+		return true
+	}
+	var api smithy.APIError
+	return errors.As(err, &api) && api.ErrorCode() == "InvalidParameterValue"
 }
 
 func (h *Handler) send(ctx context.Context, m Message) error {

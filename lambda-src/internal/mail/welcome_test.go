@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ses"
+	"github.com/aws/aws-sdk-go-v2/service/ses/types"
+	"github.com/aws/smithy-go"
 )
 
 // fakeSES records SendEmail calls; failFor makes sends to that address fail.
@@ -59,8 +61,22 @@ const (
 	remove = events.DynamoDBOperationTypeRemove
 )
 
+// sesErr wraps an API error as the SDK returns it from SendEmail.
+func sesErr(err error) error {
+	return &smithy.OperationError{ServiceID: "SES", OperationName: "SendEmail", Err: err}
+}
+
+// maxLogLine bounds every log line the handler writes, whatever the record holds.
+const maxLogLine = 1024
+
 func TestHandle(t *testing.T) {
 	sesDown := errors.New("Throttling: rate exceeded")
+	// 254 bytes: RFC 5321's limit; one more is refused.
+	longest := strings.Repeat("a", 64) + "@" + strings.Repeat("b", 185) + ".com"
+	huge := strings.Repeat("a", 100_000) + "@example.com"
+	three := func(middle string) []events.DynamoDBEventRecord {
+		return []events.DynamoDBEventRecord{rec(insert, "1", user("a@example.com", "")), rec(insert, "2", user(middle, "")), rec(insert, "3", user("c@example.com", ""))}
+	}
 	tests := []struct {
 		name      string
 		records   []events.DynamoDBEventRecord
@@ -93,13 +109,49 @@ func TestHandle(t *testing.T) {
 		{name: "address list refused",
 			records: []events.DynamoDBEventRecord{rec(insert, "1", user("a@example.com, b@example.com", ""))}, wantLog: "invalid email"},
 		{name: "header injection refused",
-			records: []events.DynamoDBEventRecord{rec(insert, "1", user("a@example.com\r\nBcc: x@example.com", ""))}, wantLog: "invalid email"},
+			records: []events.DynamoDBEventRecord{rec(insert, "1", user("a@example.com\r\nBcc: x@example.com", ""))}, wantLog: "line break"},
+		{name: "trailing line break refused, not trimmed away",
+			records: []events.DynamoDBEventRecord{rec(insert, "1", user("a@example.com\r\n", "")), rec(insert, "2", user("b@example.com\n", ""))},
+			wantLog: "line break"},
+		{name: "254-byte address accepted",
+			records: []events.DynamoDBEventRecord{rec(insert, "1", user(longest, ""))}, wantTo: []string{longest}},
+		{name: "255-byte address refused",
+			records: []events.DynamoDBEventRecord{rec(insert, "1", user("x"+longest, ""))}, wantLog: "longer than 254 bytes"},
+		{name: "huge address refused with a bounded log line",
+			records: three(huge), wantTo: []string{"a@example.com", "c@example.com"}, wantLog: `(100012 bytes) is longer than 254 bytes`},
+		{name: "huge display-name list refused with a bounded log line",
+			records: three(strings.Repeat("Eve <e@example.com>, ", 12) + strings.Repeat("x", 100_000)),
+			wantTo:  []string{"a@example.com", "c@example.com"}, wantLog: "longer than 254 bytes"},
 		{name: "non-ascii refused",
 			records: []events.DynamoDBEventRecord{rec(insert, "1", user("jörg@example.com", ""))}, wantLog: "not ASCII"},
 		{name: "SES error reports that record and stops",
 			records: []events.DynamoDBEventRecord{rec(insert, "1", user("a@example.com", "")), rec(insert, "2", user("down@example.com", "")), rec(insert, "3", user("c@example.com", ""))},
 			failFor: map[string]error{"down@example.com": sesDown},
 			wantTo:  []string{"a@example.com"}, wantFail: []string{"2"}, wantLog: "rate exceeded"},
+		{name: "throttling reports that record and stops",
+			records: three("slow@example.com"),
+			failFor: map[string]error{"slow@example.com": sesErr(&smithy.GenericAPIError{Code: "Throttling", Message: "Maximum sending rate exceeded."})},
+			wantTo:  []string{"a@example.com"}, wantFail: []string{"2"}, wantLog: "reporting the record for retry"},
+		{name: "paused account is retried",
+			records: three("p@example.com"),
+			failFor: map[string]error{"p@example.com": sesErr(&types.AccountSendingPausedException{Message: aws.String("paused")})},
+			wantTo:  []string{"a@example.com"}, wantFail: []string{"2"}, wantLog: "reporting the record for retry"},
+		{name: "MessageRejected is dropped, not retried",
+			records: three("rejected@example.com"),
+			failFor: map[string]error{"rejected@example.com": sesErr(&types.MessageRejected{Message: aws.String("Email address is not verified.")})},
+			wantTo:  []string{"a@example.com", "c@example.com"}, wantLog: "permanently rejected"},
+		{name: "MailFromDomainNotVerified is dropped, not retried",
+			records: three("m@example.com"),
+			failFor: map[string]error{"m@example.com": sesErr(&types.MailFromDomainNotVerifiedException{Message: aws.String("not verified")})},
+			wantTo:  []string{"a@example.com", "c@example.com"}, wantLog: "permanently rejected"},
+		{name: "InvalidParameterValue is dropped, not retried",
+			records: three("i@example.com"),
+			failFor: map[string]error{"i@example.com": sesErr(&smithy.GenericAPIError{Code: "InvalidParameterValue", Message: "Local address contains control or whitespace"})},
+			wantTo:  []string{"a@example.com", "c@example.com"}, wantLog: "permanently rejected"},
+		{name: "a huge SES error message is logged bounded",
+			records: three("r@example.com"),
+			failFor: map[string]error{"r@example.com": sesErr(&types.MessageRejected{Message: aws.String(strings.Repeat("r@example.com ", 10_000))})},
+			wantTo:  []string{"a@example.com", "c@example.com"}, wantLog: "permanently rejected"},
 		{name: "name is HTML-escaped in the HTML body",
 			records: []events.DynamoDBEventRecord{rec(insert, "1", user("h@example.com", `<script>alert("x")</script> & Bob`))},
 			wantTo:  []string{"h@example.com"},
@@ -160,7 +212,12 @@ func TestHandle(t *testing.T) {
 				t.Errorf("batch item failures %v, want %v", fails, tc.wantFail)
 			}
 			if tc.wantLog != "" && !strings.Contains(logs.String(), tc.wantLog) {
-				t.Errorf("logs lack %q:\n%s", tc.wantLog, logs.String())
+				t.Errorf("logs lack %q:\n%.4000s", tc.wantLog, logs.String())
+			}
+			for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+				if len(line) > maxLogLine {
+					t.Errorf("log line of %d bytes, want at most %d: %.300s…", len(line), maxLogLine, line)
+				}
 			}
 		})
 	}
@@ -198,9 +255,11 @@ func FuzzRender(f *testing.F) {
 	f.Add("a@b.c", "\xff\x00\n")
 	f.Fuzz(func(t *testing.T, email, name string) {
 		if addr, err := ParseAddress(email); err == nil {
-			if strings.ContainsAny(addr, "\r\n,<> ") {
+			if strings.ContainsAny(addr, "\r\n,<> ") || len(addr) > MaxAddressBytes {
 				t.Fatalf("ParseAddress(%q) accepted %q", email, addr)
 			}
+		} else if len(err.Error()) > 512 {
+			t.Fatalf("ParseAddress(%.40q…) error of %d bytes", email, len(err.Error()))
 		}
 		m, err := Render("MyBlog", email, name)
 		if err != nil {

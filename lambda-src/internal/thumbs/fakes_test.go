@@ -2,6 +2,7 @@ package thumbs
 
 import (
 	"bytes"
+	"compress/flate"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -143,4 +144,69 @@ func jpegBomb(t testing.TB, w, h uint16) []byte {
 	binary.BigEndian.PutUint16(b[i+5:], h)
 	binary.BigEndian.PutUint16(b[i+7:], w)
 	return b
+}
+
+// flatPNG is a valid w x h PNG, all pixels zero, of the given bit depth and
+// colour type (0 gray, 2 RGB, 4 gray+alpha or 6 RGBA), optionally Adam7
+// interlaced and with a tRNS chunk (gray only). It is built without w*h
+// pixels in memory, so a test can have a 7000x7000 16-bit PNG cheaply: see
+// zeroZlib.
+func flatPNG(w, h int, depth, colorType byte, interlaced, trns bool) []byte {
+	channels := map[byte]int{0: 1, 2: 3, 4: 2, 6: 4}[colorType]
+	rowBytes := func(w int) int64 { return 1 + (int64(w)*int64(channels)*int64(depth)+7)/8 } // filter byte + pixels
+	var raw int64
+	if !interlaced {
+		raw = int64(h) * rowBytes(w)
+	} else {
+		for _, p := range [7][4]int{{0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4}, {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2}} {
+			pw, ph := (w-p[0]+p[2]-1)/p[2], (h-p[1]+p[3]-1)/p[3]
+			if pw > 0 && ph > 0 {
+				raw += int64(ph) * rowBytes(pw)
+			}
+		}
+	}
+	var b bytes.Buffer
+	b.WriteString("\x89PNG\r\n\x1a\n")
+	chunk := func(typ string, data []byte) {
+		_ = binary.Write(&b, binary.BigEndian, uint32(len(data)))
+		c := append([]byte(typ), data...)
+		b.Write(c)
+		_ = binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(c))
+	}
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr[0:], uint32(w))
+	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
+	ihdr[8], ihdr[9] = depth, colorType
+	if interlaced {
+		ihdr[12] = 1
+	}
+	chunk("IHDR", ihdr)
+	if trns {
+		chunk("tRNS", []byte{0, 0}) // gray level 0, the only one there is, is transparent
+	}
+	chunk("IDAT", zeroZlib(raw))
+	chunk("IEND", nil)
+	return b.Bytes()
+}
+
+// zeroZlib is a zlib stream of n zero bytes, made from one deflated 64 KiB
+// run of zeros repeated: each run is flushed to a byte boundary and refers
+// only to itself, so the copies concatenate into one valid stream.
+func zeroZlib(n int64) []byte {
+	const run = 64 << 10
+	deflated := func(n int64) []byte {
+		var b bytes.Buffer
+		fw, _ := flate.NewWriter(&b, flate.BestCompression)
+		_, _ = fw.Write(make([]byte, n))
+		_ = fw.Flush()
+		return b.Bytes()
+	}
+	out := bytes.NewBuffer([]byte{0x78, 0xda})
+	out.Write(bytes.Repeat(deflated(run), int(n/run)))
+	if n%run > 0 {
+		out.Write(deflated(n % run))
+	}
+	out.Write([]byte{0x03, 0x00})                                  // final empty fixed-Huffman block
+	_ = binary.Write(out, binary.BigEndian, uint32(n%65521)<<16|1) // Adler-32 of n zeros
+	return out.Bytes()
 }

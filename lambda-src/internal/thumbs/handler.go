@@ -47,6 +47,9 @@ type Config struct {
 	Width            int
 	MaxSourceBytes   int64
 	MaxSourcePixels  int64
+	// MemoryMB is the function's memory size, which bounds what one image
+	// may allocate (MemoryBudget); 0 means DefaultMemoryMB.
+	MemoryMB int
 }
 
 // Validate fails on a configuration that could loop (thumbnails written
@@ -69,13 +72,16 @@ func (c Config) Validate() error {
 		return fmt.Errorf("MAX_SOURCE_BYTES=%d must be positive", c.MaxSourceBytes)
 	case c.MaxSourcePixels < 1:
 		return fmt.Errorf("MAX_SOURCE_PIXELS=%d must be positive", c.MaxSourcePixels)
+	case c.MemoryMB != 0 && (c.MemoryMB < MinMemoryMB || c.MemoryMB > MaxMemoryMB):
+		return fmt.Errorf("AWS_LAMBDA_FUNCTION_MEMORY_SIZE=%d is not between %d and %d (MB)", c.MemoryMB, MinMemoryMB, MaxMemoryMB)
 	}
 	return nil
 }
 
 // ConfigFromEnv reads UPLOADS_PREFIX, THUMBNAILS_PREFIX, THUMBNAIL_WIDTH,
-// MAX_SOURCE_BYTES and MAX_SOURCE_PIXELS (unset or empty → default) and
-// validates the result.
+// MAX_SOURCE_BYTES, MAX_SOURCE_PIXELS and the function's memory size, which
+// Lambda sets as AWS_LAMBDA_FUNCTION_MEMORY_SIZE (unset or empty → default),
+// and validates the result.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	c := Config{
 		UploadsPrefix:    DefaultUploadsPrefix,
@@ -83,6 +89,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		Width:            DefaultWidth,
 		MaxSourceBytes:   DefaultMaxSourceBytes,
 		MaxSourcePixels:  DefaultMaxSourcePixels,
+		MemoryMB:         DefaultMemoryMB,
 	}
 	if v := getenv("UPLOADS_PREFIX"); v != "" {
 		c.UploadsPrefix = v
@@ -102,12 +109,17 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			*n.dst = i
 		}
 	}
-	if v := getenv("THUMBNAIL_WIDTH"); v != "" {
-		i, err := strconv.Atoi(v)
-		if err != nil {
-			return Config{}, fmt.Errorf("THUMBNAIL_WIDTH=%q is not a whole number", v)
+	for _, n := range []struct {
+		name string
+		dst  *int
+	}{{"THUMBNAIL_WIDTH", &c.Width}, {"AWS_LAMBDA_FUNCTION_MEMORY_SIZE", &c.MemoryMB}} {
+		if v := getenv(n.name); v != "" {
+			i, err := strconv.Atoi(v)
+			if err != nil {
+				return Config{}, fmt.Errorf("%s=%q is not a whole number", n.name, v)
+			}
+			*n.dst = i
 		}
-		c.Width = i
 	}
 	return c, c.Validate()
 }
@@ -186,7 +198,7 @@ func (h *Handler) record(ctx context.Context, rec events.S3EventRecord) (string,
 	if err != nil {
 		return "", err
 	}
-	thumb, f, err := Thumbnail(data, h.Config.Width, Limits{MaxPixels: h.Config.MaxSourcePixels})
+	thumb, f, err := Thumbnail(data, h.Config.Width, h.Config.Limits())
 	if err != nil {
 		return "", err
 	}

@@ -182,9 +182,9 @@ func TestConfigFromEnv(t *testing.T) {
 		want    Config
 		wantErr string
 	}{
-		{name: "defaults", env: nil, want: Config{"uploads/", "thumbnails/", 320, 20 << 20, 50_000_000}},
-		{name: "custom", env: map[string]string{"UPLOADS_PREFIX": "in/", "THUMBNAILS_PREFIX": "out/small/", "THUMBNAIL_WIDTH": "640", "MAX_SOURCE_BYTES": "1000", "MAX_SOURCE_PIXELS": "2000"},
-			want: Config{"in/", "out/small/", 640, 1000, 2000}},
+		{name: "defaults", env: nil, want: Config{"uploads/", "thumbnails/", 320, 20 << 20, 50_000_000, 1024}},
+		{name: "custom", env: map[string]string{"UPLOADS_PREFIX": "in/", "THUMBNAILS_PREFIX": "out/small/", "THUMBNAIL_WIDTH": "640", "MAX_SOURCE_BYTES": "1000", "MAX_SOURCE_PIXELS": "2000", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "128"},
+			want: Config{"in/", "out/small/", 640, 1000, 2000, 128}},
 		{name: "thumbs inside uploads", env: map[string]string{"THUMBNAILS_PREFIX": "uploads/thumbs/"}, wantErr: "inside UPLOADS_PREFIX"},
 		{name: "same prefix", env: map[string]string{"UPLOADS_PREFIX": "media/", "THUMBNAILS_PREFIX": "media/"}, wantErr: "inside UPLOADS_PREFIX"},
 		{name: "uploads inside thumbs", env: map[string]string{"UPLOADS_PREFIX": "thumbnails/in/"}, wantErr: "inside THUMBNAILS_PREFIX"},
@@ -195,6 +195,9 @@ func TestConfigFromEnv(t *testing.T) {
 		{name: "huge width", env: map[string]string{"THUMBNAIL_WIDTH": "100000"}, wantErr: "THUMBNAIL_WIDTH=100000"},
 		{name: "bad bytes", env: map[string]string{"MAX_SOURCE_BYTES": "20MB"}, wantErr: "MAX_SOURCE_BYTES"},
 		{name: "negative pixels", env: map[string]string{"MAX_SOURCE_PIXELS": "-1"}, wantErr: "MAX_SOURCE_PIXELS=-1"},
+		{name: "memory not a number", env: map[string]string{"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1GB"}, wantErr: "AWS_LAMBDA_FUNCTION_MEMORY_SIZE"},
+		{name: "memory too small", env: map[string]string{"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "64"}, wantErr: "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=64"},
+		{name: "memory too large", env: map[string]string{"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "20480"}, wantErr: "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=20480"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -235,8 +238,9 @@ func FuzzThumbnail(f *testing.F) {
 	f.Add(makeGIF(f))
 	f.Add([]byte("\xff\xd8\xff"))
 	f.Add([]byte("\x89PNG\r\n\x1a\n"))
+	f.Add(flatPNG(40, 30, 16, 0, true, true))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		out, format, err := Thumbnail(data, 16, Limits{MaxPixels: 1 << 16})
+		out, format, err := Thumbnail(data, 16, Limits{MaxPixels: 1 << 16, MaxBytes: 4 << 20})
 		if err != nil {
 			if !IsReject(err) {
 				t.Fatalf("error is not a rejection: %v", err)

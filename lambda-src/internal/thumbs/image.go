@@ -52,11 +52,17 @@ func IsReject(err error) bool {
 	return errors.As(err, &r)
 }
 
-// Limits bound the work one source image may cause.
+// Limits bound the work one source image may cause. Both are checked from
+// the header, before any pixel is decoded (decompression bombs).
 type Limits struct {
-	// MaxPixels is the largest accepted width*height of a source, checked
-	// from the header before any pixel is decoded (decompression bombs).
+	// MaxPixels is the largest accepted width*height of a source.
 	MaxPixels int64
+	// MaxBytes, if positive, is the most memory decoding a source and
+	// resizing it to the thumbnail may allocate (see Config.MemoryBudget).
+	// Pixels alone do not bound it: a 16-bit RGBA PNG decodes to 8 bytes a
+	// pixel, twice an 8-bit one, and a progressive JPEG keeps 4 bytes of
+	// coefficients for each sample however small it is decoded.
+	MaxBytes int64
 }
 
 var (
@@ -125,14 +131,24 @@ func decode(data []byte, lim Limits, maxWidth int) (image.Image, Format, error) 
 	if px := int64(cfg.Width) * int64(cfg.Height); lim.MaxPixels > 0 && px > lim.MaxPixels {
 		return nil, "", reject("%s is %dx%d = %d pixels, more than the limit of %d", f, cfg.Width, cfg.Height, px, lim.MaxPixels)
 	}
+	denom := 1
+	if f == JPEG && maxWidth > 0 {
+		denom = JPEGShrinkFactor(cfg.Width, cfg.Height, maxWidth)
+	}
+	if lim.MaxBytes > 0 {
+		need, err := memoryNeeded(data, f, cfg, denom, maxWidth)
+		if err != nil {
+			return nil, "", reject("unreadable %s header: %v", f, err)
+		}
+		if need > lim.MaxBytes {
+			return nil, "", reject("%s is %dx%d: decoding and resizing it needs about %d MiB, more than the memory budget of %d MiB",
+				f, cfg.Width, cfg.Height, ceilDiv64(need, 1<<20), lim.MaxBytes>>20)
+		}
+	}
 	var img image.Image
 	if f == PNG {
 		img, err = png.Decode(bytes.NewReader(data))
 	} else {
-		denom := 1
-		if maxWidth > 0 {
-			denom = JPEGShrinkFactor(cfg.Width, cfg.Height, maxWidth)
-		}
 		img, err = scaledjpeg.Decode(bytes.NewReader(data), denom)
 	}
 	if err != nil {

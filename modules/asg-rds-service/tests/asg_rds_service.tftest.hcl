@@ -1,6 +1,6 @@
 # Service C against mocked providers: IMDSv2 only with hop limit 1, encrypted root volumes, no public IPs, the
 # instance role's exact policy, the database's protections (encrypted, private, RDS-managed password, backups),
-# the scaling policies, the listeners, the sandbox switches and the input validation.
+# the scaling policies, the load balancer's HTTPS defaults (modules/alb), the sandbox switches and the input validation.
 mock_provider "aws" {
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::123456789012:role/svc-c-instance", name = "svc-c-instance", id = "svc-c-instance" }
@@ -59,6 +59,7 @@ variables {
   public_subnet_ids  = ["subnet-0a", "subnet-0b"]
   private_subnet_ids = ["subnet-1a", "subnet-1b"]
   app                = { artifact_s3_uri = "s3://artifacts-bucket/orders/orders-arm64" }
+  certificate_arn    = "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-0000-4000-8000-000000000000"
 }
 
 run "real_aws_defaults" {
@@ -123,15 +124,15 @@ run "real_aws_defaults" {
     error_message = "7 days of backups and a final snapshot by default"
   }
   assert {
-    condition     = aws_db_instance.this[0].engine == "postgres" && aws_db_instance.this[0].engine_version == "17" && aws_db_instance.this[0].instance_class == "db.t4g.micro" && !aws_db_instance.this[0].performance_insights_enabled && !aws_db_instance.this[0].deletion_protection
-    error_message = "PostgreSQL 17 on db.t4g.micro, Performance Insights off, deletion protection off by default"
+    condition     = aws_db_instance.this[0].engine == "postgres" && aws_db_instance.this[0].engine_version == "17" && aws_db_instance.this[0].instance_class == "db.t4g.micro" && !aws_db_instance.this[0].performance_insights_enabled && aws_db_instance.this[0].deletion_protection
+    error_message = "PostgreSQL 17 on db.t4g.micro, Performance Insights off, deletion protection on by default"
   }
   assert {
     condition     = aws_db_subnet_group.this[0].subnet_ids == toset(["subnet-1a", "subnet-1b"]) && aws_cloudwatch_log_group.db["postgresql"].retention_in_days == 365
     error_message = "private subnets only; the database's log groups have a retention"
   }
 
-  # Network path: internet → ALB :80 → instances → database.
+  # Network path: internet → ALB :443 → instances → database.
   assert {
     condition     = one(aws_security_group.db.ingress).security_groups == toset(["sg-0123456789abcdef0"]) && try(length(one(aws_security_group.db.ingress).cidr_blocks), 0) == 0 && one(aws_security_group.db.ingress).from_port == 5432 && length(aws_security_group.db.egress) == 0
     error_message = "the database admits PostgreSQL from the instances' security group only and opens nothing outwards"
@@ -141,16 +142,16 @@ run "real_aws_defaults" {
     error_message = "the instances admit the app port from the load balancer's security group only"
   }
   assert {
-    condition     = aws_lb.this.drop_invalid_header_fields && !aws_lb.this.internal && !aws_lb.this.enable_deletion_protection && aws_lb.this.desync_mitigation_mode == "strictest"
-    error_message = "the ALB drops invalid headers, is internet-facing, strictest desync mitigation"
+    condition     = module.alb.listeners == { https = { ssl_policy = "ELBSecurityPolicy-TLS13-1-2-2021-06", certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-0000-4000-8000-000000000000" }, http = "redirect" } && output.url == "https://svc-c-alb-123.us-east-1.elb.amazonaws.com"
+    error_message = "HTTPS on 443 with the certificate and the TLS 1.3/1.2 policy; port 80 only redirects (modules/alb)"
   }
   assert {
-    condition     = length(aws_lb_listener.https) == 0 && aws_lb_listener.http.protocol == "HTTP" && one(aws_lb_listener.http.default_action).type == "forward"
-    error_message = "without a certificate: one plain HTTP listener forwarding to the instances"
+    condition     = module.alb.deletion_protection
+    error_message = "the load balancer is protected from deletion by default"
   }
   assert {
-    condition     = one(aws_lb_target_group.this.health_check).path == "/healthz" && one(aws_lb_target_group.this.health_check).matcher == "200" && aws_lb_target_group.this.target_type == "instance"
-    error_message = "the target group checks /healthz for a 200"
+    condition     = aws_autoscaling_group.this[0].target_group_arns == toset(["arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/svc-c-tg/73e2d6bc24d8a067"]) && output.target_group_arn == "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/svc-c-tg/73e2d6bc24d8a067"
+    error_message = "the Auto Scaling group registers its instances in the load balancer's target group"
   }
   assert {
     condition     = output.app_environment == { PORT = "8080", AWS_REGION = "us-east-1", SERVICE_NAME = "svc-c", DB_HOST = "svc-c-db.abc.us-east-1.rds.amazonaws.com", DB_PORT = "5432", DB_NAME = "orders", DB_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-0123-AbCdEf", DB_SSLMODE = "require" }
@@ -158,25 +159,44 @@ run "real_aws_defaults" {
   }
 }
 
-run "https_kms_insights_and_requests" {
+run "no_certificate_refused" {
+  command = plan
+
+  variables {
+    certificate_arn = null
+  }
+
+  expect_failures = [var.allow_plain_http]
+}
+
+run "plain_http_only_when_allowed" {
   command = apply
 
   variables {
-    certificate_arn     = "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-0000-4000-8000-000000000000"
-    deletion_protection = true
-    access_logs         = { bucket = "alb-logs" }
-    instances           = { instance_type = "m7i.large", request_count_target = 500 }
-    database            = { instance_class = "db.m7g.large", performance_insights = true, kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/abcd", multi_az = true, final_snapshot = false }
+    certificate_arn     = null
+    allow_plain_http    = true
+    deletion_protection = false
   }
 
   assert {
-    condition     = aws_lb_listener.https[0].protocol == "HTTPS" && aws_lb_listener.https[0].ssl_policy == "ELBSecurityPolicy-TLS13-1-2-2021-06" && one(aws_lb_listener.http.default_action).type == "redirect" && one(one(aws_lb_listener.http.default_action).redirect).protocol == "HTTPS"
-    error_message = "with a certificate: HTTPS with a TLS 1.3 policy, port 80 only redirects"
+    condition     = module.alb.listeners.https == null && module.alb.listeners.http == "forward" && output.url == "http://svc-c-alb-123.us-east-1.elb.amazonaws.com"
+    error_message = "allow_plain_http without a certificate: port 80 forwards, no HTTPS listener"
   }
   assert {
-    condition     = aws_lb.this.enable_deletion_protection && aws_db_instance.this[0].deletion_protection && one(aws_lb.this.access_logs).enabled && one(aws_lb.this.access_logs).bucket == "alb-logs" && one(aws_lb.this.access_logs).prefix == "svc-c"
-    error_message = "deletion protection on both; access logs under the service's prefix"
+    condition     = !module.alb.deletion_protection && !aws_db_instance.this[0].deletion_protection
+    error_message = "deletion_protection = false reaches the load balancer and the database"
   }
+}
+
+run "kms_insights_and_requests" {
+  command = apply
+
+  variables {
+    access_logs = { bucket = "alb-logs" }
+    instances   = { instance_type = "m7i.large", request_count_target = 500 }
+    database    = { instance_class = "db.m7g.large", performance_insights = true, kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/abcd", multi_az = true, final_snapshot = false }
+  }
+
   assert {
     condition     = aws_db_instance.this[0].performance_insights_enabled && aws_db_instance.this[0].performance_insights_retention_period == 7 && aws_db_instance.this[0].kms_key_id == "arn:aws:kms:us-east-1:123456789012:key/abcd" && aws_db_instance.this[0].master_user_secret_kms_key_id == "arn:aws:kms:us-east-1:123456789012:key/abcd" && aws_db_instance.this[0].multi_az
     error_message = "Performance Insights, the customer key for storage and the secret, Multi-AZ"
@@ -188,6 +208,20 @@ run "https_kms_insights_and_requests" {
   assert {
     condition     = data.aws_ssm_parameter.al2023[0].name == "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64" && one(one(aws_autoscaling_policy.requests[0].target_tracking_configuration).predefined_metric_specification).resource_label == "app/svc-c-alb/50dc6c495c0c9188/targetgroup/svc-c-tg/73e2d6bc24d8a067"
     error_message = "m7i takes the x86_64 AMI; the request-count policy tracks this ALB's target group"
+  }
+}
+
+run "disposable_database" {
+  command = plan
+
+  variables {
+    deletion_protection = false
+    database            = { final_snapshot = false }
+  }
+
+  assert {
+    condition     = !aws_db_instance.this[0].deletion_protection && aws_db_instance.this[0].skip_final_snapshot && aws_db_instance.this[0].final_snapshot_identifier == null
+    error_message = "a disposable deployment opts out of deletion protection and the final snapshot"
   }
 }
 

@@ -163,6 +163,10 @@ run "real_aws_defaults" {
     error_message = "events table: PITR and the messaging key"
   }
   assert {
+    condition     = aws_dynamodb_table.events[0].deletion_protection_enabled
+    error_message = "the events table is protected from deletion by default"
+  }
+  assert {
     condition     = length(aws_kinesis_stream.this) == 0 && length(aws_lambda_event_source_mapping.stream) == 0
     error_message = "no stream unless asked for"
   }
@@ -282,6 +286,7 @@ run "sandbox_switches" {
     table_encryption       = "AWS_OWNED"
     consumer               = { queue = "billing", report_batch_item_failures = false }
     dlq_alarm              = { treat_missing_data = "missing" }
+    deletion_protection    = false
   }
   assert {
     condition     = length(coalesce(aws_lambda_event_source_mapping.queue[0].function_response_types, [])) == 0 && aws_cloudwatch_metric_alarm.dlq["billing"].treat_missing_data == "missing"
@@ -294,6 +299,10 @@ run "sandbox_switches" {
   assert {
     condition     = length(aws_dynamodb_table.events[0].server_side_encryption) == 0
     error_message = "AWS_OWNED leaves the table on DynamoDB's own key"
+  }
+  assert {
+    condition     = !aws_dynamodb_table.events[0].deletion_protection_enabled
+    error_message = "a disposable deployment opts out of the table's deletion protection"
   }
 }
 

@@ -48,8 +48,8 @@ run "user_pool_secure_defaults" {
     error_message = "MFA is optional by default, with TOTP apps"
   }
   assert {
-    condition     = aws_cognito_user_pool.this.deletion_protection == "INACTIVE"
-    error_message = "deletion protection follows the variable (off by default)"
+    condition     = aws_cognito_user_pool.this.deletion_protection == "ACTIVE"
+    error_message = "deletion protection is on by default: deleting a pool deletes every user account in it"
   }
   assert {
     condition     = [for m in aws_cognito_user_pool.this.account_recovery_setting[0].recovery_mechanism : m.name] == ["verified_email"]
@@ -197,6 +197,7 @@ run "sandbox_profile_leaves_out_hardening_only" {
   variables {
     security_settings         = false
     id_token_validity_minutes = 1440
+    deletion_protection       = false
   }
 
   assert {
@@ -206,6 +207,10 @@ run "sandbox_profile_leaves_out_hardening_only" {
   assert {
     condition     = length(aws_cognito_user_pool.this.user_attribute_update_settings) == 0
     error_message = "the verified-update setting is left out"
+  }
+  assert {
+    condition     = aws_cognito_user_pool.this.deletion_protection == "INACTIVE"
+    error_message = "a disposable pool opts out of deletion protection"
   }
   assert {
     condition     = !aws_cognito_user_pool_client.mobile.generate_secret && aws_cognito_user_pool.this.password_policy[0].minimum_length == 12 && aws_cognito_user_pool.this.mfa_configuration == "OPTIONAL"

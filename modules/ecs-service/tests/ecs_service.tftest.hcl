@@ -1,6 +1,7 @@
 # Service A against mocked providers: the task definition's hardening (read-only root, non-root, no capabilities,
 # awslogs with retention), private tasks without public IPs, the task and execution roles' exact policies, the table's
-# protections, the autoscaling policies, the listeners, the sandbox switches and the input validation.
+# protections, the autoscaling policies, the load balancer's HTTPS defaults (modules/alb), the sandbox switches and the
+# input validation.
 mock_provider "aws" {
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::123456789012:role/svc-a-role", id = "svc-a-role", name = "svc-a-role" }
@@ -51,6 +52,7 @@ variables {
   public_subnet_ids  = ["subnet-0a", "subnet-0b"]
   private_subnet_ids = ["subnet-1a", "subnet-1b"]
   container          = { image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/orders:1.0" }
+  certificate_arn    = "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-0000-4000-8000-000000000000"
 }
 
 run "real_aws_defaults" {
@@ -102,6 +104,10 @@ run "real_aws_defaults" {
     error_message = "the table has PITR and KMS encryption, on demand"
   }
   assert {
+    condition     = aws_dynamodb_table.this.deletion_protection_enabled
+    error_message = "the table is protected from deletion by default"
+  }
+  assert {
     condition     = one(aws_ecs_cluster.this.setting).name == "containerInsights" && one(aws_ecs_cluster.this.setting).value == "enabled"
     error_message = "Container Insights on the cluster"
   }
@@ -114,26 +120,57 @@ run "real_aws_defaults" {
     error_message = "the tasks admit the container port from the load balancer's security group only"
   }
   assert {
-    condition     = aws_lb.this.drop_invalid_header_fields && !aws_lb.this.enable_deletion_protection && length(aws_lb_listener.https) == 0 && one(aws_lb_listener.http.default_action).type == "forward" && aws_lb_target_group.this.target_type == "ip" && one(aws_lb_target_group.this.health_check).path == "/healthz"
-    error_message = "ALB drops invalid headers; plain HTTP without a certificate; IP targets checked on /healthz"
+    condition     = module.alb.listeners == { https = { ssl_policy = "ELBSecurityPolicy-TLS13-1-2-2021-06", certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-0000-4000-8000-000000000000" }, http = "redirect" } && output.url == "https://svc-a-alb-123.us-east-1.elb.amazonaws.com"
+    error_message = "HTTPS on 443 with the certificate and the TLS 1.3/1.2 policy; port 80 only redirects (modules/alb)"
+  }
+  assert {
+    condition     = module.alb.deletion_protection && aws_dynamodb_table.this.deletion_protection_enabled
+    error_message = "deletion protection on the load balancer and the table by default"
+  }
+  assert {
+    condition     = output.target_group_arn == "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/svc-a-tg/73e2d6bc24d8a067" && one(aws_ecs_service.this[0].load_balancer).target_group_arn == output.target_group_arn && one(aws_ecs_service.this[0].load_balancer).container_port == 8080
+    error_message = "the service registers its tasks in the load balancer's target group"
   }
 }
 
-run "https_requests_and_public_image" {
+run "no_certificate_refused" {
+  command = plan
+
+  variables {
+    certificate_arn = null
+  }
+
+  expect_failures = [var.allow_plain_http]
+}
+
+run "plain_http_only_when_allowed" {
   command = apply
 
   variables {
-    certificate_arn     = "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-0000-4000-8000-000000000000"
-    deletion_protection = true
+    certificate_arn     = null
+    allow_plain_http    = true
+    deletion_protection = false
+  }
+
+  assert {
+    condition     = module.alb.listeners.https == null && module.alb.listeners.http == "forward" && output.url == "http://svc-a-alb-123.us-east-1.elb.amazonaws.com"
+    error_message = "allow_plain_http without a certificate: port 80 forwards, no HTTPS listener"
+  }
+  assert {
+    condition     = !module.alb.deletion_protection && !aws_dynamodb_table.this.deletion_protection_enabled
+    error_message = "deletion_protection = false reaches the load balancer and the table"
+  }
+}
+
+run "requests_and_public_image" {
+  command = apply
+
+  variables {
     container           = { image = "public.ecr.aws/docker/library/busybox:stable", architecture = "X86_64", cpu = 512, memory = 1024 }
     scaling             = { request_count_target = 1000 }
     additional_policies = { publish = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sns:Publish", Resource = "arn:aws:sns:us-east-1:123456789012:events" }] }) }
   }
 
-  assert {
-    condition     = aws_lb_listener.https[0].protocol == "HTTPS" && one(aws_lb_listener.http.default_action).type == "redirect" && aws_lb.this.enable_deletion_protection && aws_dynamodb_table.this.deletion_protection_enabled
-    error_message = "HTTPS with a redirect from 80; deletion protection on the ALB and the table"
-  }
   assert {
     condition     = length(jsondecode(local.execution_policy).Statement) == 1
     error_message = "an image outside ECR needs no ECR permissions"
@@ -157,11 +194,16 @@ run "sandbox_switches" {
     security_group_references = false
     point_in_time_recovery    = false
     table_encryption          = "AWS_OWNED"
+    deletion_protection       = false
   }
 
   assert {
     condition     = length(aws_ecs_task_definition.this) == 0 && length(aws_ecs_service.this) == 0 && length(aws_appautoscaling_target.this) == 0 && length(aws_ecs_cluster.this.setting) == 0 && length(aws_dynamodb_table.this.server_side_encryption) == 0
     error_message = "the sandbox leaves out what kumo cannot apply"
+  }
+  assert {
+    condition     = !aws_dynamodb_table.this.deletion_protection_enabled
+    error_message = "a disposable deployment opts out of the table's deletion protection"
   }
   assert {
     condition     = one(aws_security_group.tasks.ingress).cidr_blocks == tolist(["10.0.0.0/16"])

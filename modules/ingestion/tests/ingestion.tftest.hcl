@@ -95,6 +95,11 @@ variables {
 run "real_aws_defaults" {
   command = apply
 
+  assert {
+    condition     = !aws_s3_bucket.lake.force_destroy && !aws_s3_bucket.reports.force_destroy
+    error_message = "destroy must not empty the data lake and reports buckets by default"
+  }
+
   # IoT Core → Kinesis (encrypted, on demand) → Firehose (from the stream) → S3
   assert {
     condition     = aws_iot_topic_rule.ingest[0].sql == "SELECT * FROM 'refarch/ingestion/devices/+/telemetry'" && one(aws_iot_topic_rule.ingest[0].kinesis).partition_key == "$${topic(4)}" && one(aws_iot_topic_rule.ingest[0].kinesis).stream_name == aws_kinesis_stream.this[0].name && length(aws_iot_topic_rule.ingest[0].firehose) == 0

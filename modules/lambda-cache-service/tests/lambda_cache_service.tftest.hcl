@@ -146,6 +146,10 @@ run "real_aws_defaults" {
     error_message = "the items table: keyed by id, PITR, KMS encryption"
   }
   assert {
+    condition     = aws_dynamodb_table.items.deletion_protection_enabled
+    error_message = "the items table is protected from deletion by default"
+  }
+  assert {
     condition     = output.cache_endpoint == "master.svc-b-cache.abcdef.use1.cache.amazonaws.com:6379" && output.cache_replication_group_id != null
     error_message = "outputs name the replication group"
   }
@@ -200,11 +204,16 @@ run "sandbox_override" {
     api                      = { tracing = false }
     alarm_topic_arn          = "arn:aws:sns:us-east-1:123456789012:shop-alarms"
     alarm_treat_missing_data = "missing"
+    deletion_protection      = false
   }
 
   assert {
     condition     = output.observability.tracing != "Active" && !output.observability.stage_tracing && output.observability.alarm_actions == tolist([var.alarm_topic_arn]) && output.observability.ok_actions == tolist([var.alarm_topic_arn])
     error_message = "tracing = false (sandbox) turns tracing off only; the error alarm notifies alarm_topic_arn"
+  }
+  assert {
+    condition     = !aws_dynamodb_table.items.deletion_protection_enabled
+    error_message = "a disposable deployment opts out of the table's deletion protection"
   }
   assert {
     condition     = length(aws_elasticache_replication_group.this) == 0 && length(aws_elasticache_subnet_group.this) == 0 && length(aws_elasticache_user.app) == 0 && length(aws_security_group.cache) == 0 && length(aws_secretsmanager_secret_version.cache_user) == 0

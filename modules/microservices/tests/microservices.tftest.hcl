@@ -117,6 +117,8 @@ variables {
   name      = "shop"
   service_a = { image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/orders:1.0" }
   service_c = { artifact_s3_uri = "s3://artifacts-bucket/orders/orders-arm64" }
+  # One certificate covering both services' host names: real AWS needs one (or allow_plain_http).
+  certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-0000-4000-8000-000000000000"
 }
 
 run "real_aws_defaults" {
@@ -139,8 +141,46 @@ run "real_aws_defaults" {
     error_message = "one private SSE-S3 access-log bucket with expiry and BucketOwnerEnforced"
   }
   assert {
+    condition     = !aws_s3_bucket.access_logs[0].force_destroy && var.deletion_protection
+    error_message = "destroy must not empty the access-log bucket, and deletion protection (tables, database, load balancers) is on by default"
+  }
+  assert {
     condition     = [for s in jsondecode(local.access_logs_policy).Statement : s.Sid] == ["ElbLogDelivery", "ElbAccountLogDelivery", "DenyInsecureTransport"]
     error_message = "only Elastic Load Balancing may write the logs; plain HTTP is refused"
+  }
+}
+
+run "https_by_default" {
+  command = apply
+
+  assert {
+    condition     = startswith(output.service_a_url, "https://") && startswith(output.service_c_url, "https://")
+    error_message = "services A and C are reached over HTTPS (443 with the certificate; 80 only redirects)"
+  }
+}
+
+run "no_certificate_refused" {
+  command = plan
+
+  variables {
+    certificate_arn = null
+  }
+
+  expect_failures = [var.allow_plain_http]
+}
+
+run "plain_http_only_when_allowed" {
+  command = apply
+
+  variables {
+    certificate_arn     = null
+    allow_plain_http    = true
+    deletion_protection = false
+  }
+
+  assert {
+    condition     = startswith(output.service_a_url, "http://") && startswith(output.service_c_url, "http://")
+    error_message = "allow_plain_http without a certificate reaches both services: plain HTTP on 80"
   }
 }
 
@@ -161,8 +201,14 @@ run "existing_network_and_sandbox_switches" {
       manage_master_user_password = false
       security_group_references   = false
     }
+    deletion_protection       = false
+    access_logs_force_destroy = true
   }
 
+  assert {
+    condition     = aws_s3_bucket.access_logs[0].force_destroy
+    error_message = "a disposable deployment empties the access-log bucket on destroy"
+  }
   assert {
     condition     = length(module.vpc) == 0
     error_message = "with `network` no VPC is created"

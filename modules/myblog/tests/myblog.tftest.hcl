@@ -96,6 +96,16 @@ run "defaults" {
     }
   }
 
+  # Data survives a careless destroy.
+  assert {
+    condition     = aws_dynamodb_table.users.deletion_protection_enabled && aws_dynamodb_table.posts.deletion_protection_enabled
+    error_message = "the users and posts tables are protected from deletion by default"
+  }
+  assert {
+    condition     = !aws_s3_bucket.site.force_destroy && !aws_s3_bucket.uploads.force_destroy
+    error_message = "destroy must not empty the site and uploads buckets by default"
+  }
+
   # Static site: only the distribution reads the bucket, with SigV4.
   assert {
     condition     = aws_cloudfront_origin_access_control.site.signing_protocol == "sigv4" && aws_cloudfront_origin_access_control.site.signing_behavior == "always" && aws_cloudfront_origin_access_control.site.origin_access_control_origin_type == "s3"
@@ -376,6 +386,10 @@ run "posts_replicas" {
     condition     = length(aws_dynamodb_table.posts.replica) == 2 && aws_dynamodb_table.posts.stream_view_type == "NEW_AND_OLD_IMAGES"
     error_message = "replicas make the posts table a global table with a NEW_AND_OLD_IMAGES stream"
   }
+  assert {
+    condition     = alltrue([for r in aws_dynamodb_table.posts.replica : r.deletion_protection_enabled])
+    error_message = "the replicas are protected from deletion like the table"
+  }
 }
 
 run "replicas_reject_primary_region" {
@@ -444,13 +458,14 @@ run "sandbox_switches" {
   variables {
     point_in_time_recovery   = false
     table_encryption         = "AWS_OWNED"
-    buckets                  = { ownership_controls = false, lifecycle_rules = false }
+    buckets                  = { ownership_controls = false, lifecycle_rules = false, force_destroy = true }
     queue_encryption         = false
     event_source_mappings    = false
     event_invoke_configs     = false
     api                      = { tracing = false }
     alarm_treat_missing_data = "missing"
     kms_key_rotation         = false
+    deletion_protection      = false
   }
 
   assert {
@@ -462,6 +477,11 @@ run "sandbox_switches" {
       a.alarm_actions == tolist([output.alarm_topic_arn])
     ]) && output.failure_handling.welcome_dlq.tls_only && output.failure_handling.thumbnail_dlq.tls_only && length(module.alarm_topic) == 1
     error_message = "the sandbox switches must keep the alarm topic, the alarms with their actions and the TLS-only queue policies"
+  }
+
+  assert {
+    condition     = !aws_dynamodb_table.users.deletion_protection_enabled && !aws_dynamodb_table.posts.deletion_protection_enabled && aws_s3_bucket.site.force_destroy && aws_s3_bucket.uploads.force_destroy
+    error_message = "a disposable deployment opts out of deletion protection and empties its buckets on destroy"
   }
 
   assert {

@@ -126,6 +126,10 @@ run "real_aws_defaults" {
     error_message = "point-in-time recovery must be on by default"
   }
   assert {
+    condition     = aws_dynamodb_table.todos.deletion_protection_enabled
+    error_message = "the todos table is protected from deletion by default (the user pool and the bucket: see cognito-auth and user-storage)"
+  }
+  assert {
     condition     = aws_dynamodb_table.todos.server_side_encryption[0].enabled
     error_message = "the table must be encrypted with a KMS key (aws/dynamodb) by default"
   }
@@ -279,13 +283,17 @@ run "local_profile_switches_off_what_kumo_lacks_only" {
     storage                  = { ownership_controls = false, lifecycle_rules = false }
     alarm_treat_missing_data = "missing"
     kms_key_rotation         = false
+    deletion_protection      = false
   }
 
   assert {
     condition     = output.observability.tracing != "Active" && !output.observability.stage_tracing && output.observability.alarm_actions == tolist([output.alarm_topic_arn]) && length(module.alarm_topic) == 1
     error_message = "the sandbox switches turn tracing off only; the alarm topic and the error alarm's actions stay"
   }
-
+  assert {
+    condition     = !aws_dynamodb_table.todos.deletion_protection_enabled
+    error_message = "a disposable deployment opts out of the table's deletion protection"
+  }
   assert {
     condition     = length(data.refarch_cognito_identity_s3_prefix_policy.user_files) == 0 && length(local.authenticated_role_policies) == 0 && output.identity_pool_id == null
     error_message = "no identity pool, so no folder policy"

@@ -105,6 +105,10 @@ run "real_aws_defaults" {
     error_message = "point-in-time recovery must be on by default"
   }
   assert {
+    condition     = aws_dynamodb_table.premium_users.deletion_protection_enabled && !aws_s3_bucket.videos.force_destroy
+    error_message = "the premium users table is protected from deletion and destroy does not empty the video bucket by default (the user pool: see cognito-auth)"
+  }
+  assert {
     condition     = aws_dynamodb_table.premium_users.server_side_encryption[0].enabled && aws_dynamodb_table.premium_users.hash_key == "user_id"
     error_message = "the table is keyed by user_id and encrypted with a KMS key (aws/dynamodb) by default"
   }
@@ -260,6 +264,7 @@ run "sandbox_switches" {
     auth                     = { security_settings = false, allow_user_password_auth = true }
     alarm_treat_missing_data = "missing"
     kms_key_rotation         = false
+    deletion_protection      = false
   }
 
   assert {
@@ -267,6 +272,10 @@ run "sandbox_switches" {
     error_message = "the sandbox switches turn tracing off only; the alarm topic and the error alarm's actions stay"
   }
 
+  assert {
+    condition     = !aws_dynamodb_table.premium_users.deletion_protection_enabled && aws_s3_bucket.videos.force_destroy
+    error_message = "a disposable deployment opts out of deletion protection and empties the video bucket on destroy"
+  }
   assert {
     condition     = !aws_dynamodb_table.premium_users.point_in_time_recovery[0].enabled && length(aws_dynamodb_table.premium_users.server_side_encryption) == 0
     error_message = "PITR off and the AWS-owned key"

@@ -78,7 +78,7 @@ run "real_aws_defaults" {
   }
   assert {
     condition     = one(one(aws_cloudfront_distribution.this.origin).custom_origin_config).origin_protocol_policy == "https-only" && one(one(aws_cloudfront_distribution.this.origin).custom_origin_config).origin_ssl_protocols == toset(["TLSv1.2"])
-    error_message = "CloudFront talks to the ALB over HTTPS with TLS 1.2 only"
+    error_message = "CloudFront talks to the ALB over HTTPS with TLS 1.2 only (the secret header never travels in clear)"
   }
   assert {
     condition     = length(one(aws_cloudfront_distribution.this.origin).custom_header) == 0 && length(one(aws_cloudfront_distribution.this.origin).origin_shield) == 0 && output.origin_verify_header_name == null
@@ -204,6 +204,7 @@ run "sandbox_switches_and_no_logs" {
   variables {
     origin_domain_name        = "localhost"
     origin_protocol_policy    = "http-only"
+    allow_plain_http          = true
     origin_http_port          = 41234
     bucket_ownership_controls = false
     bucket_lifecycle_rules    = false
@@ -300,6 +301,22 @@ run "invalid_origin_protocol" {
     origin_protocol_policy = "https"
   }
   expect_failures = [var.origin_protocol_policy]
+}
+
+run "plain_http_origin_refused" {
+  command = plan
+  variables {
+    origin_protocol_policy = "http-only"
+  }
+  expect_failures = [var.allow_plain_http]
+}
+
+run "match_viewer_origin_refused" {
+  command = plan
+  variables {
+    origin_protocol_policy = "match-viewer"
+  }
+  expect_failures = [var.allow_plain_http]
 }
 
 run "invalid_origin_tls" {
