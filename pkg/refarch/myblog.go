@@ -23,6 +23,9 @@ type MyBlog struct {
 	// BucketForceDestroy lets Destroy delete the buckets with their files (default true: the example is disposable;
 	// false keeps the files, the module's own default).
 	BucketForceDestroy *bool `tf:"bucket_force_destroy"`
+	// AlarmTopicARN is the SNS topic every alarm notifies; empty: the deployment creates its own (output
+	// alarm_topic_arn).
+	AlarmTopicARN string `tf:"alarm_topic_arn"`
 	// Tags go on every resource.
 	Tags map[string]string `tf:"tags"`
 }
@@ -42,6 +45,7 @@ type MyBlogOutputs struct {
 	SenderIdentity         string `json:"sender_identity"`
 	DLQURL                 string `json:"dlq_url"`
 	APIURL                 string `json:"api_url"`
+	AlarmTopicARN          string `json:"alarm_topic_arn"`
 }
 
 // Example implements Architecture.
@@ -62,6 +66,7 @@ func (a MyBlog) Validate() error {
 	c.add(len(slices.Compact(sorted)) == len(a.PostsReplicaRegions), "posts_replica_regions must not repeat a region.")
 	checkPriceClass(&c, a.PriceClass)
 	checkTableEncryption(&c, a.TableEncryption)
+	checkAlarmTopic(&c, a.AlarmTopicARN)
 	return c.err()
 }
 
