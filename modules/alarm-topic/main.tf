@@ -35,7 +35,10 @@ resource "aws_kms_key" "this" {
         Principal = { Service = "cloudwatch.amazonaws.com" }
         Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
         Resource  = "*"
-        Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+        Condition = {
+          ArnLike      = { "aws:SourceArn" = local.alarm_arns }
+          StringEquals = { "aws:SourceAccount" = local.account_id }
+        }
       },
     ]
   })

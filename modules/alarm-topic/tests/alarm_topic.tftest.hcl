@@ -38,7 +38,7 @@ run "secure_defaults" {
   }
   assert {
     condition = anytrue([
-      for s in jsondecode(output.kms_key_policy_json).Statement : s.Effect == "Allow" && try(s.Principal.Service, "") == "cloudwatch.amazonaws.com" && toset(s.Action) == toset(["kms:Decrypt", "kms:GenerateDataKey*"]) && s.Condition.StringEquals["aws:SourceAccount"] == "123456789012"
+      for s in jsondecode(output.kms_key_policy_json).Statement : s.Effect == "Allow" && try(s.Principal.Service, "") == "cloudwatch.amazonaws.com" && toset(s.Action) == toset(["kms:Decrypt", "kms:GenerateDataKey*"]) && s.Condition.StringEquals["aws:SourceAccount"] == "123456789012" && s.Condition.ArnLike["aws:SourceArn"] == "arn:aws:cloudwatch:us-east-1:123456789012:alarm:*"
     ])
     error_message = "CloudWatch (of this account only) must be able to use the key, or alarms cannot publish to the encrypted topic"
   }
