@@ -28,7 +28,7 @@ output "settings" {
     metric_name               = aws_cloudwatch_metric_alarm.this.metric_name
     comparison_operator       = aws_cloudwatch_metric_alarm.this.comparison_operator
     threshold                 = aws_cloudwatch_metric_alarm.this.threshold
-    alarm_actions             = sort(tolist(aws_cloudwatch_metric_alarm.this.alarm_actions))
-    ok_actions                = sort(tolist(aws_cloudwatch_metric_alarm.this.ok_actions))
+    alarm_actions             = aws_cloudwatch_metric_alarm.this.alarm_actions == null ? [] : sort(tolist(aws_cloudwatch_metric_alarm.this.alarm_actions))
+    ok_actions                = aws_cloudwatch_metric_alarm.this.ok_actions == null ? [] : sort(tolist(aws_cloudwatch_metric_alarm.this.ok_actions))
   }
 }

@@ -149,9 +149,10 @@ resource "aws_cloudwatch_metric_alarm" "errors" {
   threshold           = 0
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = var.alarm_treat_missing_data
-  alarm_actions       = var.alarm_topic_arn == null ? [] : [var.alarm_topic_arn]
-  ok_actions          = var.alarm_topic_arn == null ? [] : [var.alarm_topic_arn]
-  tags                = var.tags
+  # Null without a topic: AWS reads an alarm without actions back as null, not as an empty set.
+  alarm_actions = var.alarm_topic_arn == null ? null : [var.alarm_topic_arn]
+  ok_actions    = var.alarm_topic_arn == null ? null : [var.alarm_topic_arn]
+  tags          = var.tags
 }
 
 # ---------------------------------------------------------------------------------------------------------------------

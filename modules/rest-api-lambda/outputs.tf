@@ -74,7 +74,7 @@ output "observability" {
     metric_name         = aws_cloudwatch_metric_alarm.errors.metric_name
     comparison_operator = aws_cloudwatch_metric_alarm.errors.comparison_operator
     threshold           = aws_cloudwatch_metric_alarm.errors.threshold
-    alarm_actions       = sort(tolist(aws_cloudwatch_metric_alarm.errors.alarm_actions))
-    ok_actions          = sort(tolist(aws_cloudwatch_metric_alarm.errors.ok_actions))
+    alarm_actions       = aws_cloudwatch_metric_alarm.errors.alarm_actions == null ? [] : sort(tolist(aws_cloudwatch_metric_alarm.errors.alarm_actions))
+    ok_actions          = aws_cloudwatch_metric_alarm.errors.ok_actions == null ? [] : sort(tolist(aws_cloudwatch_metric_alarm.errors.ok_actions))
   }
 }

@@ -62,7 +62,7 @@ output "error_rate_alarm" {
     name          = aws_cloudwatch_metric_alarm.error_rate[0].alarm_name
     metric_name   = aws_cloudwatch_metric_alarm.error_rate[0].metric_name
     threshold     = aws_cloudwatch_metric_alarm.error_rate[0].threshold
-    alarm_actions = sort(tolist(aws_cloudwatch_metric_alarm.error_rate[0].alarm_actions))
-    ok_actions    = sort(tolist(aws_cloudwatch_metric_alarm.error_rate[0].ok_actions))
+    alarm_actions = aws_cloudwatch_metric_alarm.error_rate[0].alarm_actions == null ? [] : sort(tolist(aws_cloudwatch_metric_alarm.error_rate[0].alarm_actions))
+    ok_actions    = aws_cloudwatch_metric_alarm.error_rate[0].ok_actions == null ? [] : sort(tolist(aws_cloudwatch_metric_alarm.error_rate[0].ok_actions))
   }
 }

@@ -57,7 +57,7 @@ run "kms_key_and_no_topic" {
     error_message = "kms_key_arn must encrypt the queue with that key instead of SSE-SQS"
   }
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.this.alarm_actions) == 0 && aws_sqs_queue.this.message_retention_seconds == 345600
+    condition     = aws_cloudwatch_metric_alarm.this.alarm_actions == null && length(output.settings.alarm_actions) == 0 && length(output.settings.ok_actions) == 0 && aws_sqs_queue.this.message_retention_seconds == 345600
     error_message = "without a topic the alarm still exists, without actions"
   }
 }

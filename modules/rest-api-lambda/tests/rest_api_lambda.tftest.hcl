@@ -100,7 +100,7 @@ run "secure_defaults" {
     error_message = "the error alarm must fire on the first error in a minute and stay OK without invocations"
   }
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.errors.alarm_actions) == 0 && output.error_alarm_name == "unit-errors"
+    condition     = aws_cloudwatch_metric_alarm.errors.alarm_actions == null && length(output.observability.alarm_actions) == 0 && length(output.observability.ok_actions) == 0 && output.error_alarm_name == "unit-errors"
     error_message = "without alarm_topic_arn the alarm exists without actions"
   }
   assert {
