@@ -275,6 +275,10 @@ func TestIngestionPipeline(t *testing.T) {
 	}
 	tg.alive(t)
 
+	// Both dead-letter queues' alarms notify the deployment's alarm topic.
+	assertAlarmNotifiesTopic(t, tg, terraform.OutputContext(t, t.Context(), opts, "alarm_topic_arn"),
+		name+"-partitions-dlq-not-empty", name+"-reports-dlq-not-empty")
+
 	// Re-applying changes nothing.
 	if code := terraform.PlanExitCodeContext(t, t.Context(), opts); code != 0 {
 		t.Fatalf("plan after apply exit code %d, want 0 (empty plan)", code)

@@ -313,6 +313,13 @@ func TestMyBlog(t *testing.T) {
 		tg.alive(t)
 	})
 
+	t.Run("alarms", func(t *testing.T) {
+		// Every alarm (both dead-letter queues, the posts function's errors) notifies the deployment's alarm topic.
+		name := opts.Vars["name"].(string)
+		assertAlarmNotifiesTopic(t, tg, terraform.OutputContext(t, t.Context(), opts, "alarm_topic_arn"),
+			name+"-thumbnail-dlq-not-empty", name+"-welcome-dlq-not-empty", name+"-posts-errors")
+	})
+
 	if code := terraform.PlanExitCodeContext(t, t.Context(), opts); code != 0 {
 		t.Fatalf("plan after apply exit code %d, want 0 (empty plan)", code)
 	}

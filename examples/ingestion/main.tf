@@ -87,6 +87,9 @@ module "ingestion" {
     ownership_controls = var.bucket_ownership_controls
     lifecycle_rules    = var.bucket_lifecycle_rules
   }
-  log_retention_days = 30
-  tags               = var.tags
+  alarm_topic_arn          = var.alarm_topic_arn
+  alarm_treat_missing_data = var.alarm_treat_missing_data
+  kms_key_rotation         = var.kms_key_rotation
+  log_retention_days       = 30
+  tags                     = var.tags
 }

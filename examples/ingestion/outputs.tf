@@ -72,3 +72,8 @@ output "reports" {
   description = "Scheduled reports: workgroup, output location, schedule ARN, named query id, initial query execution id."
   value       = module.ingestion.reports
 }
+
+output "alarm_topic_arn" {
+  description = "ARN of the SNS topic every alarm notifies; subscribe to it."
+  value       = module.ingestion.alarm_topic_arn
+}

@@ -141,3 +141,21 @@ variable "tags" {
   type        = map(string)
   default     = { project = "refarch", architecture = "ingestion" }
 }
+
+variable "alarm_topic_arn" {
+  description = "SNS topic for every alarm of the deployment; null (default) creates <name>-alarms (output alarm_topic_arn)."
+  type        = string
+  default     = null
+}
+
+variable "alarm_treat_missing_data" {
+  description = "Missing-data treatment of the alarms (default notBreaching; the local sandbox's alarms do not keep it and it sets missing)."
+  type        = string
+  default     = "notBreaching"
+}
+
+variable "kms_key_rotation" {
+  description = "Rotation of the alarm topic's KMS key (default true; the local sandbox's KMS has no EnableKeyRotation and it sets false)."
+  type        = bool
+  default     = true
+}

@@ -56,6 +56,7 @@ module "microservices" {
   # var.final_snapshot). Set them the other way round to keep it.
   deletion_protection       = var.deletion_protection
   access_logs_force_destroy = var.access_logs_force_destroy
+  alarm_topic_arn           = var.alarm_topic_arn
   log_retention_days        = 30
   tags                      = var.tags
 
@@ -78,7 +79,8 @@ module "microservices" {
     kms_key_rotation            = var.kms_key_rotation
     events_table_encryption     = var.events_table_encryption
     dlq_alarms                  = var.dlq_alarms
-    dlq_alarm_missing_data      = var.dlq_alarm_treat_missing_data
+    alarm_treat_missing_data    = var.alarm_treat_missing_data
+    tracing                     = var.tracing
     batch_item_failures         = var.report_batch_item_failures
   }
 }

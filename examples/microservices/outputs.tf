@@ -92,3 +92,8 @@ output "access_log_bucket" {
   description = "Bucket with the load balancers' access logs."
   value       = module.microservices.access_log_bucket
 }
+
+output "alarm_topic_arn" {
+  description = "ARN of the SNS topic every alarm notifies; subscribe to it."
+  value       = module.microservices.alarm_topic_arn
+}

@@ -209,8 +209,8 @@ variable "dlq_alarms" {
   default     = true
 }
 
-variable "dlq_alarm_treat_missing_data" {
-  description = "How the DLQ alarms treat missing data: notBreaching (default); the local sandbox's alarms do not keep the setting and it sets missing."
+variable "alarm_treat_missing_data" {
+  description = "How the alarms treat missing data: notBreaching (default); the local sandbox's alarms do not keep the setting and it sets missing."
   type        = string
   default     = "notBreaching"
 }
@@ -219,4 +219,16 @@ variable "report_batch_item_failures" {
   description = "The events consumer reports partial batch failures (default true; the local sandbox's event source mappings drop FunctionResponseTypes and it sets false — its poller honours them anyway)."
   type        = bool
   default     = true
+}
+
+variable "tracing" {
+  description = "X-Ray tracing of service B's function and stage (default true; the local sandbox's Lambda and API Gateway do not keep the setting and it sets false)."
+  type        = bool
+  default     = true
+}
+
+variable "alarm_topic_arn" {
+  description = "SNS topic for every alarm of the deployment; null (default) creates <name>-alarms (output alarm_topic_arn)."
+  type        = string
+  default     = null
 }

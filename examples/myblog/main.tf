@@ -48,13 +48,18 @@ module "myblog" {
   table_encryption       = var.table_encryption
   queue_encryption       = var.queue_encryption
   event_source_mappings  = var.event_source_mappings
+  event_invoke_configs   = var.event_invoke_configs
   # An example is disposable: var.deletion_protection (default false) and var.bucket_force_destroy (default true) opt
   # out of the module's data protection, so `destroy` takes the data with it. Set them the other way round to keep it.
   deletion_protection = var.deletion_protection
   api = {
     access_logs     = var.access_logs
     method_settings = var.method_settings
+    tracing         = var.tracing
   }
+  alarm_topic_arn          = var.alarm_topic_arn
+  alarm_treat_missing_data = var.alarm_treat_missing_data
+  kms_key_rotation         = var.kms_key_rotation
   buckets = {
     force_destroy      = var.bucket_force_destroy
     ownership_controls = var.bucket_ownership_controls

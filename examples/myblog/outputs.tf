@@ -77,3 +77,13 @@ output "origin_verify_secret_arn" {
   description = "ARN of the Secrets Manager secret with the origin header's accepted values (null without the API)."
   value       = module.myblog.origin_verify_secret_arn
 }
+
+output "alarm_topic_arn" {
+  description = "ARN of the SNS topic every alarm notifies; subscribe to it."
+  value       = module.myblog.alarm_topic_arn
+}
+
+output "thumbnail_dlq_url" {
+  description = "URL of the thumbnail function's dead-letter queue (uploads it failed on)."
+  value       = module.myblog.thumbnail_dlq_url
+}

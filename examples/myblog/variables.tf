@@ -94,7 +94,7 @@ variable "tags" {
 }
 
 variable "queue_encryption" {
-  description = "Encryption at rest of the welcome dead-letter queue (default true; the local sandbox has no SQS encryption and sets false)."
+  description = "Encryption at rest of the welcome and thumbnail dead-letter queues (default true; the local sandbox has no SQS encryption and sets false)."
   type        = bool
   default     = true
 }
@@ -113,6 +113,36 @@ variable "origin_verify_secret_version" {
 
 variable "origin_verify_accept_previous" {
   description = "Whether the posts API still accepts the origin secret of the version before (default true; set false once the distribution is deployed after a rotation that answers a leak)."
+  type        = bool
+  default     = true
+}
+
+variable "event_invoke_configs" {
+  description = "Retry limits and the dead-letter queue as on-failure destination for the thumbnail function's asynchronous invocations (default true; the local sandbox has no PutFunctionEventInvokeConfig and sets false)."
+  type        = bool
+  default     = true
+}
+
+variable "tracing" {
+  description = "X-Ray tracing of the posts API's function and stage (default true; the local sandbox's Lambda and API Gateway do not keep the setting and it sets false)."
+  type        = bool
+  default     = true
+}
+
+variable "alarm_topic_arn" {
+  description = "SNS topic for every alarm of the deployment; null (default) creates <name>-alarms (output alarm_topic_arn)."
+  type        = string
+  default     = null
+}
+
+variable "alarm_treat_missing_data" {
+  description = "Missing-data treatment of the alarms (default notBreaching; the local sandbox's alarms do not keep it and it sets missing)."
+  type        = string
+  default     = "notBreaching"
+}
+
+variable "kms_key_rotation" {
+  description = "Rotation of the alarm topic's KMS key (default true; the local sandbox's KMS has no EnableKeyRotation and it sets false)."
   type        = bool
   default     = true
 }

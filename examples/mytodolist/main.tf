@@ -51,6 +51,7 @@ module "mytodolist" {
   api = {
     access_logs     = var.access_logs
     method_settings = var.method_settings
+    tracing         = var.tracing
     authorizer      = var.cognito_authorizer
     cache           = { enabled = var.stage_cache }
   }
@@ -70,8 +71,11 @@ module "mytodolist" {
     vpc_id     = one(aws_vpc.dax[*].id)
     subnet_ids = aws_subnet.dax[*].id
   }
-  log_retention_days = 30
-  tags               = local.tags
+  alarm_topic_arn          = var.alarm_topic_arn
+  alarm_treat_missing_data = var.alarm_treat_missing_data
+  kms_key_rotation         = var.kms_key_rotation
+  log_retention_days       = 30
+  tags                     = local.tags
 }
 
 # ---------------------------------------------------------------------------------------------------------------------

@@ -67,3 +67,8 @@ output "stage_cache_enabled" {
   description = "Whether the API stage cache is on."
   value       = module.mytodolist.stage_cache_enabled
 }
+
+output "alarm_topic_arn" {
+  description = "ARN of the SNS topic every alarm notifies; subscribe to it."
+  value       = module.mytodolist.alarm_topic_arn
+}

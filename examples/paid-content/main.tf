@@ -47,6 +47,7 @@ module "paid_content" {
   api = {
     access_logs     = var.access_logs
     method_settings = var.method_settings
+    tracing         = var.tracing
     authorizer      = var.cognito_authorizer
   }
   auth = {
@@ -67,6 +68,9 @@ module "paid_content" {
     rotation                    = var.signing_key_rotation
     secret_recovery_window_days = var.secret_recovery_window_days
   }
-  log_retention_days = 30
-  tags               = var.tags
+  alarm_topic_arn          = var.alarm_topic_arn
+  alarm_treat_missing_data = var.alarm_treat_missing_data
+  kms_key_rotation         = var.kms_key_rotation
+  log_retention_days       = 30
+  tags                     = var.tags
 }

@@ -57,3 +57,8 @@ output "signing_secret_arn" {
   description = "ARN of the secret holding the signing key pair."
   value       = module.paid_content.signing_secret_arn
 }
+
+output "alarm_topic_arn" {
+  description = "ARN of the SNS topic every alarm notifies; subscribe to it."
+  value       = module.paid_content.alarm_topic_arn
+}

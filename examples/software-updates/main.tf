@@ -505,4 +505,7 @@ module "updates" {
   access_logs_force_destroy = var.access_logs_force_destroy # default true: an example is disposable
   bucket_ownership_controls = var.bucket_ownership_controls
   bucket_lifecycle_rules    = var.bucket_lifecycle_rules
+  alarm_topic_arn           = var.alarm_topic_arn
+  alarm_treat_missing_data  = var.alarm_treat_missing_data
+  kms_key_rotation          = var.kms_key_rotation
 }

@@ -42,3 +42,8 @@ output "access_logs_bucket_name" {
   description = "Bucket with the CloudFront access logs."
   value       = module.updates.access_logs_bucket_name
 }
+
+output "alarm_topic_arn" {
+  description = "ARN of the SNS topic every alarm notifies (the CDN's 5xx error rate, in us-east-1); subscribe to it."
+  value       = module.updates.alarm_topic_arn
+}

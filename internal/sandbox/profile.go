@@ -26,6 +26,18 @@ var (
 	// (DriveEventSource).
 	kumoEventSourceMappings = map[string]any{"event_source_mappings": false}
 
+	// Lambda: no PutFunctionEventInvokeConfig (only ListFunctionEventInvokeConfigs, always empty), so asynchronous
+	// invocations keep Lambda's default retries and no on-failure destination; the dead-letter queue is still built.
+	kumoEventInvokeConfigs = map[string]any{"event_invoke_configs": false}
+
+	// Lambda and API Gateway: CreateFunction ignores TracingConfig (GetFunction reads back PassThrough) and CreateStage
+	// ignores tracingEnabled, so X-Ray active tracing would drift on every plan (and UpdateStage is not implemented).
+	kumoTracing = map[string]any{"tracing": false}
+
+	// CloudWatch: DescribeAlarms returns no TreatMissingData (it reads back as "missing"), so the alarms'
+	// "notBreaching" would drift. The alarms and their actions are kept (SetAlarmState publishes to the topic).
+	kumoAlarms = map[string]any{"alarm_treat_missing_data": "missing"}
+
 	kumoCognito = map[string]any{
 		// Not a missing API but what the sandbox tests need: they sign in with InitiateAuth USER_PASSWORD_AUTH
 		// (no SRP client in the harness).
@@ -72,11 +84,11 @@ var (
 // (no subnets), which the sandbox needs anyway.
 var localProfiles = map[string]map[string]any{
 	"mytodolist": merge(kumoDynamoDB, kumoAPIStage, kumoS3, kumoCognito, kumoMyTodoListExtras,
-		sandboxNoDeletionProtection, sandboxBucketsForceDestroy),
+		kumoTracing, kumoAlarms, kumoKeyRotation, sandboxNoDeletionProtection, sandboxBucketsForceDestroy),
 	"paid-content": merge(kumoDynamoDB, kumoAPIStage, kumoS3, kumoCognito,
-		sandboxNoDeletionProtection, sandboxBucketsForceDestroy),
-	"myblog": merge(kumoDynamoDB, kumoAPIStage, kumoS3, kumoSQS, kumoEventSourceMappings,
-		sandboxNoDeletionProtection, sandboxBucketsForceDestroy),
+		kumoTracing, kumoAlarms, kumoKeyRotation, sandboxNoDeletionProtection, sandboxBucketsForceDestroy),
+	"myblog": merge(kumoDynamoDB, kumoAPIStage, kumoS3, kumoSQS, kumoEventSourceMappings, kumoEventInvokeConfigs,
+		kumoTracing, kumoAlarms, kumoKeyRotation, sandboxNoDeletionProtection, sandboxBucketsForceDestroy),
 }
 
 // standInFiles are HCL files the harness adds to a staged example, per example, where kumo cannot apply a building

@@ -49,5 +49,7 @@ var (
 
 func init() {
 	localProfiles["ingestion"] = merge(kumoS3, kumoIoT, kumoKinesis, kumoFirehose, kumoGlueAthena, kumoSQSEncryption, kumoIngestionExtras,
-		sandboxBucketsForceDestroy)
+		// Shared with the other examples (profile.go, profile_microservices_async.go): no TreatMissingData read back, no key
+		// rotation for the alarm topic's key.
+		kumoAlarms, kumoKeyRotation, sandboxBucketsForceDestroy)
 }

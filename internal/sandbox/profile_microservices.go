@@ -59,8 +59,8 @@ func init() {
 		kumoMicroservicesRDS, kumoMicroservicesServiceB, kumoMicroservicesEvents, kumoMicroservicesTags,
 		// Shared with services B's and the events' own fixtures (profile_microservices_async.go): function outside the
 		// VPC (kumo's subnet ids), unencrypted queues (no SSE attributes reported), no key rotation, no
-		// FunctionResponseTypes / TreatMissingData read back.
-		kumoLambdaVPC, kumoQueueSSE, kumoKeyRotation, kumoAsyncExtras,
+		// FunctionResponseTypes / TreatMissingData read back, no X-Ray tracing kept.
+		kumoLambdaVPC, kumoQueueSSE, kumoKeyRotation, kumoAsyncExtras, kumoAlarms, kumoTracing,
 		sandboxNoDeletionProtection, sandboxLogsForceDestroy)
 }
 

@@ -27,13 +27,11 @@ var (
 		// Lambda: CreateEventSourceMapping drops FunctionResponseTypes, so ["ReportBatchItemFailures"] would drift;
 		// the harness's poller (eventsource.go) honours a batchItemFailures answer anyway.
 		"report_batch_item_failures": false,
-		// CloudWatch: DescribeAlarms returns no TreatMissingData (it reads back as "missing"), so "notBreaching"
-		// would drift.
-		"dlq_alarm_treat_missing_data": "missing",
 	}
 )
 
 func init() {
-	localProfiles["microservices-service-b"] = merge(kumoDynamoDB, kumoAPIStage, kumoElastiCache, kumoLambdaVPC, kumoVPCEndpoints)
-	localProfiles["microservices-async"] = merge(kumoDynamoDB, kumoQueueSSE, kumoKeyRotation, kumoAsyncExtras)
+	localProfiles["microservices-service-b"] = merge(kumoDynamoDB, kumoAPIStage, kumoElastiCache, kumoLambdaVPC, kumoVPCEndpoints,
+		kumoTracing, kumoAlarms)
+	localProfiles["microservices-async"] = merge(kumoDynamoDB, kumoQueueSSE, kumoKeyRotation, kumoAsyncExtras, kumoAlarms)
 }

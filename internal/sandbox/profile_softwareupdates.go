@@ -14,11 +14,12 @@ var (
 
 func init() {
 	// The origin fixture of TestSoftwareUpdatesOriginOffload and tools/bench-cdn-offload
-	// (test/fixtures/software-updates-origin) applies modules/software-updates alone; its access-log bucket needs the
-	// S3 switches (PutBucketOwnershipControls, lifecycle read-back).
-	localProfiles["software-updates-origin"] = merge(kumoS3)
+	// (test/fixtures/software-updates-origin) applies modules/software-updates alone.
+	// S3 switches (PutBucketOwnershipControls, lifecycle read-back); the alarm topic's key has no rotation and the
+	// error-rate alarm no TreatMissingData in kumo (profile.go).
+	localProfiles["software-updates-origin"] = merge(kumoS3, kumoAlarms, kumoKeyRotation)
 	// The whole example still cannot be applied in the sandbox: modules/vpc needs EC2 APIs kumo lacks (see
 	// modules/vpc/README.md). These switches are what it would take beyond the network.
-	localProfiles["software-updates"] = merge(kumoS3, kumoELBv2, kumoSoftwareUpdatesApp, sandboxNoDeletionProtection,
-		sandboxLogsForceDestroy)
+	localProfiles["software-updates"] = merge(kumoS3, kumoELBv2, kumoAlarms, kumoKeyRotation, kumoSoftwareUpdatesApp,
+		sandboxNoDeletionProtection, sandboxLogsForceDestroy)
 }

@@ -23,6 +23,9 @@ locals {
   create_key  = var.kms_key_arn == null
   kms_key_arn = local.create_key ? aws_kms_key.this[0].arn : var.kms_key_arn
 
+  # Every alarm notifies the alarm topic (when given) and any further actions of dlq_alarm.
+  alarm_actions = distinct(concat(var.alarm_topic_arn == null ? [] : [var.alarm_topic_arn], var.dlq_alarm.alarm_actions))
+
   queue_kms = var.queue_sse && var.queue_encryption == "KMS"
   queue_sqs = var.queue_sse && var.queue_encryption == "SQS_MANAGED"
 
@@ -224,8 +227,8 @@ resource "aws_cloudwatch_metric_alarm" "dlq" {
   threshold           = var.dlq_alarm.threshold
   comparison_operator = "GreaterThanOrEqualToThreshold"
   treat_missing_data  = var.dlq_alarm.treat_missing_data
-  alarm_actions       = var.dlq_alarm.alarm_actions
-  ok_actions          = var.dlq_alarm.alarm_actions
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
   tags                = var.tags
 }
 
@@ -248,30 +251,28 @@ resource "aws_kinesis_stream" "this" {
   tags = var.tags
 }
 
-resource "aws_sqs_queue" "stream_failures" {
-  count                             = local.stream_mapping ? 1 : 0
-  name                              = "${var.name}-stream-failures"
-  message_retention_seconds         = 1209600
-  sqs_managed_sse_enabled           = local.queue_sqs ? true : null
-  kms_master_key_id                 = local.queue_kms ? local.kms_key_arn : null
-  kms_data_key_reuse_period_seconds = local.queue_kms ? 300 : null
-  tags                              = var.tags
+# Encrypted like the other queues, TLS-only, 14 days, and alarmed on the first description (notifies the alarm topic).
+module "stream_failures" {
+  source = "../dead-letter-queue"
+  count  = local.stream_mapping ? 1 : 0
+
+  name                     = "${var.name}-stream-failures"
+  kms_key_arn              = local.queue_kms ? local.kms_key_arn : null
+  queue_sse                = var.queue_sse
+  alarm_description        = "Batches of the ${var.name}-events stream the consumer gave up on after ${var.kinesis.maximum_retry_attempts} retries: each message describes the shard and sequence numbers. Read the records from the stream within its retention (${var.kinesis.retention_hours} h) and replay them."
+  alarm_topic_arn          = var.alarm_topic_arn
+  alarm_treat_missing_data = var.dlq_alarm.treat_missing_data
+  tags                     = var.tags
 }
 
-resource "aws_sqs_queue_policy" "stream_failures" {
-  count     = local.stream_mapping ? 1 : 0
-  queue_url = aws_sqs_queue.stream_failures[0].id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "DenyInsecureTransport"
-      Effect    = "Deny"
-      Principal = "*"
-      Action    = "sqs:*"
-      Resource  = aws_sqs_queue.stream_failures[0].arn
-      Condition = { Bool = { "aws:SecureTransport" = "false" } }
-    }]
-  })
+moved {
+  from = aws_sqs_queue.stream_failures[0]
+  to   = module.stream_failures[0].aws_sqs_queue.this
+}
+
+moved {
+  from = aws_sqs_queue_policy.stream_failures[0]
+  to   = module.stream_failures[0].aws_sqs_queue_policy.this
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -363,7 +364,7 @@ locals {
           Sid      = "ReportStreamFailures"
           Effect   = "Allow"
           Action   = ["sqs:SendMessage"]
-          Resource = aws_sqs_queue.stream_failures[0].arn
+          Resource = module.stream_failures[0].arn
         },
       ] : [],
       local.queue_kms || local.stream_mapping || (local.has_table && var.table_encryption == "KMS") ? [{
@@ -439,7 +440,7 @@ resource "aws_lambda_event_source_mapping" "stream" {
 
   destination_config {
     on_failure {
-      destination_arn = aws_sqs_queue.stream_failures[0].arn
+      destination_arn = module.stream_failures[0].arn
     }
   }
 

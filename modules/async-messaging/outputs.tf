@@ -88,5 +88,10 @@ output "kinesis_stream_arn" {
 
 output "kinesis_failure_queue_url" {
   description = "URL of the queue that receives descriptions of stream batches the consumer gave up on; null unless the stream has a consumer."
-  value       = one(aws_sqs_queue.stream_failures[*].url)
+  value       = one(module.stream_failures[*].url)
+}
+
+output "kinesis_failure_queue" {
+  description = "The stream's on-failure queue as deployed (the dead-letter-queue block's `settings`: encryption, TLS-only policy, alarm and its actions) plus its `alarm_name`; null unless the stream has a consumer."
+  value       = local.stream_mapping ? merge(module.stream_failures[0].settings, { alarm_name = module.stream_failures[0].alarm_name }) : null
 }

@@ -110,7 +110,7 @@ variable "queue_sse" {
 }
 
 variable "dlq_alarm" {
-  description = "CloudWatch alarm per dead-letter queue that fires when a message arrives there: `enabled` (default true), `alarm_actions` (e.g. an ops SNS topic; default none), `threshold` (messages visible, default 1) and `treat_missing_data` (default `notBreaching`: an idle DLQ whose metric stops is OK, not INSUFFICIENT_DATA; `missing` only for the local sandbox, whose alarms do not keep the setting)."
+  description = "CloudWatch alarm per dead-letter queue that fires when a message arrives there: `enabled` (default true), `alarm_actions` (further actions besides `alarm_topic_arn`; default none), `threshold` (messages visible, default 1) and `treat_missing_data` (default `notBreaching`: an idle DLQ whose metric stops is OK, not INSUFFICIENT_DATA; `missing` only for the local sandbox, whose alarms do not keep the setting)."
   type = object({
     enabled            = optional(bool, true)
     alarm_actions      = optional(list(string), [])
@@ -287,6 +287,17 @@ variable "log_retention_days" {
   validation {
     condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
     error_message = "log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+  }
+}
+
+variable "alarm_topic_arn" {
+  description = "SNS topic every alarm of the module notifies (alarm and OK): the dead-letter queues' and the stream failure queue's, e.g. the architecture's alarm topic (modules/alarm-topic). Null (default): only `dlq_alarm.alarm_actions`."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]*:[A-Za-z0-9_-]{1,256}$", var.alarm_topic_arn))
+    error_message = "alarm_topic_arn must be an SNS topic ARN, arn:<partition>:sns:<region>:<account>:<name>."
   }
 }
 

@@ -691,20 +691,40 @@ resource "aws_glue_catalog_table" "readings" {
 # New objects → SQS (with DLQ) → partitions function
 # ---------------------------------------------------------------------------------------------------------------------
 
-resource "aws_sqs_queue" "partitions_dlq" {
-  name                      = "${var.name}-partitions-dlq"
-  message_retention_seconds = 1209600 # 14 days, SQS's maximum
-  sqs_managed_sse_enabled   = var.kms_key_arn == null && var.queue_managed_sse ? true : null
-  kms_master_key_id         = var.kms_key_arn
-  tags                      = var.tags
+# The dead-letter queues (notifications the partitions function failed max_receive_count times; report runs Scheduler
+# could not start): encrypted, TLS-only, 14 days, alarmed on the first message (notifies the alarm topic).
+module "partitions_dlq" {
+  source = "../dead-letter-queue"
+
+  name                     = "${var.name}-partitions-dlq"
+  kms_key_arn              = var.kms_key_arn
+  queue_sse                = var.kms_key_arn != null || var.queue_managed_sse
+  alarm_description        = "New objects of the ${var.name} data lake whose dt partitions the ${var.name}-partitions function failed to register ${var.partitions.max_receive_count} times: queries miss those days until the partitions exist. Fix the cause, then redrive the messages to ${var.name}-new-objects."
+  alarm_topic_arn          = local.alarm_topic_arn
+  alarm_treat_missing_data = var.alarm_treat_missing_data
+  tags                     = var.tags
 }
 
-resource "aws_sqs_queue" "reports_dlq" {
-  name                      = "${var.name}-reports-dlq"
-  message_retention_seconds = 1209600
-  sqs_managed_sse_enabled   = var.kms_key_arn == null && var.queue_managed_sse ? true : null
-  kms_master_key_id         = var.kms_key_arn
-  tags                      = var.tags
+moved {
+  from = aws_sqs_queue.partitions_dlq
+  to   = module.partitions_dlq.aws_sqs_queue.this
+}
+
+module "reports_dlq" {
+  source = "../dead-letter-queue"
+
+  name                     = "${var.name}-reports-dlq"
+  kms_key_arn              = var.kms_key_arn
+  queue_sse                = var.kms_key_arn != null || var.queue_managed_sse
+  alarm_description        = "Scheduled report runs of ${var.name} that EventBridge Scheduler could not start after its retries (each message names the schedule and the error): the report for that run is missing."
+  alarm_topic_arn          = local.alarm_topic_arn
+  alarm_treat_missing_data = var.alarm_treat_missing_data
+  tags                     = var.tags
+}
+
+moved {
+  from = aws_sqs_queue.reports_dlq
+  to   = module.reports_dlq.aws_sqs_queue.this
 }
 
 resource "aws_sqs_queue" "objects" {
@@ -714,7 +734,7 @@ resource "aws_sqs_queue" "objects" {
   sqs_managed_sse_enabled    = var.kms_key_arn == null && var.queue_managed_sse ? true : null
   kms_master_key_id          = var.kms_key_arn
   redrive_policy = jsonencode({
-    deadLetterTargetArn = aws_sqs_queue.partitions_dlq.arn
+    deadLetterTargetArn = module.partitions_dlq.arn
     maxReceiveCount     = var.partitions.max_receive_count
   })
   tags = var.tags
@@ -826,6 +846,8 @@ resource "aws_lambda_function" "partitions" {
   memory_size      = 128
   timeout          = var.partitions.timeout
 
+  reserved_concurrent_executions = var.partitions.reserved_concurrent_executions
+
   environment {
     variables = merge(
       {
@@ -935,7 +957,7 @@ resource "refarch_athena_report_schedule" "this" {
   run_on_create       = each.value.run_on_create
   report_s3_uri       = local.workgroups["report-${each.key}"].location
   source_s3_uris      = ["s3://${aws_s3_bucket.lake.id}/${local.data_prefix}"]
-  dead_letter_arn     = aws_sqs_queue.reports_dlq.arn
+  dead_letter_arn     = module.reports_dlq.arn
   retry_policy = {
     maximum_retry_attempts       = 2
     maximum_event_age_in_seconds = 3600
@@ -1053,4 +1075,21 @@ resource "aws_iam_role_policy" "redshift" {
   name   = "read-lake"
   role   = aws_iam_role.redshift[0].id
   policy = jsonencode({ Version = "2012-10-17", Statement = local.read_lake_statements })
+}
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Alarm topic: every alarm of the deployment notifies it (alarm and OK); alarm_topic_arn brings your own
+# ---------------------------------------------------------------------------------------------------------------------
+
+module "alarm_topic" {
+  source = "../alarm-topic"
+  count  = var.alarm_topic_arn == null ? 1 : 0
+
+  name             = "${var.name}-alarms"
+  kms_key_rotation = var.kms_key_rotation
+  tags             = var.tags
+}
+
+locals {
+  alarm_topic_arn = var.alarm_topic_arn != null ? var.alarm_topic_arn : one(module.alarm_topic[*].topic_arn)
 }

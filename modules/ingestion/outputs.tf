@@ -75,12 +75,12 @@ output "notification_queue_url" {
 
 output "notification_dlq_url" {
   description = "URL of its dead-letter queue (notifications the partitions function failed `max_receive_count` times)."
-  value       = aws_sqs_queue.partitions_dlq.id
+  value       = module.partitions_dlq.url
 }
 
 output "report_dlq_url" {
   description = "URL of the dead-letter queue of report runs Scheduler could not start."
-  value       = aws_sqs_queue.reports_dlq.id
+  value       = module.reports_dlq.url
 }
 
 output "glue_database_name" {
@@ -117,4 +117,17 @@ output "quicksight_data_source_arn" {
 output "redshift_copy_role_arn" {
   description = "Role for Redshift `COPY ... IAM_ROLE '<arn>' FORMAT JSON 'auto' GZIP` from the data prefix and for Spectrum on the Glue table (null unless `redshift.enabled`)."
   value       = var.redshift.enabled ? aws_iam_role.redshift[0].arn : null
+}
+
+output "alarm_topic_arn" {
+  description = "ARN of the SNS topic every alarm notifies (the module's `<name>-alarms` or your `alarm_topic_arn`): subscribe to it, e.g. `aws sns subscribe --topic-arn <it> --protocol email --notification-endpoint ops@example.com`."
+  value       = local.alarm_topic_arn
+}
+
+output "failure_handling" {
+  description = "How failures become visible, as deployed (for reviews and tests): the partitions and reports dead-letter queues' `settings` (encryption, TLS-only, alarm and its actions; see the dead-letter-queue block)."
+  value = {
+    partitions_dlq = module.partitions_dlq.settings
+    reports_dlq    = module.reports_dlq.settings
+  }
 }

@@ -159,14 +159,15 @@ variable "transform" {
 }
 
 variable "partitions" {
-  description = "Partition registration of new objects (S3 → SQS → Lambda): `registration` (`glue` default: Glue BatchCreatePartition; `athena`: an ALTER TABLE … ADD IF NOT EXISTS PARTITION statement in the analytics workgroup — the local sandbox uses it, as it has no Glue partitions), the event source mapping's `batch_size` (10), the queue's `visibility_timeout_seconds` (180; at least 6 × the function's `timeout`, 30) and `max_receive_count` (5: tries before a message goes to the dead-letter queue), `report_batch_item_failures` (default true: only the failed messages of a batch are retried; false only for the local sandbox, whose event source mappings drop FunctionResponseTypes)."
+  description = "Partition registration of new objects (S3 → SQS → Lambda): `registration` (`glue` default: Glue BatchCreatePartition; `athena`: an ALTER TABLE … ADD IF NOT EXISTS PARTITION statement in the analytics workgroup — the local sandbox uses it, as it has no Glue partitions), the event source mapping's `batch_size` (10), the queue's `visibility_timeout_seconds` (180; at least 6 × the function's `timeout`, 30) and `max_receive_count` (5: tries before a message goes to the dead-letter queue), `report_batch_item_failures` (default true: only the failed messages of a batch are retried; false only for the local sandbox, whose event source mappings drop FunctionResponseTypes) and the function's `reserved_concurrent_executions` (default null: unreserved; 0 stops the function; a cap throttles batches, which then count as receives towards `max_receive_count`)."
   type = object({
-    registration               = optional(string, "glue")
-    batch_size                 = optional(number, 10)
-    timeout                    = optional(number, 30)
-    visibility_timeout_seconds = optional(number, 180)
-    max_receive_count          = optional(number, 5)
-    report_batch_item_failures = optional(bool, true)
+    registration                   = optional(string, "glue")
+    batch_size                     = optional(number, 10)
+    timeout                        = optional(number, 30)
+    visibility_timeout_seconds     = optional(number, 180)
+    max_receive_count              = optional(number, 5)
+    report_batch_item_failures     = optional(bool, true)
+    reserved_concurrent_executions = optional(number)
   })
   default  = {}
   nullable = false
@@ -182,6 +183,10 @@ variable "partitions" {
   validation {
     condition     = var.partitions.timeout >= 1 && var.partitions.timeout <= 900 && var.partitions.visibility_timeout_seconds >= var.partitions.timeout && var.partitions.visibility_timeout_seconds <= 43200
     error_message = "partitions.timeout must be from 1 to 900 seconds and visibility_timeout_seconds from the timeout to 43200 (Lambda refuses a queue whose visibility timeout is below the function's timeout)."
+  }
+  validation {
+    condition     = var.partitions.reserved_concurrent_executions == null || try(var.partitions.reserved_concurrent_executions >= 0 && floor(var.partitions.reserved_concurrent_executions) == var.partitions.reserved_concurrent_executions, false)
+    error_message = "partitions.reserved_concurrent_executions must be null (unreserved) or a whole number of 0 or more."
   }
 }
 
@@ -316,6 +321,36 @@ variable "log_retention_days" {
     condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
     error_message = "log_retention_days must be one of the values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, …, 3653)."
   }
+}
+
+variable "alarm_topic_arn" {
+  description = "SNS topic that every alarm of the deployment notifies (alarm and OK): the partitions and reports dead-letter queues' alarms. Null (default): the module creates `<name>-alarms`, encrypted with its own KMS key (modules/alarm-topic); subscribe to the `alarm_topic_arn` output. A topic of your own must let CloudWatch publish (and use its KMS key)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]*:[A-Za-z0-9_-]{1,256}$", var.alarm_topic_arn))
+    error_message = "alarm_topic_arn must be an SNS topic ARN, arn:<partition>:sns:<region>:<account>:<name>."
+  }
+}
+
+variable "alarm_treat_missing_data" {
+  description = "How the alarms treat periods without data (default `notBreaching`: an idle queue or function is OK). `missing` only for the local sandbox, whose alarms do not keep the setting."
+  type        = string
+  default     = "notBreaching"
+  nullable    = false
+
+  validation {
+    condition     = contains(["notBreaching", "missing", "ignore", "breaching"], var.alarm_treat_missing_data)
+    error_message = "alarm_treat_missing_data must be \"notBreaching\", \"missing\", \"ignore\" or \"breaching\"."
+  }
+}
+
+variable "kms_key_rotation" {
+  description = "Yearly rotation of the alarm topic's KMS key, when the module creates the topic (default true). False only for the local sandbox, whose KMS lacks EnableKeyRotation."
+  type        = bool
+  default     = true
+  nullable    = false
 }
 
 variable "tags" {

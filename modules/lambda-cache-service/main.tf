@@ -298,7 +298,10 @@ module "api" {
   stage_name                  = var.api.stage_name
   throttling                  = var.api.method_settings ? var.api.throttling : null
   access_logs                 = var.api.access_logs
+  tracing                     = var.api.tracing
   manage_account_logging_role = var.api.manage_account_logging_role
+  alarm_topic_arn             = var.alarm_topic_arn
+  alarm_treat_missing_data    = var.alarm_treat_missing_data
   log_retention_days          = var.log_retention_days
   tags                        = var.tags
 }

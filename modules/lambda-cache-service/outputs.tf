@@ -82,3 +82,8 @@ output "cache_secret_arn" {
   description = "ARN of the Secrets Manager secret holding the cache user's credentials, JSON `{\"username\", \"password\"}`. The password never enters the OpenTofu state (write-only attributes)."
   value       = aws_secretsmanager_secret.cache_user.arn
 }
+
+output "observability" {
+  description = "How the function's failures become visible, as deployed: X-Ray `tracing` mode, `stage_tracing`, and the error alarm's metric, threshold, `alarm_actions` and `ok_actions` (see rest-api-lambda)."
+  value       = module.api.observability
+}

@@ -195,12 +195,13 @@ variable "deletion_protection" {
 }
 
 variable "api" {
-  description = "API settings: `stage_name` (default `v1`), `throttling` (`burst_limit` 100, `rate_limit` 50/s), `method_settings` (default true: apply the throttling and metrics; false only for the local sandbox), `access_logs` (default true) and `manage_account_logging_role` (default false; see the rest-api-lambda module)."
+  description = "API settings: `stage_name` (default `v1`), `throttling` (`burst_limit` 100, `rate_limit` 50/s), `method_settings` (default true: apply the throttling and metrics; false only for the local sandbox), `access_logs` (default true), `tracing` (X-Ray on the function and the stage, default true; false only for the local sandbox) and `manage_account_logging_role` (default false; see the rest-api-lambda module)."
   type = object({
     stage_name                  = optional(string, "v1")
     throttling                  = optional(object({ burst_limit = optional(number, 100), rate_limit = optional(number, 50) }), {})
     method_settings             = optional(bool, true)
     access_logs                 = optional(bool, true)
+    tracing                     = optional(bool, true)
     manage_account_logging_role = optional(bool, false)
   })
   default  = {}
@@ -226,6 +227,29 @@ variable "secret_recovery_window_days" {
   validation {
     condition     = var.secret_recovery_window_days == 0 || (var.secret_recovery_window_days >= 7 && var.secret_recovery_window_days <= 30)
     error_message = "secret_recovery_window_days must be 0 or between 7 and 30."
+  }
+}
+
+variable "alarm_topic_arn" {
+  description = "SNS topic the function's error alarm notifies (alarm and OK), e.g. the architecture's alarm topic (modules/alarm-topic). Null (default): the alarm has no actions."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]*:[A-Za-z0-9_-]{1,256}$", var.alarm_topic_arn))
+    error_message = "alarm_topic_arn must be an SNS topic ARN, arn:<partition>:sns:<region>:<account>:<name>."
+  }
+}
+
+variable "alarm_treat_missing_data" {
+  description = "How the error alarm treats periods without data (default `notBreaching`: no invocations, no errors). `missing` only for the local sandbox, whose alarms do not keep the setting."
+  type        = string
+  default     = "notBreaching"
+  nullable    = false
+
+  validation {
+    condition     = contains(["notBreaching", "missing", "ignore", "breaching"], var.alarm_treat_missing_data)
+    error_message = "alarm_treat_missing_data must be \"notBreaching\", \"missing\", \"ignore\" or \"breaching\"."
   }
 }
 

@@ -148,7 +148,8 @@ module "events" {
   kms_key_rotation       = var.sandbox.kms_key_rotation
   table_encryption       = var.sandbox.events_table_encryption
   point_in_time_recovery = var.sandbox.point_in_time_recovery
-  dlq_alarm              = { enabled = var.sandbox.dlq_alarms, treat_missing_data = var.sandbox.dlq_alarm_missing_data }
+  dlq_alarm              = { enabled = var.sandbox.dlq_alarms, treat_missing_data = var.sandbox.alarm_treat_missing_data }
+  alarm_topic_arn        = local.alarm_topic_arn
   deletion_protection    = var.deletion_protection
   log_retention_days     = var.log_retention_days
   tags                   = var.tags
@@ -217,7 +218,10 @@ module "service_b" {
   api = {
     method_settings = var.sandbox.api_stage_settings
     access_logs     = var.sandbox.api_stage_settings
+    tracing         = var.sandbox.tracing
   }
+  alarm_topic_arn             = local.alarm_topic_arn
+  alarm_treat_missing_data    = var.sandbox.alarm_treat_missing_data
   log_retention_days          = var.log_retention_days
   secret_recovery_window_days = var.deletion_protection ? 30 : 7
   tags                        = var.tags
@@ -260,4 +264,21 @@ module "service_c" {
   secret_recovery_window_days = var.deletion_protection ? 30 : 0
   log_retention_days          = var.log_retention_days
   tags                        = var.tags
+}
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Alarm topic: every alarm of the deployment notifies it (alarm and OK); alarm_topic_arn brings your own
+# ---------------------------------------------------------------------------------------------------------------------
+
+module "alarm_topic" {
+  source = "../alarm-topic"
+  count  = var.alarm_topic_arn == null ? 1 : 0
+
+  name             = "${var.name}-alarms"
+  kms_key_rotation = var.sandbox.kms_key_rotation
+  tags             = var.tags
+}
+
+locals {
+  alarm_topic_arn = var.alarm_topic_arn != null ? var.alarm_topic_arn : one(module.alarm_topic[*].topic_arn)
 }

@@ -102,3 +102,17 @@ output "access_log_bucket" {
   description = "Bucket with both load balancers' access logs (null without `access_logs`)."
   value       = try(aws_s3_bucket.access_logs[0].id, null)
 }
+
+output "alarm_topic_arn" {
+  description = "ARN of the SNS topic every alarm notifies (the module's `<name>-alarms` or your `alarm_topic_arn`): subscribe to it, e.g. `aws sns subscribe --topic-arn <it> --protocol email --notification-endpoint ops@example.com`."
+  value       = local.alarm_topic_arn
+}
+
+output "failure_handling" {
+  description = "How failures become visible, as deployed (for reviews and tests): the events' DLQ alarm names, the stream failure queue's settings (null without the Kinesis option) and service B's tracing and error alarm."
+  value = {
+    events_dlq_alarm_names = module.events.dlq_alarm_names
+    events_stream_failures = module.events.kinesis_failure_queue
+    service_b              = module.service_b.observability
+  }
+}

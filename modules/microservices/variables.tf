@@ -155,6 +155,17 @@ variable "log_retention_days" {
   default     = 365
 }
 
+variable "alarm_topic_arn" {
+  description = "SNS topic that every alarm of the deployment notifies (alarm and OK): the events' dead-letter queues and stream failure queue, service B's function errors. Null (default): the module creates `<name>-alarms`, encrypted with its own KMS key (modules/alarm-topic); subscribe to the `alarm_topic_arn` output. A topic of your own must let CloudWatch publish (and use its KMS key)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]*:[A-Za-z0-9_-]{1,256}$", var.alarm_topic_arn))
+    error_message = "alarm_topic_arn must be an SNS topic ARN, arn:<partition>:sns:<region>:<account>:<name>."
+  }
+}
+
 variable "tags" {
   description = "Tags for every resource that takes them."
   type        = map(string)
@@ -167,7 +178,7 @@ variable "tags" {
 # ---------------------------------------------------------------------------------------------------------------------
 
 variable "sandbox" {
-  description = "Local-sandbox switches (never set them on AWS): `point_in_time_recovery`, `table_encryption` (`AWS_MANAGED`), `container_insights`, `ecs_tasks`, `ec2_compute`, `rds_instance`, `manage_master_user_password`, `security_group_references`, `ssm_managed_policy`, `bucket_ownership_controls`, `bucket_lifecycle_rules`, `lambda_in_vpc`, `api_stage_settings`, `cache_endpoint_override` (address/port/tls of a Redis the harness runs), `queue_sse`, `kms_key_rotation`, `events_table_encryption` (`KMS`), `dlq_alarms`, `dlq_alarm_missing_data` (`notBreaching`) and `batch_item_failures` — see each service module's variable of the same meaning."
+  description = "Local-sandbox switches (never set them on AWS): `point_in_time_recovery`, `table_encryption` (`AWS_MANAGED`), `container_insights`, `ecs_tasks`, `ec2_compute`, `rds_instance`, `manage_master_user_password`, `security_group_references`, `ssm_managed_policy`, `bucket_ownership_controls`, `bucket_lifecycle_rules`, `lambda_in_vpc`, `api_stage_settings`, `cache_endpoint_override` (address/port/tls of a Redis the harness runs), `queue_sse`, `kms_key_rotation`, `events_table_encryption` (`KMS`), `dlq_alarms`, `alarm_treat_missing_data` (`notBreaching`, every alarm), `tracing` (service B's X-Ray tracing) and `batch_item_failures` — see each service module's variable of the same meaning."
   type = object({
     point_in_time_recovery      = optional(bool, true)
     table_encryption            = optional(string, "AWS_MANAGED")
@@ -187,12 +198,13 @@ variable "sandbox" {
       port    = optional(number, 6379)
       tls     = optional(bool, true)
     }))
-    queue_sse               = optional(bool, true)
-    kms_key_rotation        = optional(bool, true)
-    events_table_encryption = optional(string, "KMS")
-    dlq_alarms              = optional(bool, true)
-    dlq_alarm_missing_data  = optional(string, "notBreaching")
-    batch_item_failures     = optional(bool, true)
+    queue_sse                = optional(bool, true)
+    kms_key_rotation         = optional(bool, true)
+    events_table_encryption  = optional(string, "KMS")
+    dlq_alarms               = optional(bool, true)
+    alarm_treat_missing_data = optional(string, "notBreaching")
+    tracing                  = optional(bool, true)
+    batch_item_failures      = optional(bool, true)
   })
   default  = {}
   nullable = false

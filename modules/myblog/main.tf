@@ -495,7 +495,10 @@ module "api" {
   stage_name                  = var.api.stage_name
   throttling                  = var.api.method_settings ? var.api.throttling : null
   access_logs                 = var.api.access_logs
+  tracing                     = var.api.tracing
   manage_account_logging_role = var.api.manage_account_logging_role
+  alarm_topic_arn             = local.alarm_topic_arn
+  alarm_treat_missing_data    = var.alarm_treat_missing_data
   log_retention_days          = var.log_retention_days
   tags                        = var.tags
 }
@@ -549,6 +552,10 @@ module "welcome" {
   event_names     = ["INSERT"]
   dlq_kms_key_arn = var.dlq_kms_key_arn
   dlq_encryption  = var.queue_encryption
+
+  reserved_concurrent_executions = var.welcome.reserved_concurrent_executions
+  alarm_topic_arn                = local.alarm_topic_arn
+  alarm_treat_missing_data       = var.alarm_treat_missing_data
 
   event_source_mapping = var.event_source_mappings
   log_retention_days   = var.log_retention_days
@@ -649,7 +656,7 @@ resource "aws_cloudwatch_log_group" "thumbnail" {
 locals {
   thumbnail_policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [
+    Statement = concat([
       {
         Sid      = "WriteOwnLogs"
         Effect   = "Allow"
@@ -668,7 +675,15 @@ locals {
         Action   = ["s3:PutObject"]
         Resource = "${aws_s3_bucket.uploads.arn}/${var.thumbnails.thumbnails_prefix}*"
       },
-    ]
+      {
+        # Lambda sends the failed event (on-failure destination) with the function's role.
+        Sid      = "SendFailuresToDlq"
+        Effect   = "Allow"
+        Action   = ["sqs:SendMessage"]
+        Resource = module.thumbnail_dlq.arn
+      }],
+      var.dlq_kms_key_arn == null ? [] : [{ Sid = "EncryptDlq", Effect = "Allow", Action = ["kms:GenerateDataKey", "kms:Decrypt"], Resource = var.dlq_kms_key_arn }],
+    )
   })
 }
 
@@ -689,6 +704,8 @@ resource "aws_lambda_function" "thumbnail" {
   source_code_hash = local.thumbnail_package.source_code_hash
   memory_size      = var.thumbnails.memory_size
   timeout          = var.thumbnails.timeout
+
+  reserved_concurrent_executions = var.thumbnails.reserved_concurrent_executions
 
   environment {
     variables = {
@@ -726,4 +743,52 @@ resource "aws_s3_bucket_notification" "uploads" {
   }
 
   depends_on = [aws_lambda_permission.thumbnail_s3]
+}
+
+# S3 invokes the function asynchronously: Lambda retries a failed event (maximum_retry_attempts, at most 2) for up to
+# maximum_event_age_seconds, then sends it with the error to the thumbnail dead-letter queue — encrypted, TLS-only
+# and alarmed — instead of dropping it.
+module "thumbnail_dlq" {
+  source = "../dead-letter-queue"
+
+  name                     = "${local.thumbnail_name}-dlq"
+  kms_key_arn              = var.dlq_kms_key_arn
+  queue_sse                = var.queue_encryption
+  alarm_description        = "Uploads the ${local.thumbnail_name} function failed to thumbnail after ${var.thumbnails.maximum_retry_attempts} retries: each message holds the S3 event and the error. Fix the cause, then re-upload the photo (or invoke the function with the event) and delete the message."
+  alarm_topic_arn          = local.alarm_topic_arn
+  alarm_treat_missing_data = var.alarm_treat_missing_data
+  tags                     = var.tags
+}
+
+resource "aws_lambda_function_event_invoke_config" "thumbnail" {
+  count                        = var.event_invoke_configs ? 1 : 0
+  function_name                = aws_lambda_function.thumbnail.function_name
+  maximum_retry_attempts       = var.thumbnails.maximum_retry_attempts
+  maximum_event_age_in_seconds = var.thumbnails.maximum_event_age_seconds
+
+  destination_config {
+    on_failure {
+      destination = module.thumbnail_dlq.arn
+    }
+  }
+
+  # Lambda checks the role's permission on the destination when the configuration is saved.
+  depends_on = [aws_iam_role_policy.thumbnail]
+}
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Alarm topic: every alarm of the deployment notifies it (alarm and OK); alarm_topic_arn brings your own
+# ---------------------------------------------------------------------------------------------------------------------
+
+module "alarm_topic" {
+  source = "../alarm-topic"
+  count  = var.alarm_topic_arn == null ? 1 : 0
+
+  name             = "${var.name}-alarms"
+  kms_key_rotation = var.kms_key_rotation
+  tags             = var.tags
+}
+
+locals {
+  alarm_topic_arn = var.alarm_topic_arn != null ? var.alarm_topic_arn : one(module.alarm_topic[*].topic_arn)
 }

@@ -77,3 +77,27 @@ output "origin_verify_secret_arn" {
   description = "ARN of the Secrets Manager secret with the origin header's value (AWSCURRENT; after a rotation the value before is AWSPREVIOUS); null when `posts_api` is false."
   value       = local.posts_api ? module.origin_verify[0].secret_arn : null
 }
+
+output "alarm_topic_arn" {
+  description = "ARN of the SNS topic every alarm notifies (the module's `<name>-alarms` or your `alarm_topic_arn`): subscribe to it, e.g. `aws sns subscribe --topic-arn <it> --protocol email --notification-endpoint ops@example.com`."
+  value       = local.alarm_topic_arn
+}
+
+output "thumbnail_dlq_url" {
+  description = "URL of the SQS dead-letter queue that receives the uploads the thumbnail function failed on (S3 event and error)."
+  value       = module.thumbnail_dlq.url
+}
+
+output "failure_handling" {
+  description = "How failures become visible, as deployed (for reviews and tests): the welcome and thumbnail dead-letter queues' `settings` (encryption, TLS-only, alarm and its actions), the thumbnail function's on-failure destination and retries (null without `event_invoke_configs`), the posts API's tracing and error alarm (null without the API)."
+  value = {
+    welcome_dlq   = module.welcome.dlq
+    thumbnail_dlq = module.thumbnail_dlq.settings
+    thumbnail_invoke = !var.event_invoke_configs ? null : {
+      on_failure_destination       = one(one(aws_lambda_function_event_invoke_config.thumbnail[0].destination_config).on_failure).destination
+      maximum_retry_attempts       = aws_lambda_function_event_invoke_config.thumbnail[0].maximum_retry_attempts
+      maximum_event_age_in_seconds = aws_lambda_function_event_invoke_config.thumbnail[0].maximum_event_age_in_seconds
+    }
+    posts_api = local.posts_api ? module.api[0].observability : null
+  }
+}

@@ -158,13 +158,18 @@ variable "table_encryption" {
 }
 
 variable "dlq_kms_key_arn" {
-  description = "Customer-managed KMS key for the welcome dead-letter queue; null (default) uses SQS-managed encryption (SSE-SQS)."
+  description = "Customer-managed KMS key for the welcome and thumbnail dead-letter queues (the functions get kms:GenerateDataKey and kms:Decrypt on it); null (default) uses SQS-managed encryption (SSE-SQS)."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.dlq_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]*:(key|alias)/.+$", var.dlq_kms_key_arn))
+    error_message = "dlq_kms_key_arn must be a KMS key or alias ARN, arn:<partition>:kms:<region>:<account>:key/<id>."
+  }
 }
 
 variable "queue_encryption" {
-  description = "Whether the welcome dead-letter queue is encrypted at rest (default `true`). Only for emulators without SQS encryption (the local sandbox returns no SqsManagedSseEnabled); never turn it off on AWS."
+  description = "Whether the welcome and thumbnail dead-letter queues are encrypted at rest (default `true`). Only for emulators without SQS encryption (the local sandbox returns no SqsManagedSseEnabled); never turn it off on AWS."
   type        = bool
   default     = true
   nullable    = false
@@ -178,10 +183,11 @@ variable "event_source_mappings" {
 }
 
 variable "welcome" {
-  description = "Welcome e-mail stream processing: `batch_size` (records per invocation, 1-1000, default 10) and `maximum_retry_attempts` (retries of a failing batch, 0-10000, default 3; after them the failed records' metadata goes to the dead-letter queue)."
+  description = "Welcome e-mail stream processing: `batch_size` (records per invocation, 1-1000, default 10), `maximum_retry_attempts` (retries of a failing batch, 0-10000, default 3; after them the failed records' metadata goes to the dead-letter queue) and `reserved_concurrent_executions` (default null: unreserved; 0 stops the function)."
   type = object({
-    batch_size             = optional(number, 10)
-    maximum_retry_attempts = optional(number, 3)
+    batch_size                     = optional(number, 10)
+    maximum_retry_attempts         = optional(number, 3)
+    reserved_concurrent_executions = optional(number)
   })
   default  = {}
   nullable = false
@@ -194,18 +200,25 @@ variable "welcome" {
     condition     = var.welcome.maximum_retry_attempts >= 0 && var.welcome.maximum_retry_attempts <= 10000 && floor(var.welcome.maximum_retry_attempts) == var.welcome.maximum_retry_attempts
     error_message = "welcome.maximum_retry_attempts must be a whole number from 0 to 10000."
   }
+  validation {
+    condition     = var.welcome.reserved_concurrent_executions == null || try(var.welcome.reserved_concurrent_executions >= 0 && floor(var.welcome.reserved_concurrent_executions) == var.welcome.reserved_concurrent_executions, false)
+    error_message = "welcome.reserved_concurrent_executions must be null (unreserved) or a whole number of 0 or more."
+  }
 }
 
 variable "thumbnails" {
-  description = "Thumbnail generation: `uploads_prefix` (default `uploads/`; only objects under it trigger the function), `thumbnails_prefix` (default `thumbnails/`; must lie outside the uploads prefix so that thumbnails never trigger the function), `width` in pixels (default 200), `max_source_bytes` (default 20 MiB) and `max_source_pixels` (default 40 million; larger photos are skipped), `memory_size` (default 1024 MB; a photo whose decoding and resizing would take more than a third of it is skipped too, whatever its pixel count: at the 128 MB minimum an 8-bit PNG of more than about 10 megapixels, a 16-bit one of more than 4) and `timeout` (default 60 s)."
+  description = "Thumbnail generation: `uploads_prefix` (default `uploads/`; only objects under it trigger the function), `thumbnails_prefix` (default `thumbnails/`; must lie outside the uploads prefix so that thumbnails never trigger the function), `width` in pixels (default 200), `max_source_bytes` (default 20 MiB) and `max_source_pixels` (default 40 million; larger photos are skipped), `memory_size` (default 1024 MB; a photo whose decoding and resizing would take more than a third of it is skipped too, whatever its pixel count: at the 128 MB minimum an 8-bit PNG of more than about 10 megapixels, a 16-bit one of more than 4) and `timeout` (default 60 s); failure handling of the asynchronous S3 invocations: `maximum_retry_attempts` (0-2, default 2) and `maximum_event_age_seconds` (60-21600, default 21600, 6 hours) before an event goes to the thumbnail dead-letter queue, and `reserved_concurrent_executions` (default null: unreserved; a cap protects the account's concurrency from an upload burst, 0 stops the function)."
   type = object({
-    uploads_prefix    = optional(string, "uploads/")
-    thumbnails_prefix = optional(string, "thumbnails/")
-    width             = optional(number, 200)
-    max_source_bytes  = optional(number, 20971520)
-    max_source_pixels = optional(number, 40000000)
-    memory_size       = optional(number, 1024)
-    timeout           = optional(number, 60)
+    uploads_prefix                 = optional(string, "uploads/")
+    thumbnails_prefix              = optional(string, "thumbnails/")
+    width                          = optional(number, 200)
+    max_source_bytes               = optional(number, 20971520)
+    max_source_pixels              = optional(number, 40000000)
+    memory_size                    = optional(number, 1024)
+    timeout                        = optional(number, 60)
+    maximum_retry_attempts         = optional(number, 2)
+    maximum_event_age_seconds      = optional(number, 21600)
+    reserved_concurrent_executions = optional(number)
   })
   default  = {}
   nullable = false
@@ -225,6 +238,14 @@ variable "thumbnails" {
   validation {
     condition     = var.thumbnails.width >= 1 && var.thumbnails.max_source_bytes >= 1 && var.thumbnails.max_source_pixels >= 1
     error_message = "thumbnails.width, max_source_bytes and max_source_pixels must be positive."
+  }
+  validation {
+    condition     = contains([0, 1, 2], var.thumbnails.maximum_retry_attempts) && var.thumbnails.maximum_event_age_seconds >= 60 && var.thumbnails.maximum_event_age_seconds <= 21600 && floor(var.thumbnails.maximum_event_age_seconds) == var.thumbnails.maximum_event_age_seconds
+    error_message = "thumbnails.maximum_retry_attempts must be 0, 1 or 2 and thumbnails.maximum_event_age_seconds a whole number from 60 to 21600."
+  }
+  validation {
+    condition     = var.thumbnails.reserved_concurrent_executions == null || try(var.thumbnails.reserved_concurrent_executions >= 0 && floor(var.thumbnails.reserved_concurrent_executions) == var.thumbnails.reserved_concurrent_executions, false)
+    error_message = "thumbnails.reserved_concurrent_executions must be null (unreserved) or a whole number of 0 or more."
   }
 }
 
@@ -248,12 +269,13 @@ variable "dax" {
 }
 
 variable "api" {
-  description = "Posts API settings: `stage_name` (default `v1`), `throttling` (`burst_limit` default 100, `rate_limit` default 50 per second), `method_settings` (default true: apply the throttling and metrics; false only for the local sandbox), `access_logs` (default true) and `manage_account_logging_role` (default false; see the rest-api-lambda module)."
+  description = "Posts API settings: `stage_name` (default `v1`), `throttling` (`burst_limit` default 100, `rate_limit` default 50 per second), `method_settings` (default true: apply the throttling and metrics; false only for the local sandbox), `access_logs` (default true), `tracing` (X-Ray on the function and the stage, default true; false only for the local sandbox) and `manage_account_logging_role` (default false; see the rest-api-lambda module)."
   type = object({
     stage_name                  = optional(string, "v1")
     throttling                  = optional(object({ burst_limit = optional(number, 100), rate_limit = optional(number, 50) }), {})
     method_settings             = optional(bool, true)
     access_logs                 = optional(bool, true)
+    tracing                     = optional(bool, true)
     manage_account_logging_role = optional(bool, false)
   })
   default  = {}
@@ -315,6 +337,43 @@ variable "log_retention_days" {
     condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
     error_message = "log_retention_days must be one of the values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, …, 3653)."
   }
+}
+
+variable "alarm_topic_arn" {
+  description = "SNS topic that every alarm of the deployment notifies (alarm and OK): the dead-letter queues' (welcome, thumbnail) and the posts function's errors. Null (default): the module creates `<name>-alarms`, encrypted with its own KMS key (modules/alarm-topic); subscribe to the `alarm_topic_arn` output. A topic of your own must let CloudWatch publish (and use its KMS key)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]*:[A-Za-z0-9_-]{1,256}$", var.alarm_topic_arn))
+    error_message = "alarm_topic_arn must be an SNS topic ARN, arn:<partition>:sns:<region>:<account>:<name>."
+  }
+}
+
+variable "alarm_treat_missing_data" {
+  description = "How the alarms treat periods without data (default `notBreaching`: an idle queue or function is OK). `missing` only for the local sandbox, whose alarms do not keep the setting."
+  type        = string
+  default     = "notBreaching"
+  nullable    = false
+
+  validation {
+    condition     = contains(["notBreaching", "missing", "ignore", "breaching"], var.alarm_treat_missing_data)
+    error_message = "alarm_treat_missing_data must be \"notBreaching\", \"missing\", \"ignore\" or \"breaching\"."
+  }
+}
+
+variable "kms_key_rotation" {
+  description = "Yearly rotation of the alarm topic's KMS key, when the module creates the topic (default true). False only for the local sandbox, whose KMS lacks EnableKeyRotation."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "event_invoke_configs" {
+  description = "Whether the thumbnail function's asynchronous invocations get their retry limits and the dead-letter queue as on-failure destination (default `true`). Only for emulators without PutFunctionEventInvokeConfig (the local sandbox); never turn it off on AWS, where failed uploads would then be dropped after two retries."
+  type        = bool
+  default     = true
+  nullable    = false
 }
 
 variable "tags" {

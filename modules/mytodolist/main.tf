@@ -244,7 +244,27 @@ module "api" {
   throttling                  = var.api.method_settings ? var.api.throttling : null
   cache                       = var.api.cache
   access_logs                 = var.api.access_logs
+  tracing                     = var.api.tracing
   manage_account_logging_role = var.api.manage_account_logging_role
+  alarm_topic_arn             = local.alarm_topic_arn
+  alarm_treat_missing_data    = var.alarm_treat_missing_data
   log_retention_days          = var.log_retention_days
   tags                        = var.tags
+}
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Alarm topic: every alarm of the deployment notifies it (alarm and OK); alarm_topic_arn brings your own
+# ---------------------------------------------------------------------------------------------------------------------
+
+module "alarm_topic" {
+  source = "../alarm-topic"
+  count  = var.alarm_topic_arn == null ? 1 : 0
+
+  name             = "${var.name}-alarms"
+  kms_key_rotation = var.kms_key_rotation
+  tags             = var.tags
+}
+
+locals {
+  alarm_topic_arn = var.alarm_topic_arn != null ? var.alarm_topic_arn : one(module.alarm_topic[*].topic_arn)
 }

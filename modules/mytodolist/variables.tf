@@ -59,7 +59,7 @@ variable "kms_key_arn" {
 }
 
 variable "api" {
-  description = "API settings: `stage_name` (default `v1`), `throttling` (`burst_limit` default 100, `rate_limit` default 50 per second), `method_settings` (default true: apply the throttling and metrics; false only where the API is unavailable, the local sandbox), `authorizer` (default true: every route needs a valid ID token of the user pool; **false leaves every route open** and exists only for the local sandbox, which neither returns nor enforces the authorizer's user pools), `cache` (the stage cache for GET routes: `enabled` default false, `size` in GB default `0.5`, `ttl_seconds` default 300; cached per user: the Authorization header is in the cache key), `access_logs` (default true) and `manage_account_logging_role` (default false; see the rest-api-lambda module)."
+  description = "API settings: `stage_name` (default `v1`), `throttling` (`burst_limit` default 100, `rate_limit` default 50 per second), `method_settings` (default true: apply the throttling and metrics; false only where the API is unavailable, the local sandbox), `authorizer` (default true: every route needs a valid ID token of the user pool; **false leaves every route open** and exists only for the local sandbox, which neither returns nor enforces the authorizer's user pools), `cache` (the stage cache for GET routes: `enabled` default false, `size` in GB default `0.5`, `ttl_seconds` default 300; cached per user: the Authorization header is in the cache key), `access_logs` (default true), `tracing` (X-Ray on the function and the stage, default true; false only for the local sandbox) and `manage_account_logging_role` (default false; see the rest-api-lambda module)."
   type = object({
     stage_name      = optional(string, "v1")
     throttling      = optional(object({ burst_limit = optional(number, 100), rate_limit = optional(number, 50) }), {})
@@ -71,6 +71,7 @@ variable "api" {
       ttl_seconds = optional(number, 300)
     }), {})
     access_logs                 = optional(bool, true)
+    tracing                     = optional(bool, true)
     manage_account_logging_role = optional(bool, false)
   })
   default  = {}
@@ -165,6 +166,36 @@ variable "log_retention_days" {
   description = "Retention of the function's and the API's log groups in days (default 365)."
   type        = number
   default     = 365
+}
+
+variable "alarm_topic_arn" {
+  description = "SNS topic that every alarm of the deployment notifies (alarm and OK): the API function's errors. Null (default): the module creates `<name>-alarms`, encrypted with its own KMS key (modules/alarm-topic); subscribe to the `alarm_topic_arn` output. A topic of your own must let CloudWatch publish (and use its KMS key)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]*:[A-Za-z0-9_-]{1,256}$", var.alarm_topic_arn))
+    error_message = "alarm_topic_arn must be an SNS topic ARN, arn:<partition>:sns:<region>:<account>:<name>."
+  }
+}
+
+variable "alarm_treat_missing_data" {
+  description = "How the alarms treat periods without data (default `notBreaching`: an idle queue or function is OK). `missing` only for the local sandbox, whose alarms do not keep the setting."
+  type        = string
+  default     = "notBreaching"
+  nullable    = false
+
+  validation {
+    condition     = contains(["notBreaching", "missing", "ignore", "breaching"], var.alarm_treat_missing_data)
+    error_message = "alarm_treat_missing_data must be \"notBreaching\", \"missing\", \"ignore\" or \"breaching\"."
+  }
+}
+
+variable "kms_key_rotation" {
+  description = "Yearly rotation of the alarm topic's KMS key, when the module creates the topic (default true). False only for the local sandbox, whose KMS lacks EnableKeyRotation."
+  type        = bool
+  default     = true
+  nullable    = false
 }
 
 variable "tags" {

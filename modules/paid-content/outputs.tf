@@ -57,3 +57,13 @@ output "signing_secret_arn" {
   description = "ARN of the Secrets Manager secret holding the signing key pair (JSON `key_pair_id`, `private_key_pem`); the premium function reads it, and so may any other signer you grant."
   value       = refarch_signed_url_keypair.this.secret_arn
 }
+
+output "alarm_topic_arn" {
+  description = "ARN of the SNS topic every alarm notifies (the module's `<name>-alarms` or your `alarm_topic_arn`): subscribe to it, e.g. `aws sns subscribe --topic-arn <it> --protocol email --notification-endpoint ops@example.com`."
+  value       = local.alarm_topic_arn
+}
+
+output "observability" {
+  description = "How the API's failures become visible, as deployed (for reviews and tests): the function's X-Ray `tracing` mode, `stage_tracing`, and its error alarm's metric, threshold, `alarm_actions` and `ok_actions` (see rest-api-lambda)."
+  value       = module.api.observability
+}

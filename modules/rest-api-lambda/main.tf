@@ -138,6 +138,26 @@ resource "aws_lambda_function" "this" {
   depends_on = [aws_iam_role_policy.function_logs, aws_iam_role_policy.function_extra, aws_iam_role_policy.function_vpc]
 }
 
+# A failed invocation (an error the function returned or a crash, a timeout; not a 4xx the handler answers) is seen,
+# not only logged: the alarm fires on the first one in a minute and notifies the alarm topic.
+resource "aws_cloudwatch_metric_alarm" "errors" {
+  alarm_name          = "${var.name}-errors"
+  alarm_description   = "The ${var.name} function failed (error, crash or timeout): API callers got 5xx answers. See its log group /aws/lambda/${var.name}${var.tracing ? " and its X-Ray traces" : ""}."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  dimensions          = { FunctionName = aws_lambda_function.this.function_name }
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = var.alarm_treat_missing_data
+  # Null without a topic: AWS reads an alarm without actions back as null, not as an empty set.
+  alarm_actions = var.alarm_topic_arn == null ? null : [var.alarm_topic_arn]
+  ok_actions    = var.alarm_topic_arn == null ? null : [var.alarm_topic_arn]
+  tags          = var.tags
+}
+
 # ---------------------------------------------------------------------------------------------------------------------
 # REST API
 # ---------------------------------------------------------------------------------------------------------------------

@@ -69,3 +69,21 @@ output "function_vpc" {
     security_group_ids = sort(tolist(aws_lambda_function.this.vpc_config[0].security_group_ids))
   }
 }
+
+output "error_alarm_name" {
+  description = "Name of the alarm that fires when the function fails (Errors > 0 in a minute)."
+  value       = aws_cloudwatch_metric_alarm.errors.alarm_name
+}
+
+output "observability" {
+  description = "What makes the function's failures visible, as deployed: `tracing` (X-Ray mode of the function, `Active` or `PassThrough`), `stage_tracing` (X-Ray on the stage), and the error alarm's `metric_name`, `comparison_operator`, `threshold`, `alarm_actions` and `ok_actions`."
+  value = {
+    tracing             = try(aws_lambda_function.this.tracing_config[0].mode, "PassThrough")
+    stage_tracing       = aws_api_gateway_stage.this.xray_tracing_enabled
+    metric_name         = aws_cloudwatch_metric_alarm.errors.metric_name
+    comparison_operator = aws_cloudwatch_metric_alarm.errors.comparison_operator
+    threshold           = aws_cloudwatch_metric_alarm.errors.threshold
+    alarm_actions       = aws_cloudwatch_metric_alarm.errors.alarm_actions == null ? [] : sort(tolist(aws_cloudwatch_metric_alarm.errors.alarm_actions))
+    ok_actions          = aws_cloudwatch_metric_alarm.errors.ok_actions == null ? [] : sort(tolist(aws_cloudwatch_metric_alarm.errors.ok_actions))
+  }
+}

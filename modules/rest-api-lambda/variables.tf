@@ -217,9 +217,33 @@ variable "log_retention_days" {
 }
 
 variable "tracing" {
-  description = "Enable AWS X-Ray active tracing on the function and the stage (default false: it costs per trace)."
+  description = "AWS X-Ray active tracing on the function and the stage, with the role's X-Ray write permission (default true: a failing request can be followed from API Gateway into the function and what it calls; X-Ray bills per trace beyond its free tier). False only for the local sandbox, whose Lambda and API Gateway do not keep the setting."
   type        = bool
-  default     = false
+  default     = true
+  nullable    = false
+}
+
+variable "alarm_topic_arn" {
+  description = "SNS topic the function's error alarm notifies when the function fails (alarm) and recovers (OK), e.g. the architecture's alarm topic (modules/alarm-topic). Null (default): the alarm has no actions."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]*:[A-Za-z0-9_-]{1,256}$", var.alarm_topic_arn))
+    error_message = "alarm_topic_arn must be an SNS topic ARN, arn:<partition>:sns:<region>:<account>:<name>."
+  }
+}
+
+variable "alarm_treat_missing_data" {
+  description = "How the error alarm treats periods without data (default `notBreaching`: no invocations, no errors). `missing` only for the local sandbox, whose alarms do not keep the setting."
+  type        = string
+  default     = "notBreaching"
+  nullable    = false
+
+  validation {
+    condition     = contains(["notBreaching", "missing", "ignore", "breaching"], var.alarm_treat_missing_data)
+    error_message = "alarm_treat_missing_data must be \"notBreaching\", \"missing\", \"ignore\" or \"breaching\"."
+  }
 }
 
 variable "tags" {

@@ -219,3 +219,45 @@ module "logs" {
   lifecycle_rules    = var.bucket_lifecycle_rules
   tags               = local.tags
 }
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Failures are visible: the share of 5xx answers viewers get (the origin failing, or CloudFront unable to reach it)
+# alarms the alarm topic. CloudFront publishes its metrics only in us-east-1, so the alarm exists when the provider's
+# region is us-east-1 (deploy this module there, or alarm on the origin in its region).
+# ---------------------------------------------------------------------------------------------------------------------
+
+data "aws_region" "current" {}
+
+# Only where there is an alarm to notify.
+module "alarm_topic" {
+  source = "../alarm-topic"
+  count  = var.alarm_topic_arn == null && local.cloudfront_alarm ? 1 : 0
+
+  name             = "${var.name}-alarms"
+  kms_key_rotation = var.kms_key_rotation
+  tags             = local.tags
+}
+
+locals {
+  alarm_topic_arn  = var.alarm_topic_arn != null ? var.alarm_topic_arn : one(module.alarm_topic[*].topic_arn)
+  cloudfront_alarm = data.aws_region.current.region == "us-east-1"
+}
+
+resource "aws_cloudwatch_metric_alarm" "error_rate" {
+  count               = local.cloudfront_alarm ? 1 : 0
+  alarm_name          = "${var.name}-cdn-5xx"
+  alarm_description   = "More than ${var.error_rate_alarm_threshold}% of the requests to the ${var.name} distribution got a 5xx answer over 5 minutes: the origin fails or CloudFront cannot reach it (see the access logs and the origin's health)."
+  namespace           = "AWS/CloudFront"
+  metric_name         = "5xxErrorRate"
+  dimensions          = { DistributionId = aws_cloudfront_distribution.this.id, Region = "Global" }
+  statistic           = "Average"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = var.error_rate_alarm_threshold
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = var.alarm_treat_missing_data
+  alarm_actions       = [local.alarm_topic_arn]
+  ok_actions          = [local.alarm_topic_arn]
+  # The caller's tags only: the local sandbox drops an alarm's tags, and this module always adds refarch:architecture.
+  tags = var.tags
+}

@@ -50,3 +50,19 @@ output "access_logs_bucket_name" {
   description = "Bucket receiving the standard access logs under `cloudfront/`; null when `access_logs` is false."
   value       = var.access_logs ? module.logs[0].bucket : null
 }
+
+output "alarm_topic_arn" {
+  description = "ARN of the SNS topic every alarm notifies (the module's `<name>-alarms` or your `alarm_topic_arn`): subscribe to it, e.g. `aws sns subscribe --topic-arn <it> --protocol email --notification-endpoint ops@example.com`. Without `alarm_topic_arn` the module creates the topic only in us-east-1, where its alarm is: null elsewhere."
+  value       = local.alarm_topic_arn
+}
+
+output "error_rate_alarm" {
+  description = "The 5xx error-rate alarm as deployed (`name`, `metric_name`, `threshold`, `alarm_actions`, `ok_actions`); null outside us-east-1, where CloudFront publishes no metrics."
+  value = !local.cloudfront_alarm ? null : {
+    name          = aws_cloudwatch_metric_alarm.error_rate[0].alarm_name
+    metric_name   = aws_cloudwatch_metric_alarm.error_rate[0].metric_name
+    threshold     = aws_cloudwatch_metric_alarm.error_rate[0].threshold
+    alarm_actions = aws_cloudwatch_metric_alarm.error_rate[0].alarm_actions == null ? [] : sort(tolist(aws_cloudwatch_metric_alarm.error_rate[0].alarm_actions))
+    ok_actions    = aws_cloudwatch_metric_alarm.error_rate[0].ok_actions == null ? [] : sort(tolist(aws_cloudwatch_metric_alarm.error_rate[0].ok_actions))
+  }
+}

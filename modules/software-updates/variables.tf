@@ -306,6 +306,48 @@ variable "bucket_lifecycle_rules" {
   default     = true
 }
 
+variable "alarm_topic_arn" {
+  description = "SNS topic that every alarm of the deployment notifies (alarm and OK): the distribution's 5xx error rate (in us-east-1, where CloudFront publishes its metrics). Null (default): the module creates `<name>-alarms` (in us-east-1, where the alarm is), encrypted with its own KMS key (modules/alarm-topic); subscribe to the `alarm_topic_arn` output. A topic of your own must let CloudWatch publish (and use its KMS key)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]*:[A-Za-z0-9_-]{1,256}$", var.alarm_topic_arn))
+    error_message = "alarm_topic_arn must be an SNS topic ARN, arn:<partition>:sns:<region>:<account>:<name>."
+  }
+}
+
+variable "alarm_treat_missing_data" {
+  description = "How the alarms treat periods without data (default `notBreaching`: an idle queue or function is OK). `missing` only for the local sandbox, whose alarms do not keep the setting."
+  type        = string
+  default     = "notBreaching"
+  nullable    = false
+
+  validation {
+    condition     = contains(["notBreaching", "missing", "ignore", "breaching"], var.alarm_treat_missing_data)
+    error_message = "alarm_treat_missing_data must be \"notBreaching\", \"missing\", \"ignore\" or \"breaching\"."
+  }
+}
+
+variable "kms_key_rotation" {
+  description = "Yearly rotation of the alarm topic's KMS key, when the module creates the topic (default true). False only for the local sandbox, whose KMS lacks EnableKeyRotation."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "error_rate_alarm_threshold" {
+  description = "Percentage of requests answered with a 5xx (average over 5 minutes) above which the error-rate alarm fires, 0-100 (default 5)."
+  type        = number
+  default     = 5
+  nullable    = false
+
+  validation {
+    condition     = var.error_rate_alarm_threshold >= 0 && var.error_rate_alarm_threshold <= 100
+    error_message = "error_rate_alarm_threshold must be a percentage from 0 to 100."
+  }
+}
+
 variable "tags" {
   description = "Tags added to every resource (default none)."
   type        = map(string)

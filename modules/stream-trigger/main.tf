@@ -15,12 +15,22 @@ resource "aws_cloudwatch_log_group" "this" {
   tags              = var.tags
 }
 
-resource "aws_sqs_queue" "dlq" {
-  name                      = "${var.name}-dlq"
-  message_retention_seconds = 1209600                                                         # 14 days, SQS's maximum
-  sqs_managed_sse_enabled   = var.dlq_encryption && var.dlq_kms_key_arn == null ? true : null # conflicts with kms_master_key_id
-  kms_master_key_id         = var.dlq_encryption ? var.dlq_kms_key_arn : null
-  tags                      = var.tags
+# Encrypted, TLS-only, 14 days, alarmed (notifies alarm_topic_arn as soon as a failure lands there).
+module "dlq" {
+  source = "../dead-letter-queue"
+
+  name                     = "${var.name}-dlq"
+  kms_key_arn              = var.dlq_kms_key_arn
+  queue_sse                = var.dlq_encryption
+  alarm_description        = "Records of ${var.stream_arn} that ${var.name} failed to process after ${var.maximum_retry_attempts} retries: the messages hold their shard and sequence numbers (read the records from the stream within 24 hours, or from the table)."
+  alarm_topic_arn          = var.alarm_topic_arn
+  alarm_treat_missing_data = var.alarm_treat_missing_data
+  tags                     = var.tags
+}
+
+moved {
+  from = aws_sqs_queue.dlq
+  to   = module.dlq.aws_sqs_queue.this
 }
 
 # Own log group, the stream's read actions on that stream only, SendMessage on the DLQ only. ListStreams has no
@@ -52,7 +62,7 @@ locals {
           Sid      = "SendFailuresToDlq"
           Effect   = "Allow"
           Action   = ["sqs:SendMessage"]
-          Resource = aws_sqs_queue.dlq.arn
+          Resource = module.dlq.arn
         },
       ],
       var.dlq_kms_key_arn == null ? [] : [{ Sid = "EncryptDlq", Effect = "Allow", Action = ["kms:GenerateDataKey", "kms:Decrypt"], Resource = var.dlq_kms_key_arn }],
@@ -85,6 +95,8 @@ resource "aws_lambda_function" "this" {
   memory_size      = var.memory_size
   timeout          = var.timeout
 
+  reserved_concurrent_executions = var.reserved_concurrent_executions
+
   environment {
     variables = var.environment
   }
@@ -107,7 +119,7 @@ resource "aws_lambda_event_source_mapping" "this" {
 
   destination_config {
     on_failure {
-      destination_arn = aws_sqs_queue.dlq.arn
+      destination_arn = module.dlq.arn
     }
   }
 

@@ -20,12 +20,12 @@ output "log_group_name" {
 
 output "dlq_arn" {
   description = "ARN of the dead-letter queue."
-  value       = aws_sqs_queue.dlq.arn
+  value       = module.dlq.arn
 }
 
 output "dlq_url" {
   description = "URL of the dead-letter queue."
-  value       = aws_sqs_queue.dlq.url
+  value       = module.dlq.url
 }
 
 output "event_source_mapping" {
@@ -50,4 +50,9 @@ output "policy_json" {
 output "stream_arn" {
   description = "The stream the function reads (what a stand-in poller drives when `event_source_mapping` is false)."
   value       = var.stream_arn
+}
+
+output "dlq" {
+  description = "The dead-letter queue's failure handling as deployed (the dead-letter-queue block's `settings`: encryption, TLS-only policy, the alarm's metric, threshold and actions) plus its `alarm_name`."
+  value       = merge(module.dlq.settings, { alarm_name = module.dlq.alarm_name })
 }

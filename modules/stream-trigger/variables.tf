@@ -147,6 +147,40 @@ variable "dlq_encryption" {
   nullable    = false
 }
 
+variable "reserved_concurrent_executions" {
+  description = "Concurrency reserved for the function (it then never takes more, and never gets less); 0 stops it. Null (default): unreserved, from the account's pool."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.reserved_concurrent_executions == null || try(var.reserved_concurrent_executions >= 0 && floor(var.reserved_concurrent_executions) == var.reserved_concurrent_executions, false)
+    error_message = "reserved_concurrent_executions must be null (unreserved) or a whole number of 0 or more."
+  }
+}
+
+variable "alarm_topic_arn" {
+  description = "SNS topic the DLQ's alarm notifies when a failed batch lands there and when the DLQ is empty again, e.g. the architecture's alarm topic (modules/alarm-topic). Null (default): the alarm has no actions."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]*:[A-Za-z0-9_-]{1,256}$", var.alarm_topic_arn))
+    error_message = "alarm_topic_arn must be an SNS topic ARN, arn:<partition>:sns:<region>:<account>:<name>."
+  }
+}
+
+variable "alarm_treat_missing_data" {
+  description = "How the DLQ's alarm treats periods without data (default `notBreaching`). `missing` only for the local sandbox, whose alarms do not keep the setting; see the dead-letter-queue block."
+  type        = string
+  default     = "notBreaching"
+  nullable    = false
+
+  validation {
+    condition     = contains(["notBreaching", "missing", "ignore", "breaching"], var.alarm_treat_missing_data)
+    error_message = "alarm_treat_missing_data must be \"notBreaching\", \"missing\", \"ignore\" or \"breaching\"."
+  }
+}
+
 variable "log_retention_days" {
   description = "Retention of the function's log group in days (default 365); one of the values CloudWatch Logs accepts."
   type        = number

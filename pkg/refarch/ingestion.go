@@ -19,6 +19,9 @@ type Ingestion struct {
 	// BucketForceDestroy lets Destroy delete the buckets with their data (default true: the example is disposable;
 	// false keeps the data, the module's own default).
 	BucketForceDestroy *bool `tf:"bucket_force_destroy"`
+	// AlarmTopicARN is the SNS topic every alarm notifies; empty: the deployment creates its own (output
+	// alarm_topic_arn).
+	AlarmTopicARN string `tf:"alarm_topic_arn"`
 	// Tags go on every resource.
 	Tags map[string]string `tf:"tags"`
 }
@@ -38,6 +41,7 @@ type IngestionOutputs struct {
 	GlueDatabaseName       string `json:"glue_database_name"`
 	GlueTableName          string `json:"glue_table_name"`
 	AthenaWorkgroup        string `json:"athena_workgroup"`
+	AlarmTopicARN          string `json:"alarm_topic_arn"`
 }
 
 // Example implements Architecture.
@@ -47,6 +51,7 @@ func (Ingestion) Example() string { return "ingestion" }
 func (a Ingestion) Validate() error {
 	var c checks
 	c.add(ingestionNameRule.MatchString(a.Name), "name must be 1-32 lowercase letters, digits or '-', starting with a letter.")
+	checkAlarmTopic(&c, a.AlarmTopicARN)
 	return c.err()
 }
 

@@ -82,6 +82,9 @@ type Microservices struct {
 	// AccessLogsForceDestroy lets Destroy delete the load balancers' access-log bucket with its logs (default true:
 	// the example is disposable; false keeps the logs, the module's own default).
 	AccessLogsForceDestroy *bool `tf:"access_logs_force_destroy"`
+	// AlarmTopicARN is the SNS topic every alarm notifies; empty: the deployment creates its own (output
+	// alarm_topic_arn).
+	AlarmTopicARN string `tf:"alarm_topic_arn"`
 	// Tags go on every resource (default {project = "refarch", architecture = "microservices"}).
 	Tags map[string]string `tf:"tags"`
 }
@@ -121,6 +124,7 @@ type MicroservicesOutputs struct {
 	EventsDLQURLs              map[string]string `json:"events_dlq_urls"`
 	EventsConsumerFunctionName string            `json:"events_consumer_function_name"`
 	AccessLogBucket            string            `json:"access_log_bucket"`
+	AlarmTopicARN              string            `json:"alarm_topic_arn"`
 }
 
 // Example implements Architecture.
@@ -159,6 +163,7 @@ func (a Microservices) Validate() error {
 			c.add(ok, "%s", msgAZName)
 		}
 	}
+	checkAlarmTopic(&c, a.AlarmTopicARN)
 	return c.err()
 }
 

@@ -23,6 +23,9 @@ type MyBlog struct {
 	// BucketForceDestroy lets Destroy delete the buckets with their files (default true: the example is disposable;
 	// false keeps the files, the module's own default).
 	BucketForceDestroy *bool `tf:"bucket_force_destroy"`
+	// AlarmTopicARN is the SNS topic every alarm notifies; empty: the deployment creates its own (output
+	// alarm_topic_arn).
+	AlarmTopicARN string `tf:"alarm_topic_arn"`
 	// Tags go on every resource.
 	Tags map[string]string `tf:"tags"`
 }
@@ -46,6 +49,7 @@ type MyBlogOutputs struct {
 	// distribution's secret origin header (OriginVerifyHeaderName), so APIURL refuses direct calls (401/403).
 	OriginVerifyFunctionName string `json:"origin_verify_function_name"`
 	OriginVerifyHeaderName   string `json:"origin_verify_header_name"`
+	AlarmTopicARN            string `json:"alarm_topic_arn"`
 }
 
 // Example implements Architecture.
@@ -66,6 +70,7 @@ func (a MyBlog) Validate() error {
 	c.add(len(slices.Compact(sorted)) == len(a.PostsReplicaRegions), "posts_replica_regions must not repeat a region.")
 	checkPriceClass(&c, a.PriceClass)
 	checkTableEncryption(&c, a.TableEncryption)
+	checkAlarmTopic(&c, a.AlarmTopicARN)
 	return c.err()
 }
 

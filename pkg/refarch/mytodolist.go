@@ -24,6 +24,9 @@ type MyTodoList struct {
 	BucketForceDestroy *bool `tf:"bucket_force_destroy"`
 	// TokenValidityMinutes is the ID and access tokens' lifetime (default 60).
 	TokenValidityMinutes int `tf:"token_validity_minutes"`
+	// AlarmTopicARN is the SNS topic every alarm notifies; empty: the deployment creates its own (output
+	// alarm_topic_arn).
+	AlarmTopicARN string `tf:"alarm_topic_arn"`
 	// Tags go on every resource.
 	Tags map[string]string `tf:"tags"`
 }
@@ -44,6 +47,7 @@ type MyTodoListOutputs struct {
 	UserFilesPrefix      string `json:"user_files_prefix"`
 	DAXEndpoint          string `json:"dax_endpoint"`
 	StageCacheEnabled    bool   `json:"stage_cache_enabled"`
+	AlarmTopicARN        string `json:"alarm_topic_arn"`
 }
 
 // Example implements Architecture.
@@ -56,6 +60,7 @@ func (a MyTodoList) Validate() error {
 	checkTableEncryption(&c, a.TableEncryption)
 	c.add(a.VPCCIDR == "" || cidrFits(a.VPCCIDR), "vpc_cidr must be an IPv4 CIDR block with room for 3 subnets (e.g. 10.42.0.0/16).")
 	checkTokenValidity(&c, a.TokenValidityMinutes)
+	checkAlarmTopic(&c, a.AlarmTopicARN)
 	return c.err()
 }
 

@@ -25,6 +25,9 @@ type PaidContent struct {
 	// BucketForceDestroy lets Destroy delete the video bucket with its videos (default true: the example is
 	// disposable; false keeps the videos, the module's own default).
 	BucketForceDestroy *bool `tf:"bucket_force_destroy"`
+	// AlarmTopicARN is the SNS topic every alarm notifies; empty: the deployment creates its own (output
+	// alarm_topic_arn).
+	AlarmTopicARN string `tf:"alarm_topic_arn"`
 	// Tags go on every resource.
 	Tags map[string]string `tf:"tags"`
 }
@@ -42,6 +45,7 @@ type PaidContentOutputs struct {
 	DistributionID         string `json:"distribution_id"`
 	DistributionDomainName string `json:"distribution_domain_name"`
 	KeyGroupID             string `json:"key_group_id"`
+	AlarmTopicARN          string `json:"alarm_topic_arn"`
 }
 
 // Example implements Architecture.
@@ -55,6 +59,7 @@ func (a PaidContent) Validate() error {
 	checkPriceClass(&c, a.PriceClass)
 	checkTableEncryption(&c, a.TableEncryption)
 	checkTokenValidity(&c, a.TokenValidityMinutes)
+	checkAlarmTopic(&c, a.AlarmTopicARN)
 	return c.err()
 }
 

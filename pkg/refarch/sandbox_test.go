@@ -86,7 +86,7 @@ func TestSandboxArchitectures(t *testing.T) {
 				out := blogOut
 				requireSet(t, out.DistributionDomainName, out.SiteBucketName, out.UploadsBucketName, out.UsersTableName,
 					out.PostsTableName, out.WelcomeFunctionName, out.ThumbnailFunctionName, out.PostsFunctionName,
-					out.UsersStreamARN, out.SenderIdentity, out.DLQURL, out.APIURL, out.OriginVerifyFunctionName, out.OriginVerifyHeaderName)
+					out.UsersStreamARN, out.SenderIdentity, out.DLQURL, out.APIURL, out.OriginVerifyFunctionName, out.OriginVerifyHeaderName, out.AlarmTopicARN)
 				site := sandbox.EdgeURL(sb.Endpoint(), "https://"+out.DistributionDomainName)
 				putObject(t, ctx, sb, out.SiteBucketName, "index.html", "<h1>lib</h1>")
 				if status, body := get(t, site+"/index.html"); status != http.StatusOK || body != "<h1>lib</h1>" {
@@ -113,7 +113,8 @@ func TestSandboxArchitectures(t *testing.T) {
 			check: func(t *testing.T, ctx context.Context, sb *Sandbox) {
 				out := paidOut
 				requireSet(t, out.APIURL, out.RestAPIID, out.StageName, out.FunctionName, out.UserPoolID,
-					out.UserPoolClientID, out.PremiumTableName, out.VideoBucketName, out.DistributionDomainName, out.KeyGroupID)
+					out.UserPoolClientID, out.PremiumTableName, out.VideoBucketName, out.DistributionDomainName, out.KeyGroupID,
+					out.AlarmTopicARN)
 				putObject(t, ctx, sb, out.VideoBucketName, "videos/intro.mp4", "video")
 				edge := sandbox.EdgeURL(sb.Endpoint(), "https://"+out.DistributionDomainName)
 				if status, _ := get(t, edge+"/videos/intro.mp4"); status != http.StatusForbidden {
@@ -128,7 +129,7 @@ func TestSandboxArchitectures(t *testing.T) {
 				out := ingOut
 				requireSet(t, out.IngestionBucketName, out.ReportingBucketName, out.DeliveryStreamName,
 					out.TransformFunctionName, out.PartitionsFunctionName, out.NotificationQueueURL,
-					out.NotificationDLQURL, out.GlueDatabaseName, out.GlueTableName)
+					out.NotificationDLQURL, out.GlueDatabaseName, out.GlueTableName, out.AlarmTopicARN)
 			},
 		},
 		{
@@ -144,7 +145,7 @@ func TestSandboxArchitectures(t *testing.T) {
 				out := msOut
 				requireSet(t, out.ServiceAURL, out.ServiceATableName, out.ServiceBAPIURL, out.ServiceBFunctionName,
 					out.ServiceCURL, out.ServiceCDBInstanceIdentifier, out.ServiceCDBSecretARN, out.EventsTopicARN,
-					out.EventsConsumerFunctionName, out.EventsQueueURLs["fulfilment"], out.EventsDLQURLs["fulfilment"])
+					out.EventsConsumerFunctionName, out.EventsQueueURLs["fulfilment"], out.EventsDLQURLs["fulfilment"], out.AlarmTopicARN)
 				if out.ServiceCEnvironment["DB_SECRET_ARN"] != out.ServiceCDBSecretARN {
 					t.Fatalf("service C's environment %v does not name the database secret %s", out.ServiceCEnvironment, out.ServiceCDBSecretARN)
 				}

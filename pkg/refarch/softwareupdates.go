@@ -34,6 +34,9 @@ type SoftwareUpdates struct {
 	// AccessLogsForceDestroy lets Destroy delete the access-log buckets with their logs (default true: the example is
 	// disposable; false keeps the logs, the module's own default).
 	AccessLogsForceDestroy *bool `tf:"access_logs_force_destroy"`
+	// AlarmTopicARN is the SNS topic every alarm notifies; empty: the deployment creates its own (output
+	// alarm_topic_arn).
+	AlarmTopicARN string `tf:"alarm_topic_arn"`
 	// Tags go on every resource.
 	Tags map[string]string `tf:"tags"`
 }
@@ -49,6 +52,7 @@ type SoftwareUpdatesOutputs struct {
 	EFSAccessPointID       string `json:"efs_access_point_id"`
 	AutoscalingGroupName   string `json:"autoscaling_group_name"`
 	AccessLogsBucketName   string `json:"access_logs_bucket_name"`
+	AlarmTopicARN          string `json:"alarm_topic_arn"`
 }
 
 // Example implements Architecture.
@@ -61,6 +65,7 @@ func (a SoftwareUpdates) Validate() error {
 	c.add(a.Architecture == "" || a.Architecture == "arm64" || a.Architecture == "x86_64", "architecture must be \"arm64\" or \"x86_64\".")
 	checkPriceClass(&c, a.PriceClass)
 	c.add(a.ALBCertificateARN != "" || a.AllowPlainHTTP, "%s", msgSoftwareUpdatesPlainHTTP)
+	checkAlarmTopic(&c, a.AlarmTopicARN)
 	return c.err()
 }
 

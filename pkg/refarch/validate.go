@@ -15,6 +15,7 @@ var (
 	nameRule   = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
 	regionRule = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$`)
 	emailRule  = regexp.MustCompile(`^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$`)
+	topicRule  = regexp.MustCompile(`^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]*:[A-Za-z0-9_-]{1,256}$`)
 )
 
 const (
@@ -49,6 +50,11 @@ func checkTableEncryption(c *checks, v string) {
 // checkTokenValidity: the examples pass one lifetime as both the ID and the access token's (cognito-auth's rules).
 func checkTokenValidity(c *checks, minutes int) {
 	c.add(minutes == 0 || (minutes >= 5 && minutes <= 1440), "id_token_validity_minutes must be between 5 and 1440 (1 day).")
+}
+
+// checkAlarmTopic: the architectures' alarm_topic_arn (empty: the module creates its own topic).
+func checkAlarmTopic(c *checks, arn string) {
+	c.add(arn == "" || topicRule.MatchString(arn), "alarm_topic_arn must be an SNS topic ARN, arn:<partition>:sns:<region>:<account>:<name>.")
 }
 
 func checkPriceClass(c *checks, v string) {

@@ -153,15 +153,15 @@ func TestValidateMessagesAreTheModules(t *testing.T) {
 		}
 	}
 	bad := []Architecture{
-		MyTodoList{Name: "X", TableEncryption: "X", VPCCIDR: "x", TokenValidityMinutes: 1},
-		PaidContent{Name: "X", URLTTLMinutes: -1, PriceClass: "x", TableEncryption: "x", TokenValidityMinutes: 1},
-		MyBlog{Name: "X", SenderAddress: "x", PostsReplicaRegions: []string{"x", "x"}, PriceClass: "x", TableEncryption: "x"},
-		Ingestion{Name: "X"},
-		SoftwareUpdates{Name: "X", Architecture: "x", PriceClass: "x"},
+		MyTodoList{Name: "X", TableEncryption: "X", VPCCIDR: "x", TokenValidityMinutes: 1, AlarmTopicARN: "x"},
+		PaidContent{Name: "X", URLTTLMinutes: -1, PriceClass: "x", TableEncryption: "x", TokenValidityMinutes: 1, AlarmTopicARN: "x"},
+		MyBlog{Name: "X", SenderAddress: "x", PostsReplicaRegions: []string{"x", "x"}, PriceClass: "x", TableEncryption: "x", AlarmTopicARN: "x"},
+		Ingestion{Name: "X", AlarmTopicARN: "x"},
+		SoftwareUpdates{Name: "X", Architecture: "x", PriceClass: "x", AlarmTopicARN: "x"},
 		// With a network, modules/vpc's rules do not run and an invalid name hides service B's name rule, so a second
 		// configuration fires those.
 		Microservices{Name: "X", CertificateARN: "x", Network: &MicroservicesNetwork{VPCID: "x", VPCCIDRBlock: "x", PublicSubnetIDs: []string{"x"}, PrivateSubnetIDs: []string{"x"}}},
-		Microservices{Name: "a--b", ServiceAImage: "x y", ServiceCArtifactS3URI: "x", NATGateway: "x", AvailabilityZones: []string{"x", "x", "x"}},
+		Microservices{Name: "a--b", AlarmTopicARN: "x", ServiceAImage: "x y", ServiceCArtifactS3URI: "x", NATGateway: "x", AvailabilityZones: []string{"x", "x", "x"}},
 	}
 	checked := 0
 	for _, a := range bad {
@@ -183,7 +183,7 @@ func TestValidateMessagesAreTheModules(t *testing.T) {
 			}
 		}
 	}
-	if checked < 33 {
+	if checked < 39 {
 		t.Errorf("checked %d messages; every rule of the bad configurations should have fired", checked)
 	}
 }

@@ -43,7 +43,7 @@ func TestNewFromStrings(t *testing.T) {
 		want string
 	}{
 		{"todolist", nil, `unknown architecture "todolist" (have: ingestion, microservices, myblog, mytodolist, paid-content, software-updates)`},
-		{"mytodolist", map[string]string{"nickname": "x"}, `mytodolist has no variable "nickname" (have: allow_user_password_auth,`},
+		{"mytodolist", map[string]string{"nickname": "x"}, `mytodolist has no variable "nickname" (have: alarm_topic_arn, allow_user_password_auth,`},
 		{"mytodolist", map[string]string{"dax": "yes"}, `dax="yes": want true or false`},
 		{"paid-content", map[string]string{"url_ttl_minutes": "5m"}, `want a whole number`},
 		{"paid-content", map[string]string{"tags": "team"}, `want key=value,key=value`},
@@ -72,7 +72,7 @@ func TestVariablesObjects(t *testing.T) {
 		t.Fatalf("Variables() as tfvars JSON = %s, want %s", got, want)
 	}
 	if names := VariableNames("microservices"); !reflect.DeepEqual(names, []string{"access_logs_force_destroy",
-		"allow_plain_http", "availability_zones", "certificate_arn", "deletion_protection", "final_snapshot", "flow_logs",
+		"alarm_topic_arn", "allow_plain_http", "availability_zones", "certificate_arn", "deletion_protection", "final_snapshot", "flow_logs",
 		"name", "nat_gateway", "network", "service_a_image", "service_c_artifact_s3_uri", "tags"}) {
 		t.Fatalf("VariableNames(microservices) = %v", names)
 	}

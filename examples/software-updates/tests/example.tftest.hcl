@@ -53,6 +53,12 @@ mock_provider "aws" {
   mock_resource "aws_launch_template" {
     defaults = { id = "lt-0123456789abcdef0", latest_version = 1 }
   }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:us-east-1:123456789012:updates-alarms" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:us-east-1:123456789012:key/0b1e8e5c-0000-4000-8000-000000000001" }
+  }
   mock_resource "aws_s3_bucket" {
     defaults = { id = "sw-updates-logs-mock", arn = "arn:aws:s3:::sw-updates-logs-mock", bucket_domain_name = "sw-updates-logs-mock.s3.amazonaws.com" }
   }

@@ -192,7 +192,7 @@ run "kinesis_and_scaling" {
     condition = (
       aws_lambda_event_source_mapping.stream[0].bisect_batch_on_function_error &&
       aws_lambda_event_source_mapping.stream[0].maximum_retry_attempts == 2 &&
-      one(one(aws_lambda_event_source_mapping.stream[0].destination_config).on_failure).destination_arn == aws_sqs_queue.stream_failures[0].arn &&
+      one(one(aws_lambda_event_source_mapping.stream[0].destination_config).on_failure).destination_arn == module.stream_failures[0].arn &&
       aws_lambda_event_source_mapping.stream[0].function_response_types == toset(["ReportBatchItemFailures"])
     )
     error_message = "the stream mapping bisects failing batches and sends what still fails to the on-failure queue"
@@ -205,6 +205,43 @@ run "kinesis_and_scaling" {
     condition     = contains([for s in jsondecode(local.consumer_policy).Statement : s.Sid], "ReadStream") && contains([for s in jsondecode(local.consumer_policy).Statement : s.Sid], "ReportStreamFailures")
     error_message = "the consumer may read the stream and report failures"
   }
+  assert {
+    condition     = output.kinesis_failure_queue.encryption == "SSE-KMS" && output.kinesis_failure_queue.kms_key_arn == aws_kms_key.this[0].arn && output.kinesis_failure_queue.tls_only && output.kinesis_failure_queue.message_retention_seconds == 1209600
+    error_message = "the stream's on-failure queue must be encrypted with the key, TLS-only and keep descriptions 14 days"
+  }
+  assert {
+    condition     = output.kinesis_failure_queue.metric_name == "ApproximateNumberOfMessagesVisible" && output.kinesis_failure_queue.comparison_operator == "GreaterThanThreshold" && output.kinesis_failure_queue.threshold == 0 && output.kinesis_failure_queue.alarm_name == "orders-stream-failures-not-empty"
+    error_message = "the stream's on-failure queue must be alarmed on the first description"
+  }
+}
+
+run "alarm_topic" {
+  command = apply
+
+  variables {
+    kinesis         = { enabled = true }
+    alarm_topic_arn = "arn:aws:sns:us-east-1:123456789012:shop-alarms"
+    dlq_alarm       = { alarm_actions = ["arn:aws:sns:us-east-1:123456789012:pager"] }
+  }
+
+  assert {
+    condition     = alltrue([for a in values(aws_cloudwatch_metric_alarm.dlq) : a.alarm_actions == toset([var.alarm_topic_arn, "arn:aws:sns:us-east-1:123456789012:pager"]) && a.ok_actions == a.alarm_actions])
+    error_message = "the DLQ alarms must notify the alarm topic (and the further actions) when they fire and when they clear"
+  }
+  assert {
+    condition     = output.kinesis_failure_queue.alarm_actions == tolist([var.alarm_topic_arn]) && output.kinesis_failure_queue.ok_actions == tolist([var.alarm_topic_arn])
+    error_message = "the stream failure queue's alarm must notify the alarm topic"
+  }
+}
+
+run "rejects_bad_alarm_topic" {
+  command = plan
+
+  variables {
+    alarm_topic_arn = "shop-alarms"
+  }
+
+  expect_failures = [var.alarm_topic_arn]
 }
 
 run "provisioned_stream" {

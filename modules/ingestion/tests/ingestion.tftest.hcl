@@ -35,6 +35,12 @@ mock_provider "aws" {
   mock_resource "aws_s3_bucket" {
     defaults = { arn = "arn:aws:s3:::mock", id = "mock" }
   }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:eu-west-1:123456789012:ingestion-alarms" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:eu-west-1:123456789012:key/0b1e8e5c-0000-4000-8000-000000000001" }
+  }
   mock_resource "aws_quicksight_data_source" {
     defaults = { arn = "arn:aws:quicksight:eu-west-1:123456789012:datasource/ingestion-athena" }
   }
@@ -73,12 +79,12 @@ override_resource {
 }
 
 override_resource {
-  target = aws_sqs_queue.partitions_dlq
+  target = module.partitions_dlq.aws_sqs_queue.this
   values = { arn = "arn:aws:sqs:eu-west-1:123456789012:ingestion-partitions-dlq" }
 }
 
 override_resource {
-  target = aws_sqs_queue.reports_dlq
+  target = module.reports_dlq.aws_sqs_queue.this
   values = { arn = "arn:aws:sqs:eu-west-1:123456789012:ingestion-reports-dlq" }
 }
 
@@ -261,6 +267,26 @@ run "real_aws_defaults" {
     condition     = length(aws_iam_role_policy.report_extras) == 0 && refarch_athena_report_schedule.this["daily-devices"].dead_letter_arn == "arn:aws:sqs:eu-west-1:123456789012:ingestion-reports-dlq"
     error_message = "the report schedule names the DLQ (its managed role may send to it) and needs no extra policy without KMS"
   }
+
+  # Failures are visible: both dead-letter queues encrypted, TLS-only and alarmed; every alarm notifies the topic.
+  assert {
+    condition = alltrue([for q in values(output.failure_handling) :
+      q.encryption == "SSE-SQS" && q.tls_only && q.message_retention_seconds == 1209600 && q.metric_name == "ApproximateNumberOfMessagesVisible" && q.comparison_operator == "GreaterThanThreshold" && q.threshold == 0
+    ])
+    error_message = "both dead-letter queues must be encrypted (SSE-SQS), TLS-only, keep messages 14 days and alarm on the first message"
+  }
+  assert {
+    condition     = length(module.alarm_topic) == 1 && output.alarm_topic_arn == module.alarm_topic[0].topic_arn && output.alarm_topic_arn == "arn:aws:sns:eu-west-1:123456789012:ingestion-alarms"
+    error_message = "by default the deployment must create its own alarm topic and output it"
+  }
+  assert {
+    condition     = alltrue([for q in values(output.failure_handling) : q.alarm_actions == tolist([output.alarm_topic_arn]) && q.ok_actions == tolist([output.alarm_topic_arn])])
+    error_message = "every alarm must notify the alarm topic when it fires and when it clears"
+  }
+  assert {
+    condition     = coalesce(aws_lambda_function.partitions.reserved_concurrent_executions, -1) == -1
+    error_message = "the partitions function's concurrency is unreserved by default"
+  }
   assert {
     condition     = length(aws_quicksight_data_source.athena) == 0 && length(aws_iam_role.redshift) == 0 && output.quicksight_data_source_arn == null && output.redshift_copy_role_arn == null
     error_message = "the QuickSight and Redshift hooks are off by default"
@@ -271,15 +297,17 @@ run "sandbox_switches" {
   command = apply
 
   variables {
-    iot               = { enabled = false }
-    kinesis           = { enabled = false }
-    firehose          = { encryption = false, source_backup = false }
-    athena            = { workgroups = false }
-    partitions        = { registration = "athena" }
-    glue_catalog_id   = "000000000000"
-    bucket            = { ownership_controls = false, lifecycle_rules = false }
-    glue_table        = false
-    queue_managed_sse = false
+    iot                      = { enabled = false }
+    kinesis                  = { enabled = false }
+    firehose                 = { encryption = false, source_backup = false }
+    athena                   = { workgroups = false }
+    partitions               = { registration = "athena" }
+    glue_catalog_id          = "000000000000"
+    bucket                   = { ownership_controls = false, lifecycle_rules = false }
+    glue_table               = false
+    queue_managed_sse        = false
+    alarm_treat_missing_data = "missing"
+    kms_key_rotation         = false
   }
 
   assert {
@@ -314,6 +342,10 @@ run "sandbox_switches" {
   assert {
     condition     = aws_sqs_queue.objects.sqs_managed_sse_enabled == null || aws_sqs_queue.objects.sqs_managed_sse_enabled == false
     error_message = "the sandbox sends no SSE attribute"
+  }
+  assert {
+    condition     = alltrue([for q in values(output.failure_handling) : q.encryption == "none" && q.tls_only && q.alarm_actions == tolist([output.alarm_topic_arn])]) && length(module.alarm_topic) == 1
+    error_message = "the sandbox switches drop only the SSE attribute: the DLQs stay TLS-only and alarmed, the topic stays"
   }
 }
 
@@ -363,6 +395,10 @@ run "kms_and_hooks" {
   assert {
     condition     = alltrue([for c in aws_s3_bucket_server_side_encryption_configuration.this : one(one(c.rule).apply_server_side_encryption_by_default).sse_algorithm == "aws:kms" && one(c.rule).bucket_key_enabled])
     error_message = "SSE-KMS with Bucket Keys"
+  }
+  assert {
+    condition     = alltrue([for q in values(output.failure_handling) : q.encryption == "SSE-KMS" && q.kms_key_arn == var.kms_key_arn])
+    error_message = "the dead-letter queues use the key too"
   }
   assert {
     condition     = aws_sqs_queue.objects.kms_master_key_id == var.kms_key_arn && one(one(one(aws_athena_workgroup.analytics[0].configuration).result_configuration).encryption_configuration).encryption_option == "SSE_KMS"
@@ -438,4 +474,32 @@ run "invalid_device_id" {
   command = plan
   variables { devices = { "Dev 1" = {} } }
   expect_failures = [var.devices]
+}
+
+run "own_alarm_topic_and_capped_partitions" {
+  command = apply
+
+  variables {
+    alarm_topic_arn = "arn:aws:sns:eu-west-1:123456789012:ops-pager"
+    partitions      = { reserved_concurrent_executions = 2 }
+  }
+
+  assert {
+    condition     = length(module.alarm_topic) == 0 && output.alarm_topic_arn == var.alarm_topic_arn && alltrue([for q in values(output.failure_handling) : q.alarm_actions == tolist([var.alarm_topic_arn])])
+    error_message = "alarm_topic_arn must replace the module's own topic for every alarm"
+  }
+  assert {
+    condition     = aws_lambda_function.partitions.reserved_concurrent_executions == 2
+    error_message = "partitions.reserved_concurrent_executions must reach the function"
+  }
+}
+
+run "invalid_alarm_and_concurrency_settings" {
+  command = plan
+  variables {
+    alarm_topic_arn          = "ops-pager"
+    alarm_treat_missing_data = "zero"
+    partitions               = { reserved_concurrent_executions = -1 }
+  }
+  expect_failures = [var.alarm_topic_arn, var.alarm_treat_missing_data, var.partitions]
 }

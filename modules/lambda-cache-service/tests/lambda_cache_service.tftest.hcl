@@ -64,6 +64,11 @@ run "real_aws_defaults" {
   command = apply
 
   assert {
+    condition     = output.observability.tracing == "Active" && output.observability.stage_tracing && output.observability.metric_name == "Errors" && length(output.observability.alarm_actions) == 0
+    error_message = "the catalog API is traced with X-Ray and its errors alarmed by default (actions only with alarm_topic_arn)"
+  }
+
+  assert {
     condition = (
       aws_elasticache_replication_group.this[0].engine == "valkey" &&
       aws_elasticache_replication_group.this[0].engine_version == "8.0" &&
@@ -194,11 +199,18 @@ run "sandbox_override" {
       subnet_ids      = ["subnet-0123456789abcdef0"]
       attach_function = false
     }
-    point_in_time_recovery = false
-    table_encryption       = "AWS_OWNED"
-    deletion_protection    = false
+    point_in_time_recovery   = false
+    table_encryption         = "AWS_OWNED"
+    api                      = { tracing = false }
+    alarm_topic_arn          = "arn:aws:sns:us-east-1:123456789012:shop-alarms"
+    alarm_treat_missing_data = "missing"
+    deletion_protection      = false
   }
 
+  assert {
+    condition     = output.observability.tracing != "Active" && !output.observability.stage_tracing && output.observability.alarm_actions == tolist([var.alarm_topic_arn]) && output.observability.ok_actions == tolist([var.alarm_topic_arn])
+    error_message = "tracing = false (sandbox) turns tracing off only; the error alarm notifies alarm_topic_arn"
+  }
   assert {
     condition     = !aws_dynamodb_table.items.deletion_protection_enabled
     error_message = "a disposable deployment opts out of the table's deletion protection"

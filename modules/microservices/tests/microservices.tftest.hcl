@@ -219,6 +219,59 @@ run "existing_network_and_sandbox_switches" {
   }
 }
 
+run "failures_are_visible" {
+  command = apply
+
+  variables {
+    messaging = { kinesis = true }
+  }
+
+  assert {
+    condition     = length(module.alarm_topic) == 1 && output.alarm_topic_arn == module.alarm_topic[0].topic_arn
+    error_message = "by default the deployment must create its own alarm topic and output it"
+  }
+  assert {
+    condition     = output.failure_handling.service_b.alarm_actions == tolist([output.alarm_topic_arn]) && output.failure_handling.service_b.ok_actions == tolist([output.alarm_topic_arn]) && output.failure_handling.service_b.metric_name == "Errors"
+    error_message = "service B's error alarm must notify the alarm topic when it fires and when it clears"
+  }
+  assert {
+    condition     = output.failure_handling.service_b.tracing == "Active" && output.failure_handling.service_b.stage_tracing
+    error_message = "service B's function and stage must be traced with X-Ray by default"
+  }
+  assert {
+    condition     = length(output.failure_handling.events_dlq_alarm_names) == 2 && output.failure_handling.events_stream_failures.alarm_actions == tolist([output.alarm_topic_arn]) && output.failure_handling.events_stream_failures.tls_only && output.failure_handling.events_stream_failures.encryption == "SSE-KMS"
+    error_message = "the events' DLQs and the stream failure queue must be alarmed (notifying the alarm topic), encrypted and TLS-only"
+  }
+}
+
+run "own_alarm_topic_and_sandbox_switches" {
+  command = apply
+
+  variables {
+    alarm_topic_arn = "arn:aws:sns:us-east-1:123456789012:ops-pager"
+    sandbox         = { tracing = false, alarm_treat_missing_data = "missing", kms_key_rotation = false }
+  }
+
+  assert {
+    condition     = length(module.alarm_topic) == 0 && output.alarm_topic_arn == var.alarm_topic_arn && output.failure_handling.service_b.alarm_actions == tolist([var.alarm_topic_arn])
+    error_message = "alarm_topic_arn must replace the module's own topic"
+  }
+  assert {
+    condition     = output.failure_handling.service_b.tracing != "Active" && !output.failure_handling.service_b.stage_tracing && output.failure_handling.events_stream_failures == null
+    error_message = "sandbox.tracing = false turns service B's tracing off; no stream failure queue without the Kinesis option"
+  }
+}
+
+run "rejects_bad_alarm_topic" {
+  command = plan
+
+  variables {
+    alarm_topic_arn = "ops-pager"
+  }
+
+  expect_failures = [var.alarm_topic_arn]
+}
+
 run "name_too_long" {
   command = plan
   variables {

@@ -42,6 +42,12 @@ mock_provider "aws" {
       url = "https://sqs.us-east-1.amazonaws.com/123456789012/myblog-welcome-dlq"
     }
   }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:us-east-1:123456789012:myblog-alarms" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:us-east-1:123456789012:key/0b1e8e5c-0000-4000-8000-000000000001" }
+  }
   mock_resource "aws_ses_email_identity" {
     defaults = { arn = "arn:aws:ses:us-east-1:123456789012:identity/blog@example.com" }
   }
@@ -84,6 +90,14 @@ variables {
 
 run "defaults" {
   command = apply
+
+  override_resource {
+    target = module.thumbnail_dlq.aws_sqs_queue.this
+    values = {
+      arn = "arn:aws:sqs:us-east-1:123456789012:myblog-thumbnail-dlq"
+      url = "https://sqs.us-east-1.amazonaws.com/123456789012/myblog-thumbnail-dlq"
+    }
+  }
 
   # Data survives a careless destroy.
   assert {
@@ -218,10 +232,11 @@ run "defaults" {
         s.Sid == "WriteOwnLogs" ? s.Resource == "${aws_cloudwatch_log_group.thumbnail.arn}:*" :
         s.Sid == "ReadUploads" ? s.Action == ["s3:GetObject"] && s.Resource == "${aws_s3_bucket.uploads.arn}/uploads/*" :
         s.Sid == "WriteThumbnails" ? s.Action == ["s3:PutObject"] && s.Resource == "${aws_s3_bucket.uploads.arn}/thumbnails/*" :
+        s.Sid == "SendFailuresToDlq" ? s.Action == ["sqs:SendMessage"] && s.Resource == module.thumbnail_dlq.arn :
         false
       )
-    ]) && length(jsondecode(aws_iam_role_policy.thumbnail.policy).Statement) == 3
-    error_message = "the thumbnail function may only read uploads/* and write thumbnails/* (and its own logs)"
+    ]) && length(jsondecode(aws_iam_role_policy.thumbnail.policy).Statement) == 4
+    error_message = "the thumbnail function may only read uploads/* and write thumbnails/* (and its own logs, and send failed events to its DLQ)"
   }
   assert {
     condition     = aws_lambda_permission.thumbnail_s3.principal == "s3.amazonaws.com" && aws_lambda_permission.thumbnail_s3.source_arn == aws_s3_bucket.uploads.arn && aws_lambda_permission.thumbnail_s3.source_account == "123456789012"
@@ -231,6 +246,83 @@ run "defaults" {
     condition     = module.welcome.role_name != aws_iam_role.thumbnail.name && module.welcome.log_group_name != aws_cloudwatch_log_group.thumbnail.name && aws_cloudwatch_log_group.thumbnail.retention_in_days == 365
     error_message = "each function must have its own role and a log group with retention"
   }
+
+  # Failures are visible: on-failure destination, encrypted TLS-only alarmed DLQs, one alarm topic, tracing.
+  assert {
+    condition     = output.failure_handling.thumbnail_invoke.on_failure_destination == module.thumbnail_dlq.arn && module.thumbnail_dlq.arn == "arn:aws:sqs:us-east-1:123456789012:myblog-thumbnail-dlq" && output.thumbnail_dlq_url == module.thumbnail_dlq.url
+    error_message = "failed thumbnail events must go to the thumbnail DLQ (on-failure destination of the asynchronous invocations)"
+  }
+  assert {
+    condition     = output.failure_handling.thumbnail_invoke.maximum_retry_attempts == 2 && output.failure_handling.thumbnail_invoke.maximum_event_age_in_seconds == 21600 && aws_lambda_function_event_invoke_config.thumbnail[0].function_name == aws_lambda_function.thumbnail.function_name
+    error_message = "the thumbnail function's asynchronous invocations must retry twice within 6 hours, then go to the DLQ"
+  }
+  assert {
+    condition     = coalesce(aws_lambda_function.thumbnail.reserved_concurrent_executions, -1) == -1
+    error_message = "the thumbnail function's concurrency is unreserved by default"
+  }
+  assert {
+    condition = alltrue([for q in [output.failure_handling.welcome_dlq, output.failure_handling.thumbnail_dlq] :
+      q.encryption == "SSE-SQS" && q.tls_only && q.message_retention_seconds == 1209600
+    ])
+    error_message = "both dead-letter queues must be encrypted (SSE-SQS), TLS-only and keep messages 14 days"
+  }
+  assert {
+    condition = alltrue([for q in [output.failure_handling.welcome_dlq, output.failure_handling.thumbnail_dlq] :
+      q.metric_name == "ApproximateNumberOfMessagesVisible" && q.comparison_operator == "GreaterThanThreshold" && q.threshold == 0
+    ])
+    error_message = "both dead-letter queues must be alarmed on the first visible message"
+  }
+  assert {
+    condition     = length(module.alarm_topic) == 1 && output.alarm_topic_arn == module.alarm_topic[0].topic_arn && output.alarm_topic_arn == "arn:aws:sns:us-east-1:123456789012:myblog-alarms"
+    error_message = "by default the deployment must create its own alarm topic and output it"
+  }
+  assert {
+    condition = alltrue([for a in [output.failure_handling.welcome_dlq, output.failure_handling.thumbnail_dlq, output.failure_handling.posts_api] :
+      a.alarm_actions == tolist([output.alarm_topic_arn]) && a.ok_actions == tolist([output.alarm_topic_arn])
+    ])
+    error_message = "every alarm (welcome DLQ, thumbnail DLQ, posts function errors) must notify the alarm topic when it fires and when it clears"
+  }
+  assert {
+    condition     = output.failure_handling.posts_api.tracing == "Active" && output.failure_handling.posts_api.stage_tracing && output.failure_handling.posts_api.metric_name == "Errors"
+    error_message = "the posts API must be traced with X-Ray (function and stage) and its errors alarmed"
+  }
+}
+
+run "own_alarm_topic" {
+  command = apply
+
+  variables {
+    alarm_topic_arn = "arn:aws:sns:us-east-1:123456789012:ops-pager"
+    thumbnails      = { reserved_concurrent_executions = 10, maximum_retry_attempts = 0, maximum_event_age_seconds = 600 }
+    welcome         = { reserved_concurrent_executions = 2 }
+  }
+
+  assert {
+    condition     = length(module.alarm_topic) == 0 && output.alarm_topic_arn == var.alarm_topic_arn
+    error_message = "alarm_topic_arn must replace the module's own topic"
+  }
+  assert {
+    condition = alltrue([for a in [output.failure_handling.welcome_dlq, output.failure_handling.thumbnail_dlq, output.failure_handling.posts_api] :
+      a.alarm_actions == tolist([var.alarm_topic_arn]) && a.ok_actions == tolist([var.alarm_topic_arn])
+    ])
+    error_message = "every alarm must notify the given topic"
+  }
+  assert {
+    condition     = aws_lambda_function.thumbnail.reserved_concurrent_executions == 10 && output.failure_handling.thumbnail_invoke.maximum_retry_attempts == 0 && output.failure_handling.thumbnail_invoke.maximum_event_age_in_seconds == 600
+    error_message = "the thumbnail function's concurrency and retry settings must be configurable"
+  }
+}
+
+run "rejects_bad_failure_settings" {
+  command = plan
+
+  variables {
+    alarm_topic_arn = "ops-pager"
+    thumbnails      = { maximum_retry_attempts = 3, reserved_concurrent_executions = -1 }
+    welcome         = { reserved_concurrent_executions = 1.5 }
+  }
+
+  expect_failures = [var.alarm_topic_arn, var.thumbnails, var.welcome]
 }
 
 run "posts_api_off" {
@@ -418,15 +510,30 @@ run "posts_routes_must_be_under_api" {
 }
 
 run "sandbox_switches" {
-  command = plan
+  command = apply
 
   variables {
-    point_in_time_recovery = false
-    table_encryption       = "AWS_OWNED"
-    buckets                = { ownership_controls = false, lifecycle_rules = false, force_destroy = true }
-    queue_encryption       = false
-    event_source_mappings  = false
-    deletion_protection    = false
+    point_in_time_recovery   = false
+    table_encryption         = "AWS_OWNED"
+    buckets                  = { ownership_controls = false, lifecycle_rules = false, force_destroy = true }
+    queue_encryption         = false
+    event_source_mappings    = false
+    event_invoke_configs     = false
+    api                      = { tracing = false }
+    alarm_treat_missing_data = "missing"
+    kms_key_rotation         = false
+    deletion_protection      = false
+  }
+
+  assert {
+    condition     = output.failure_handling.thumbnail_invoke == null && output.failure_handling.posts_api.tracing != "Active" && output.failure_handling.welcome_dlq.encryption == "none" && output.failure_handling.thumbnail_dlq.encryption == "none"
+    error_message = "the sandbox switches must leave out the event invoke config, tracing and the DLQs' SSE attributes"
+  }
+  assert {
+    condition = alltrue([for a in [output.failure_handling.welcome_dlq, output.failure_handling.thumbnail_dlq, output.failure_handling.posts_api] :
+      a.alarm_actions == tolist([output.alarm_topic_arn])
+    ]) && output.failure_handling.welcome_dlq.tls_only && output.failure_handling.thumbnail_dlq.tls_only && length(module.alarm_topic) == 1
+    error_message = "the sandbox switches must keep the alarm topic, the alarms with their actions and the TLS-only queue policies"
   }
 
   assert {

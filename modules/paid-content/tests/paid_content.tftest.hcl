@@ -49,6 +49,18 @@ mock_provider "aws" {
       domain_name = "d111111abcdef8.cloudfront.net"
     }
   }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:us-east-1:123456789012:paid-content-alarms" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:us-east-1:123456789012:key/0b1e8e5c-0000-4000-8000-000000000001" }
+  }
+  mock_data "aws_region" {
+    defaults = { region = "us-east-1", name = "us-east-1" }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
   mock_data "aws_partition" {
     defaults = { partition = "aws" }
   }
@@ -73,6 +85,20 @@ mock_provider "refarch" {
 
 run "real_aws_defaults" {
   command = apply
+
+  # Failures are visible: X-Ray tracing, the function's error alarm notifying the deployment's own alarm topic.
+  assert {
+    condition     = length(module.alarm_topic) == 1 && output.alarm_topic_arn == module.alarm_topic[0].topic_arn && output.alarm_topic_arn == "arn:aws:sns:us-east-1:123456789012:paid-content-alarms"
+    error_message = "by default the deployment must create its own alarm topic and output it"
+  }
+  assert {
+    condition     = output.observability.alarm_actions == tolist([output.alarm_topic_arn]) && output.observability.ok_actions == tolist([output.alarm_topic_arn]) && output.observability.metric_name == "Errors" && output.observability.comparison_operator == "GreaterThanThreshold" && output.observability.threshold == 0
+    error_message = "the function's error alarm must notify the alarm topic when it fires and when it clears"
+  }
+  assert {
+    condition     = output.observability.tracing == "Active" && output.observability.stage_tracing
+    error_message = "the function and the stage must be traced with X-Ray by default"
+  }
 
   assert {
     condition     = aws_dynamodb_table.premium_users.point_in_time_recovery[0].enabled
@@ -231,12 +257,19 @@ run "sandbox_switches" {
   command = apply
 
   variables {
-    point_in_time_recovery = false
-    table_encryption       = "AWS_OWNED"
-    api                    = { authorizer = false, access_logs = false, method_settings = false }
-    bucket                 = { ownership_controls = false, lifecycle_rules = false, force_destroy = true }
-    auth                   = { security_settings = false, allow_user_password_auth = true }
-    deletion_protection    = false
+    point_in_time_recovery   = false
+    table_encryption         = "AWS_OWNED"
+    api                      = { authorizer = false, access_logs = false, method_settings = false, tracing = false }
+    bucket                   = { ownership_controls = false, lifecycle_rules = false, force_destroy = true }
+    auth                     = { security_settings = false, allow_user_password_auth = true }
+    alarm_treat_missing_data = "missing"
+    kms_key_rotation         = false
+    deletion_protection      = false
+  }
+
+  assert {
+    condition     = output.observability.tracing != "Active" && !output.observability.stage_tracing && output.observability.alarm_actions == tolist([output.alarm_topic_arn]) && length(module.alarm_topic) == 1
+    error_message = "the sandbox switches turn tracing off only; the alarm topic and the error alarm's actions stay"
   }
 
   assert {
@@ -331,4 +364,28 @@ run "invalid_table_encryption" {
     table_encryption = "NONE"
   }
   expect_failures = [var.table_encryption]
+}
+
+run "own_alarm_topic" {
+  command = apply
+
+  variables {
+    alarm_topic_arn = "arn:aws:sns:us-east-1:123456789012:ops-pager"
+  }
+
+  assert {
+    condition     = length(module.alarm_topic) == 0 && output.alarm_topic_arn == var.alarm_topic_arn && output.observability.alarm_actions == tolist([var.alarm_topic_arn]) && output.observability.ok_actions == tolist([var.alarm_topic_arn])
+    error_message = "alarm_topic_arn must replace the module's own topic for every alarm"
+  }
+}
+
+run "rejects_bad_alarm_settings" {
+  command = plan
+
+  variables {
+    alarm_topic_arn          = "ops-pager"
+    alarm_treat_missing_data = "zero"
+  }
+
+  expect_failures = [var.alarm_topic_arn, var.alarm_treat_missing_data]
 }

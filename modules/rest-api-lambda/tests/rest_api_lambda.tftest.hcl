@@ -80,8 +80,28 @@ run "secure_defaults" {
     error_message = "the function may write only to its own log group"
   }
   assert {
-    condition     = length(jsondecode(aws_iam_role_policy.function_logs.policy).Statement) == 1 && length(aws_iam_role_policy.function_extra) == 0
-    error_message = "no permissions beyond logging unless policy_json is given"
+    condition     = length(jsondecode(aws_iam_role_policy.function_logs.policy).Statement) == 2 && length(aws_iam_role_policy.function_extra) == 0
+    error_message = "no permissions beyond logging and X-Ray unless policy_json is given"
+  }
+  assert {
+    condition     = one([for s in jsondecode(aws_iam_role_policy.function_logs.policy).Statement : s if s.Resource == "*"]).Action == ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+    error_message = "the role may only write X-Ray segments and telemetry beyond its log group (X-Ray has no resource types)"
+  }
+  assert {
+    condition     = one(aws_lambda_function.this.tracing_config).mode == "Active" && aws_api_gateway_stage.this.xray_tracing_enabled && output.observability.tracing == "Active"
+    error_message = "X-Ray active tracing must be on for the function and the stage by default"
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.errors.namespace == "AWS/Lambda" && aws_cloudwatch_metric_alarm.errors.metric_name == "Errors" && aws_cloudwatch_metric_alarm.errors.dimensions.FunctionName == aws_lambda_function.this.function_name
+    error_message = "the function's errors must be alarmed"
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.errors.statistic == "Sum" && aws_cloudwatch_metric_alarm.errors.comparison_operator == "GreaterThanThreshold" && aws_cloudwatch_metric_alarm.errors.threshold == 0 && aws_cloudwatch_metric_alarm.errors.period == 60 && aws_cloudwatch_metric_alarm.errors.treat_missing_data == "notBreaching"
+    error_message = "the error alarm must fire on the first error in a minute and stay OK without invocations"
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.errors.alarm_actions == null && length(output.observability.alarm_actions) == 0 && length(output.observability.ok_actions) == 0 && output.error_alarm_name == "unit-errors"
+    error_message = "without alarm_topic_arn the alarm exists without actions"
   }
   assert {
     condition     = aws_lambda_permission.api.source_arn == "${aws_api_gateway_rest_api.this.execution_arn}/*/*"
@@ -201,6 +221,40 @@ run "rejects_bad_request_authorizer" {
     }
   }
   expect_failures = [var.request_authorizer, var.request_authorizer]
+}
+
+run "alarm_topic_and_sandbox_switches" {
+  command = apply
+
+  variables {
+    alarm_topic_arn          = "arn:aws:sns:us-east-1:123456789012:todos-alarms"
+    tracing                  = false
+    alarm_treat_missing_data = "missing"
+  }
+
+  assert {
+    condition     = output.observability.alarm_actions == tolist([var.alarm_topic_arn]) && output.observability.ok_actions == tolist([var.alarm_topic_arn])
+    error_message = "the error alarm must notify alarm_topic_arn when it fires and when it clears"
+  }
+  assert {
+    condition     = length(aws_lambda_function.this.tracing_config) == 0 && !aws_api_gateway_stage.this.xray_tracing_enabled && length(jsondecode(aws_iam_role_policy.function_logs.policy).Statement) == 1
+    error_message = "tracing = false (the sandbox only) must leave tracing and the X-Ray permission out"
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.errors.treat_missing_data == "missing" && aws_cloudwatch_metric_alarm.errors.metric_name == "Errors"
+    error_message = "the sandbox's missing-data switch must keep the alarm"
+  }
+}
+
+run "rejects_bad_alarm_settings" {
+  command = plan
+
+  variables {
+    alarm_topic_arn          = "todos-alarms"
+    alarm_treat_missing_data = "zero"
+  }
+
+  expect_failures = [var.alarm_topic_arn, var.alarm_treat_missing_data]
 }
 
 run "rejects_relative_path" {
@@ -336,7 +390,7 @@ run "function_in_a_vpc" {
     error_message = "only the ENI actions of AWSLambdaVPCAccessExecutionRole, without its logs:* on every log group"
   }
   assert {
-    condition     = length(jsondecode(aws_iam_role_policy.function_logs.policy).Statement) == 1
+    condition     = length([for st in jsondecode(aws_iam_role_policy.function_logs.policy).Statement : st if anytrue([for a in st.Action : startswith(a, "logs:")])]) == 1 && one([for st in jsondecode(aws_iam_role_policy.function_logs.policy).Statement : st if contains(st.Action, "logs:PutLogEvents")]).Resource == "${aws_cloudwatch_log_group.function.arn}:*"
     error_message = "logging stays limited to the function's own log group"
   }
 }

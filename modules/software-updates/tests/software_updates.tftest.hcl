@@ -16,6 +16,21 @@ mock_provider "aws" {
       hosted_zone_id = "Z2FDTNDATAQYW2"
     }
   }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:us-east-1:123456789012:updates-alarms" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:us-east-1:123456789012:key/0b1e8e5c-0000-4000-8000-000000000001" }
+  }
+  mock_data "aws_region" {
+    defaults = { region = "us-east-1", name = "us-east-1" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
   mock_resource "aws_s3_bucket" {
     defaults = {
       id                 = "updates-cdnlogs-mock"
@@ -33,6 +48,20 @@ variables {
 
 run "real_aws_defaults" {
   command = apply
+
+  # Failures are visible: the distribution's 5xx error rate alarms the deployment's own alarm topic.
+  assert {
+    condition     = length(module.alarm_topic) == 1 && output.alarm_topic_arn == module.alarm_topic[0].topic_arn && output.alarm_topic_arn == "arn:aws:sns:us-east-1:123456789012:updates-alarms"
+    error_message = "by default the deployment must create its own alarm topic and output it"
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.error_rate[0].namespace == "AWS/CloudFront" && output.error_rate_alarm.metric_name == "5xxErrorRate" && aws_cloudwatch_metric_alarm.error_rate[0].dimensions.DistributionId == "EDFDVBD6EXAMPLE" && aws_cloudwatch_metric_alarm.error_rate[0].dimensions.Region == "Global" && output.error_rate_alarm.threshold == 5 && aws_cloudwatch_metric_alarm.error_rate[0].comparison_operator == "GreaterThanThreshold" && aws_cloudwatch_metric_alarm.error_rate[0].treat_missing_data == "notBreaching"
+    error_message = "the distribution's 5xx error rate above 5% must be alarmed"
+  }
+  assert {
+    condition     = output.error_rate_alarm.alarm_actions == tolist([output.alarm_topic_arn]) && output.error_rate_alarm.ok_actions == tolist([output.alarm_topic_arn])
+    error_message = "the error-rate alarm must notify the alarm topic when it fires and when it clears"
+  }
 
   override_resource {
     target = aws_cloudfront_cache_policy.versioned
@@ -179,6 +208,13 @@ run "sandbox_switches_and_no_logs" {
     origin_http_port          = 41234
     bucket_ownership_controls = false
     bucket_lifecycle_rules    = false
+    alarm_treat_missing_data  = "missing"
+    kms_key_rotation          = false
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.error_rate[0].treat_missing_data == "missing" && output.error_rate_alarm.alarm_actions == tolist([output.alarm_topic_arn]) && length(module.alarm_topic) == 1
+    error_message = "the sandbox switches keep the alarm and its actions"
   }
 
   assert {
@@ -189,6 +225,45 @@ run "sandbox_switches_and_no_logs" {
     condition     = length(module.logs) == 1
     error_message = "the log bucket stays with the sandbox switches (cdn-log-bucket's tests cover what they leave out)"
   }
+}
+
+run "outside_us_east_1" {
+  command = apply
+
+  override_data {
+    target = data.aws_region.current
+    values = { region = "eu-west-1", name = "eu-west-1" }
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.error_rate) == 0 && output.error_rate_alarm == null && length(module.alarm_topic) == 0 && output.alarm_topic_arn == null
+    error_message = "outside us-east-1 CloudFront publishes no metrics: no alarm, and no topic without an alarm"
+  }
+}
+
+run "own_topic" {
+  command = apply
+
+  variables {
+    alarm_topic_arn = "arn:aws:sns:us-east-1:123456789012:ops-pager"
+  }
+
+  assert {
+    condition     = length(module.alarm_topic) == 0 && output.alarm_topic_arn == var.alarm_topic_arn && output.error_rate_alarm.alarm_actions == tolist([var.alarm_topic_arn])
+    error_message = "a given topic replaces the module's"
+  }
+}
+
+run "rejects_bad_alarm_settings" {
+  command = plan
+
+  variables {
+    alarm_topic_arn            = "ops-pager"
+    alarm_treat_missing_data   = "zero"
+    error_rate_alarm_threshold = 150
+  }
+
+  expect_failures = [var.alarm_topic_arn, var.alarm_treat_missing_data, var.error_rate_alarm_threshold]
 }
 
 run "no_access_logs" {

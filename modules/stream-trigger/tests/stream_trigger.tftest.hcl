@@ -35,12 +35,20 @@ run "secure_defaults" {
     error_message = "the mapping must report batch item failures, bisect, retry 3 times and start at LATEST"
   }
   assert {
-    condition     = output.event_source_mapping.on_failure_destination_arn == aws_sqs_queue.dlq.arn && output.event_source_mapping.event_source_arn == var.stream_arn
+    condition     = output.event_source_mapping.on_failure_destination_arn == output.dlq_arn && output.event_source_mapping.event_source_arn == var.stream_arn
     error_message = "the mapping must read the given stream and send failures to the DLQ"
   }
   assert {
-    condition     = aws_sqs_queue.dlq.message_retention_seconds == 1209600 && aws_sqs_queue.dlq.sqs_managed_sse_enabled
-    error_message = "the DLQ must keep messages 14 days and be encrypted"
+    condition     = output.dlq.message_retention_seconds == 1209600 && output.dlq.encryption == "SSE-SQS" && output.dlq.tls_only
+    error_message = "the DLQ must keep messages 14 days, be encrypted and deny requests without TLS"
+  }
+  assert {
+    condition     = output.dlq.metric_name == "ApproximateNumberOfMessagesVisible" && output.dlq.comparison_operator == "GreaterThanThreshold" && output.dlq.threshold == 0 && output.dlq.alarm_name == "users-welcome-dlq-not-empty"
+    error_message = "the DLQ must be alarmed as soon as a failed batch lands there"
+  }
+  assert {
+    condition     = length(output.dlq.alarm_actions) == 0 && coalesce(aws_lambda_function.this.reserved_concurrent_executions, -1) == -1
+    error_message = "without alarm_topic_arn the alarm has no actions; the function's concurrency is unreserved by default"
   }
   assert {
     condition     = length(aws_lambda_event_source_mapping.this[0].filter_criteria) == 0 && length(aws_iam_role_policy.extra) == 0
@@ -52,7 +60,7 @@ run "secure_defaults" {
         s.Sid == "WriteOwnLogs" ? s.Resource == "${aws_cloudwatch_log_group.this.arn}:*" :
         s.Sid == "ReadStream" ? s.Resource == var.stream_arn && toset(s.Action) == toset(["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]) :
         s.Sid == "ListStreams" ? s.Action == ["dynamodb:ListStreams"] :
-        s.Sid == "SendFailuresToDlq" ? s.Resource == aws_sqs_queue.dlq.arn && s.Action == ["sqs:SendMessage"] :
+        s.Sid == "SendFailuresToDlq" ? s.Resource == output.dlq_arn && s.Action == ["sqs:SendMessage"] :
         false
       )
     ]) && length(jsondecode(output.policy_json).Statement) == 4
@@ -68,11 +76,13 @@ run "filter_kms_and_extra_policy" {
   command = apply
 
   variables {
-    event_names            = ["INSERT"]
-    maximum_retry_attempts = 5
-    batch_size             = 50
-    dlq_kms_key_arn        = "arn:aws:kms:us-east-1:123456789012:key/0b1e8e5c-0000-4000-8000-000000000001"
-    policy_json            = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "ses:SendEmail", Resource = "arn:aws:ses:us-east-1:123456789012:identity/a@example.com" }] })
+    event_names                    = ["INSERT"]
+    maximum_retry_attempts         = 5
+    batch_size                     = 50
+    dlq_kms_key_arn                = "arn:aws:kms:us-east-1:123456789012:key/0b1e8e5c-0000-4000-8000-000000000001"
+    alarm_topic_arn                = "arn:aws:sns:us-east-1:123456789012:blog-alarms"
+    reserved_concurrent_executions = 5
+    policy_json                    = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "ses:SendEmail", Resource = "arn:aws:ses:us-east-1:123456789012:identity/a@example.com" }] })
   }
 
   assert {
@@ -84,12 +94,20 @@ run "filter_kms_and_extra_policy" {
     error_message = "batch size and retries must be configurable"
   }
   assert {
-    condition     = aws_sqs_queue.dlq.kms_master_key_id == var.dlq_kms_key_arn && length([for s in jsondecode(output.policy_json).Statement : s if s.Sid == "EncryptDlq" && s.Resource == var.dlq_kms_key_arn]) == 1
+    condition     = output.dlq.kms_key_arn == var.dlq_kms_key_arn && output.dlq.encryption == "SSE-KMS" && length([for s in jsondecode(output.policy_json).Statement : s if s.Sid == "EncryptDlq" && s.Resource == var.dlq_kms_key_arn]) == 1
     error_message = "a DLQ key must replace SSE-SQS and be usable by the function"
   }
   assert {
     condition     = length(aws_iam_role_policy.extra) == 1
     error_message = "policy_json must be attached"
+  }
+  assert {
+    condition     = output.dlq.alarm_actions == tolist([var.alarm_topic_arn]) && output.dlq.ok_actions == tolist([var.alarm_topic_arn])
+    error_message = "the DLQ's alarm must notify alarm_topic_arn when it fires and when it clears"
+  }
+  assert {
+    condition     = aws_lambda_function.this.reserved_concurrent_executions == 5
+    error_message = "reserved_concurrent_executions must reach the function"
   }
 }
 
@@ -123,16 +141,29 @@ run "rejects_bad_batch_size" {
   expect_failures = [var.batch_size]
 }
 
+run "rejects_bad_alarm_and_concurrency_settings" {
+  command = plan
+
+  variables {
+    alarm_topic_arn                = "blog-alarms"
+    alarm_treat_missing_data       = "zero"
+    reserved_concurrent_executions = -1
+  }
+
+  expect_failures = [var.alarm_topic_arn, var.alarm_treat_missing_data, var.reserved_concurrent_executions]
+}
+
 run "dlq_encryption_switch_for_emulators" {
   command = plan
 
   variables {
-    dlq_encryption = false
+    dlq_encryption           = false
+    alarm_treat_missing_data = "missing"
   }
 
   assert {
-    condition     = aws_sqs_queue.dlq.sqs_managed_sse_enabled != true && aws_sqs_queue.dlq.kms_master_key_id == null
-    error_message = "dlq_encryption = false must leave the DLQ without SSE-SQS (emulators only)"
+    condition     = output.dlq.encryption == "none" && output.dlq.tls_only && output.dlq.metric_name == "ApproximateNumberOfMessagesVisible"
+    error_message = "dlq_encryption = false must leave the DLQ without SSE-SQS (emulators only) and keep its TLS-only policy and alarm"
   }
 }
 
