@@ -18,8 +18,8 @@ import (
 	"github.com/refarch/terraform-provider-refarch/internal/sandbox"
 )
 
-// TestSandboxApplyCancelResume deploys MyTodoList to the local sandbox through the library: an Apply cancelled a
-// few seconds in stops cleanly, a second Apply completes from the state it left, the typed outputs are filled, a
+// TestSandboxApplyCancelResume deploys MyTodoList to the local sandbox through the library: an Apply cancelled at a
+// fixed point (after init) stops cleanly, a second Apply completes from the state it left, the typed outputs are filled, a
 // plan is empty, the handler runs, and Destroy removes it all.
 func TestSandboxApplyCancelResume(t *testing.T) {
 	needSandbox(t)
@@ -38,13 +38,17 @@ func TestSandboxApplyCancelResume(t *testing.T) {
 		}
 	}()
 
+	// The first Apply is cancelled at a fixed point in its output (init done, before `apply` starts), not after a
+	// fixed time: a cancel that lands while a create request is in flight makes the provider drop the answer, so
+	// the resource exists but not in the state and the resume fails with "already exists" — as on AWS. That
+	// happened here with an 8 s timer once the toolchain got faster.
 	cctx, cancel := context.WithCancel(ctx)
-	time.AfterFunc(8*time.Second, cancel)
-	if err := stack.Apply(cctx); err == nil {
-		t.Log("the first apply finished before the cancellation (fast machine); resuming is then a no-op")
-	} else if !errors.Is(cctx.Err(), context.Canceled) {
-		t.Fatalf("first Apply failed on its own: %v", err)
+	stack.Stdout = cancelOn{marker: "has been successfully initialized", cancel: cancel}
+	err := stack.Apply(cctx)
+	if err == nil || !errors.Is(cctx.Err(), context.Canceled) {
+		t.Fatalf("first Apply, cancelled after init: %v (want an error after the cancellation)", err)
 	}
+	stack.Stdout = nil
 
 	if err := stack.Apply(ctx); err != nil {
 		t.Fatalf("second Apply after a cancelled one: %v", err)
@@ -260,4 +264,17 @@ func startSandbox(t *testing.T) *Sandbox {
 	}
 	t.Cleanup(sb.Stop)
 	return sb
+}
+
+// cancelOn calls cancel once the output it is given contains marker (written in one piece by the CLI).
+type cancelOn struct {
+	marker string
+	cancel context.CancelFunc
+}
+
+func (c cancelOn) Write(p []byte) (int, error) {
+	if strings.Contains(string(p), c.marker) {
+		c.cancel()
+	}
+	return len(p), nil
 }
