@@ -7,11 +7,13 @@
 # A failing input (the engine writes it under the package's testdata/fuzz/FuzzX/) fails the run. A failure without
 # one — the fuzzing engine itself, e.g. a worker starved under load — is retried once.
 #
-# Environment: FUZZTIME (default 15s), REFARCH_TIMINGS (tools/timings.sh: one row per target).
+# Environment: FUZZTIME (default 15s), FUZZ_WORKERS (worker processes per target; default GOMAXPROCS), REFARCH_TIMINGS (tools/timings.sh: one row per target).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 fuzztime=${FUZZTIME:-15s}
+workers=()
+[ -z "${FUZZ_WORKERS:-}" ] || workers=(-test.parallel "$FUZZ_WORKERS")
 cachedir=$(go env GOCACHE)/fuzz
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/refarch-fuzz.XXXXXX")
@@ -39,7 +41,7 @@ for dir in "${pkgs[@]}"; do
     echo "== fuzz $pkg $f ($fuzztime)"
     start=$(date +%s.%N)
     run() {
-      (cd "$dir" && "$bin" -test.run "^$f\$" -test.fuzz "^$f\$" -test.fuzztime "$fuzztime" \
+      (cd "$dir" && "$bin" -test.run "^$f\$" -test.fuzz "^$f\$" -test.fuzztime "$fuzztime" "${workers[@]}" \
         -test.fuzzcachedir "$cachedir/$importpath" 2>&1)
     }
     rc=0; out=$(run) || rc=$?
