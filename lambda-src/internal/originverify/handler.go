@@ -124,7 +124,9 @@ func headerValue(req events.APIGatewayCustomAuthorizerRequestTypeRequest, name s
 // into the ARN pattern of every method of that stage, arn:…:<api id>/<stage>/*.
 func StageScope(methodArn string) (string, bool) {
 	parts := strings.SplitN(methodArn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[1] == "" || parts[2] != "execute-api" || parts[3] == "" {
+	// Partition, region and account too: a wildcard there would widen the policy beyond the request's stage.
+	if len(parts) != 6 || parts[0] != "arn" || !safeSegment(parts[1]) || parts[2] != "execute-api" ||
+		!safeSegment(parts[3]) || !safeSegment(parts[4]) {
 		return "", false
 	}
 	segs := strings.SplitN(parts[5], "/", 3)
