@@ -7,7 +7,8 @@
 # A failing input (the engine writes it under the package's testdata/fuzz/FuzzX/) fails the run. A failure without
 # one — the fuzzing engine itself, e.g. a worker starved under load — is retried once.
 #
-# Environment: FUZZTIME (default 15s), FUZZ_WORKERS (worker processes per target; default GOMAXPROCS), REFARCH_TIMINGS (tools/timings.sh: one row per target).
+# Environment: FUZZTIME (default 15s), FUZZ_WORKERS (worker processes per target; default GOMAXPROCS),
+# REFARCH_TIMINGS (tools/timings.sh: one row per target).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
