@@ -62,8 +62,9 @@ func TestMicroservicesOrdersRoundTrip(t *testing.T) {
 	t.Cleanup(pg.Stop)
 	tg := newRDSTarget(t, pg)
 
+	name := uniqueName("ms")
 	vars := map[string]any{
-		"name":                      uniqueName("ms"),
+		"name":                      name,
 		"service_a_image":           "123456789012.dkr.ecr.us-east-1.amazonaws.com/orders:sandbox",
 		"service_c_artifact_s3_uri": "s3://refarch-sandbox-artifacts/orders/orders-arm64",
 		"final_snapshot":            false,
@@ -174,6 +175,11 @@ func TestMicroservicesOrdersRoundTrip(t *testing.T) {
 	msGetJSON(t, serviceA+"/orders/"+msID(t, createdA), http.StatusOK, &got)
 	msExpectStatus(t, http.MethodPost, serviceA+"/orders", `not json`, http.StatusBadRequest)
 	tg.alive(t)
+
+	// Failures page someone: the load balancers' alarms (5xx answers, unhealthy targets; modules/alb) and service
+	// B's error alarm notify the deployment's alarm topic.
+	assertAlarmNotifiesTopic(t, tg, terraform.OutputContext(t, ctx, opts, "alarm_topic_arn"),
+		name+"-a-alb-target-5xx", name+"-a-alb-elb-5xx", name+"-a-alb-unhealthy-targets", name+"-c-alb-unhealthy-targets", name+"-b-errors")
 
 	// Re-applying changes nothing.
 	if code := terraform.PlanExitCodeContext(t, ctx, opts); code != 0 {

@@ -173,8 +173,10 @@ module "alb" {
   origin_verify_secret      = local.origin_secret
   target                    = { type = "instance", port = local.app_port, name = "${var.name}-app" }
   # The bucket name comes from the policy so that the ALB is created after ELB may write there (it checks).
-  access_logs         = var.alb_access_logs ? { bucket = aws_s3_bucket_policy.alb_logs[0].bucket, prefix = "alb" } : null
-  deletion_protection = var.deletion_protection
+  access_logs              = var.alb_access_logs ? { bucket = aws_s3_bucket_policy.alb_logs[0].bucket, prefix = "alb" } : null
+  deletion_protection      = var.deletion_protection
+  alarm_topic_arn          = local.alarm_topic_arn
+  alarm_treat_missing_data = var.alarm_treat_missing_data
 }
 
 # The ALB used to be built here: an existing state keeps the load balancer (and its DNS name, CloudFront's origin),
@@ -505,7 +507,29 @@ module "updates" {
   access_logs_force_destroy = var.access_logs_force_destroy # default true: an example is disposable
   bucket_ownership_controls = var.bucket_ownership_controls
   bucket_lifecycle_rules    = var.bucket_lifecycle_rules
-  alarm_topic_arn           = var.alarm_topic_arn
+  alarm_topic_arn           = local.alarm_topic_arn
   alarm_treat_missing_data  = var.alarm_treat_missing_data
   kms_key_rotation          = var.kms_key_rotation
+}
+
+# One alarm topic for the deployment: the ALB's alarms (5xx answers, unhealthy instances) in `region`, and the CDN's
+# 5xx error rate, which exists only when `region` is us-east-1 (CloudFront's metrics are there). alarm_topic_arn
+# brings your own.
+module "alarm_topic" {
+  source = "../../modules/alarm-topic"
+  count  = var.alarm_topic_arn == null ? 1 : 0
+
+  name             = "${var.name}-alarms"
+  kms_key_rotation = var.kms_key_rotation
+}
+
+locals {
+  alarm_topic_arn = var.alarm_topic_arn != null ? var.alarm_topic_arn : one(module.alarm_topic[*].topic_arn)
+}
+
+# modules/software-updates created the topic (in us-east-1) before the ALB had alarms: a state from then keeps it,
+# with its subscriptions.
+moved {
+  from = module.updates.module.alarm_topic[0]
+  to   = module.alarm_topic[0]
 }

@@ -44,6 +44,6 @@ output "access_logs_bucket_name" {
 }
 
 output "alarm_topic_arn" {
-  description = "ARN of the SNS topic every alarm notifies (the CDN's 5xx error rate, in us-east-1); subscribe to it."
-  value       = module.updates.alarm_topic_arn
+  description = "ARN of the SNS topic every alarm notifies (the ALB's 5xx answers and unhealthy instances; the CDN's 5xx error rate when `region` is us-east-1); subscribe to it."
+  value       = local.alarm_topic_arn
 }

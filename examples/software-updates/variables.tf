@@ -221,7 +221,7 @@ variable "tags" {
 }
 
 variable "alarm_topic_arn" {
-  description = "SNS topic for every alarm of the deployment; null (default) creates <name>-alarms (output alarm_topic_arn)."
+  description = "SNS topic for every alarm of the deployment (in `region`); null (default) creates <name>-alarms (output alarm_topic_arn)."
   type        = string
   default     = null
 }

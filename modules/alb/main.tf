@@ -2,7 +2,8 @@
 # with a TLS 1.2+ policy and port 80 only redirects to it (301); plain HTTP forwarding needs an explicit
 # `allow_plain_http` (demos, the local sandbox). Invalid headers dropped, strictest desync mitigation, access logs,
 # deletion protection on by default; its own security group admits clients on the listener ports and lets the load
-# balancer reach only the targets' port inside the VPC. Used by modules/ecs-service, modules/asg-rds-service and
+# balancer reach only the targets' port inside the VPC; alarms on 5xx answers and unhealthy targets notify
+# `alarm_topic_arn`. Used by modules/ecs-service, modules/asg-rds-service and
 # examples/software-updates (a CloudFront-only origin: prefix list and secret header).
 
 locals {
@@ -12,6 +13,33 @@ locals {
   plain_http   = !local.https && var.allow_plain_http
   serving_port = local.https ? 443 : 80
   verify       = var.origin_verify_header_name != null
+
+  # What the alarms watch (AWS/ApplicationELB, one-minute periods; the first failure in a minute fires, as the
+  # functions' error alarms do): clients that got a 5xx from the application or from the load balancer itself, and
+  # targets failing their health check (for two minutes in a row, so a deployment's draining target does not page).
+  alarms = {
+    target-5xx = {
+      metric      = "HTTPCode_Target_5XX_Count"
+      statistic   = "Sum"
+      periods     = 1
+      target      = false
+      description = "Targets of ${var.name}-alb answered with 5xx: the application failed requests."
+    }
+    elb-5xx = {
+      metric      = "HTTPCode_ELB_5XX_Count"
+      statistic   = "Sum"
+      periods     = 1
+      target      = false
+      description = "The load balancer ${var.name}-alb answered with 5xx itself: no healthy target (503), or a target closed, reset or timed out (502, 504)."
+    }
+    unhealthy-targets = {
+      metric      = "UnHealthyHostCount"
+      statistic   = "Maximum"
+      periods     = 2
+      target      = true
+      description = "Targets of ${var.name}-alb failed their health check (${var.target.health_check_path}) for two minutes: see the targets' logs."
+    }
+  }
 
   # Inline rules: the sandbox's EC2 cannot read standalone rules (DescribeSecurityGroupRules), and inline rules are
   # exactly the set the group should have. Prefix lists only on the serving port (a prefix list counts as its maximum
@@ -179,4 +207,25 @@ resource "aws_lb_listener_rule" "origin_verify" {
   }
 
   tags = var.tags
+}
+
+# Failures page someone: every alarm notifies alarm_topic_arn (alarm and OK).
+resource "aws_cloudwatch_metric_alarm" "this" {
+  for_each = local.alarms
+
+  alarm_name          = "${var.name}-alb-${each.key}"
+  alarm_description   = each.value.description
+  namespace           = "AWS/ApplicationELB"
+  metric_name         = each.value.metric
+  dimensions          = merge({ LoadBalancer = aws_lb.this.arn_suffix }, each.value.target ? { TargetGroup = aws_lb_target_group.this.arn_suffix } : {})
+  statistic           = each.value.statistic
+  period              = 60
+  evaluation_periods  = each.value.periods
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = var.alarm_treat_missing_data
+  # Null without a topic: AWS reads an alarm without actions back as null, not as an empty set.
+  alarm_actions = var.alarm_topic_arn == null ? null : [var.alarm_topic_arn]
+  ok_actions    = var.alarm_topic_arn == null ? null : [var.alarm_topic_arn]
+  tags          = var.tags
 }

@@ -60,3 +60,8 @@ output "deletion_protection" {
   description = "Whether the load balancer is protected from deletion."
   value       = aws_lb.this.enable_deletion_protection
 }
+
+output "alarms" {
+  description = "The load balancer's alarms by concern (`target-5xx`, `elb-5xx`, `unhealthy-targets`): `name` (`<name>-alb-…`) and the topics it notifies when it fires (`alarm_actions`) and recovers (`ok_actions`), null without `alarm_topic_arn`."
+  value       = { for k, a in aws_cloudwatch_metric_alarm.this : k => { name = a.alarm_name, alarm_actions = a.alarm_actions, ok_actions = a.ok_actions } }
+}

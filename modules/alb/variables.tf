@@ -154,6 +154,29 @@ variable "deletion_protection" {
   default     = true
 }
 
+variable "alarm_topic_arn" {
+  description = "SNS topic the load balancer's alarms notify when they fire (alarm) and recover (OK), e.g. the architecture's alarm topic (modules/alarm-topic): 5xx answers from the targets, 5xx answers from the load balancer itself (no healthy target, a target that timed out or reset), unhealthy targets. Null (default): the alarms have no actions."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]*:[A-Za-z0-9_-]{1,256}$", var.alarm_topic_arn))
+    error_message = "alarm_topic_arn must be an SNS topic ARN, arn:<partition>:sns:<region>:<account>:<name>."
+  }
+}
+
+variable "alarm_treat_missing_data" {
+  description = "How the alarms treat periods without data (default `notBreaching`: no requests, no errors; no registered targets, none unhealthy). `missing` only for the local sandbox, whose alarms do not keep the setting."
+  type        = string
+  default     = "notBreaching"
+  nullable    = false
+
+  validation {
+    condition     = contains(["notBreaching", "missing", "ignore", "breaching"], var.alarm_treat_missing_data)
+    error_message = "alarm_treat_missing_data must be \"notBreaching\", \"missing\", \"ignore\" or \"breaching\"."
+  }
+}
+
 variable "tags" {
   description = "Tags for every resource that takes them."
   type        = map(string)

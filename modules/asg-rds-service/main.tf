@@ -112,19 +112,21 @@ resource "aws_security_group" "db" {
 module "alb" {
   source = "../alb"
 
-  name                = var.name
-  vpc_id              = var.vpc_id
-  vpc_cidr_block      = var.vpc_cidr_block
-  subnet_ids          = var.public_subnet_ids
-  internal            = var.internal
-  ingress_cidr_blocks = var.ingress_cidr_blocks
-  certificate_arn     = var.certificate_arn
-  ssl_policy          = var.ssl_policy
-  allow_plain_http    = var.allow_plain_http
-  access_logs         = var.access_logs
-  deletion_protection = var.deletion_protection
-  target              = { type = "instance", port = var.app.port, health_check_path = var.app.health_check_path }
-  tags                = var.tags
+  name                     = var.name
+  vpc_id                   = var.vpc_id
+  vpc_cidr_block           = var.vpc_cidr_block
+  subnet_ids               = var.public_subnet_ids
+  internal                 = var.internal
+  ingress_cidr_blocks      = var.ingress_cidr_blocks
+  certificate_arn          = var.certificate_arn
+  ssl_policy               = var.ssl_policy
+  allow_plain_http         = var.allow_plain_http
+  access_logs              = var.access_logs
+  deletion_protection      = var.deletion_protection
+  alarm_topic_arn          = var.alarm_topic_arn
+  alarm_treat_missing_data = var.alarm_treat_missing_data
+  target                   = { type = "instance", port = var.app.port, health_check_path = var.app.health_check_path }
+  tags                     = var.tags
 }
 
 # The load balancer used to be this module's own: an existing state keeps every resource.

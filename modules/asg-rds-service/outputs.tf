@@ -72,3 +72,8 @@ output "app_environment" {
   description = "Environment the app runs with on the instances (PORT, AWS_REGION, SERVICE_NAME, DB_HOST, DB_PORT, DB_NAME, DB_SECRET_ARN, DB_SSLMODE and `app.environment`); no secrets."
   value       = local.app_environment
 }
+
+output "alarms" {
+  description = "The load balancer's alarms (modules/alb `alarms`): `target-5xx`, `elb-5xx` and `unhealthy-targets`, each with its `name` and the topics it notifies (`alarm_actions`, `ok_actions`)."
+  value       = module.alb.alarms
+}

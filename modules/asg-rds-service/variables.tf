@@ -103,6 +103,29 @@ variable "deletion_protection" {
   default     = true
 }
 
+variable "alarm_topic_arn" {
+  description = "SNS topic the service's alarms notify when they fire (alarm) and recover (OK): the load balancer's 5xx answers and unhealthy targets (modules/alb). Null (default): the alarms have no actions; modules/microservices passes its alarm topic."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]*:[A-Za-z0-9_-]{1,256}$", var.alarm_topic_arn))
+    error_message = "alarm_topic_arn must be an SNS topic ARN, arn:<partition>:sns:<region>:<account>:<name>."
+  }
+}
+
+variable "alarm_treat_missing_data" {
+  description = "How the alarms treat periods without data (default `notBreaching`: no requests, no errors). `missing` only for the local sandbox, whose alarms do not keep the setting."
+  type        = string
+  default     = "notBreaching"
+  nullable    = false
+
+  validation {
+    condition     = contains(["notBreaching", "missing", "ignore", "breaching"], var.alarm_treat_missing_data)
+    error_message = "alarm_treat_missing_data must be \"notBreaching\", \"missing\", \"ignore\" or \"breaching\"."
+  }
+}
+
 variable "app" {
   description = "The service's program: `artifact_s3_uri` (s3://bucket/key of a Linux binary, e.g. apps/orders built with GOOS=linux and the instances' GOARCH; instances download it at boot), `port` it listens on (8080), `health_check_path` (`/healthz`, must answer 200) and extra `environment` variables (the database settings are added)."
   type = object({

@@ -62,3 +62,8 @@ output "app_environment" {
   description = "Environment of the container (TABLE_NAME, PORT, AWS_REGION, SERVICE_NAME and `container.environment`); no secrets."
   value       = local.environment
 }
+
+output "alarms" {
+  description = "The load balancer's alarms (modules/alb `alarms`): `target-5xx`, `elb-5xx` and `unhealthy-targets`, each with its `name` and the topics it notifies (`alarm_actions`, `ok_actions`)."
+  value       = module.alb.alarms
+}

@@ -103,6 +103,29 @@ variable "deletion_protection" {
   default     = true
 }
 
+variable "alarm_topic_arn" {
+  description = "SNS topic the service's alarms notify when they fire (alarm) and recover (OK): the load balancer's 5xx answers and unhealthy targets (modules/alb). Null (default): the alarms have no actions; modules/microservices passes its alarm topic."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]*:[A-Za-z0-9_-]{1,256}$", var.alarm_topic_arn))
+    error_message = "alarm_topic_arn must be an SNS topic ARN, arn:<partition>:sns:<region>:<account>:<name>."
+  }
+}
+
+variable "alarm_treat_missing_data" {
+  description = "How the alarms treat periods without data (default `notBreaching`: no requests, no errors). `missing` only for the local sandbox, whose alarms do not keep the setting."
+  type        = string
+  default     = "notBreaching"
+  nullable    = false
+
+  validation {
+    condition     = contains(["notBreaching", "missing", "ignore", "breaching"], var.alarm_treat_missing_data)
+    error_message = "alarm_treat_missing_data must be \"notBreaching\", \"missing\", \"ignore\" or \"breaching\"."
+  }
+}
+
 variable "container" {
   description = "The service's container: `image` (e.g. apps/orders built with its Dockerfile and pushed to ECR), `port` (8080), `cpu` / `memory` (Fargate units: 256 / 512 by default; the pair must be one Fargate offers), `architecture` (`ARM64` default, or `X86_64`; must match the image), `user` (non-root `65532:65532` default, distroless' nonroot), `health_check_path` (`/healthz`, must answer 200) and extra `environment` (TABLE_NAME and PORT are added)."
   type = object({

@@ -162,15 +162,17 @@ module "events" {
 module "service_a" {
   source = "../ecs-service"
 
-  name                = "${var.name}-a"
-  vpc_id              = local.network.vpc_id
-  vpc_cidr_block      = local.network.vpc_cidr_block
-  public_subnet_ids   = local.network.public_subnet_ids
-  private_subnet_ids  = local.network.private_subnet_ids
-  certificate_arn     = var.certificate_arn
-  allow_plain_http    = var.allow_plain_http
-  access_logs         = local.access_logs["a"]
-  deletion_protection = var.deletion_protection
+  name                     = "${var.name}-a"
+  vpc_id                   = local.network.vpc_id
+  vpc_cidr_block           = local.network.vpc_cidr_block
+  public_subnet_ids        = local.network.public_subnet_ids
+  private_subnet_ids       = local.network.private_subnet_ids
+  certificate_arn          = var.certificate_arn
+  allow_plain_http         = var.allow_plain_http
+  access_logs              = local.access_logs["a"]
+  deletion_protection      = var.deletion_protection
+  alarm_topic_arn          = local.alarm_topic_arn
+  alarm_treat_missing_data = var.sandbox.alarm_treat_missing_data
   container = {
     image        = var.service_a.image
     cpu          = var.service_a.cpu
@@ -230,15 +232,17 @@ module "service_b" {
 module "service_c" {
   source = "../asg-rds-service"
 
-  name                = "${var.name}-c"
-  vpc_id              = local.network.vpc_id
-  vpc_cidr_block      = local.network.vpc_cidr_block
-  public_subnet_ids   = local.network.public_subnet_ids
-  private_subnet_ids  = local.network.private_subnet_ids
-  certificate_arn     = var.certificate_arn
-  allow_plain_http    = var.allow_plain_http
-  access_logs         = local.access_logs["c"]
-  deletion_protection = var.deletion_protection
+  name                     = "${var.name}-c"
+  vpc_id                   = local.network.vpc_id
+  vpc_cidr_block           = local.network.vpc_cidr_block
+  public_subnet_ids        = local.network.public_subnet_ids
+  private_subnet_ids       = local.network.private_subnet_ids
+  certificate_arn          = var.certificate_arn
+  allow_plain_http         = var.allow_plain_http
+  access_logs              = local.access_logs["c"]
+  deletion_protection      = var.deletion_protection
+  alarm_topic_arn          = local.alarm_topic_arn
+  alarm_treat_missing_data = var.sandbox.alarm_treat_missing_data
   app = {
     artifact_s3_uri = var.service_c.artifact_s3_uri
     environment     = { EVENTS_TOPIC_ARN = module.events.topic_arn }

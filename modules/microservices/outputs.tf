@@ -109,10 +109,12 @@ output "alarm_topic_arn" {
 }
 
 output "failure_handling" {
-  description = "How failures become visible, as deployed (for reviews and tests): the events' DLQ alarm names, the stream failure queue's settings (null without the Kinesis option) and service B's tracing and error alarm."
+  description = "How failures become visible, as deployed (for reviews and tests): the events' DLQ alarm names, the stream failure queue's settings (null without the Kinesis option), service B's tracing and error alarm, and the alarms of services A's and C's load balancers (5xx answers, unhealthy targets)."
   value = {
     events_dlq_alarm_names = module.events.dlq_alarm_names
     events_stream_failures = module.events.kinesis_failure_queue
     service_b              = module.service_b.observability
+    service_a_alarms       = module.service_a.alarms
+    service_c_alarms       = module.service_c.alarms
   }
 }

@@ -156,7 +156,7 @@ variable "log_retention_days" {
 }
 
 variable "alarm_topic_arn" {
-  description = "SNS topic that every alarm of the deployment notifies (alarm and OK): the events' dead-letter queues and stream failure queue, service B's function errors. Null (default): the module creates `<name>-alarms`, encrypted with its own KMS key (modules/alarm-topic); subscribe to the `alarm_topic_arn` output. A topic of your own must let CloudWatch publish (and use its KMS key)."
+  description = "SNS topic that every alarm of the deployment notifies (alarm and OK): the events' dead-letter queues and stream failure queue, service B's function errors, services A's and C's load balancers (5xx answers, unhealthy targets). Null (default): the module creates `<name>-alarms`, encrypted with its own KMS key (modules/alarm-topic); subscribe to the `alarm_topic_arn` output. A topic of your own must let CloudWatch publish (and use its KMS key)."
   type        = string
   default     = null
 

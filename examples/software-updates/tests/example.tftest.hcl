@@ -167,6 +167,14 @@ run "real_aws_defaults" {
     condition     = aws_s3_bucket.alb_logs[0].force_destroy
     error_message = "the example is disposable: destroy empties its log buckets (the module's default keeps them)"
   }
+  assert {
+    condition     = length(module.alarm_topic) == 1 && output.alarm_topic_arn == module.alarm_topic[0].topic_arn && module.updates.alarm_topic_arn == output.alarm_topic_arn
+    error_message = "one alarm topic for the deployment, created by the example, also outside us-east-1 (the ALB's alarms need it)"
+  }
+  assert {
+    condition     = alltrue([for a in values(module.alb.alarms) : a.alarm_actions == toset([output.alarm_topic_arn]) && a.ok_actions == toset([output.alarm_topic_arn])]) && length(module.alb.alarms) == 3
+    error_message = "the ALB's alarms (5xx answers, unhealthy instances) notify the alarm topic"
+  }
 }
 
 run "no_certificate_refused" {

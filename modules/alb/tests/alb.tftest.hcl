@@ -1,7 +1,8 @@
 # The load balancer against a mocked AWS provider: HTTPS by default (443 with the certificate and a TLS 1.2+ policy,
 # port 80 only a 301 redirect), no plan without a certificate unless plain HTTP is explicitly allowed, deletion
 # protection on by default, the security group's rules, the CloudFront-only origin (prefix list on the serving port,
-# 403 without the secret header) and the input validation.
+# 403 without the secret header), the alarms (5xx answers, unhealthy targets → the alarm topic) and the input
+# validation.
 mock_provider "aws" {
   mock_resource "aws_security_group" {
     defaults = { id = "sg-0123456789abcdef0" }
@@ -76,6 +77,49 @@ run "secure_defaults" {
     condition     = length(aws_lb_listener_rule.origin_verify) == 0
     error_message = "no header rule unless asked for"
   }
+  assert {
+    condition     = { for k, a in output.alarms : k => a.name } == { target-5xx = "svc-alb-target-5xx", elb-5xx = "svc-alb-elb-5xx", unhealthy-targets = "svc-alb-unhealthy-targets" }
+    error_message = "alarms on the targets' 5xx, the load balancer's own 5xx and unhealthy targets, by default"
+  }
+  assert {
+    condition = alltrue([for k, a in aws_cloudwatch_metric_alarm.this :
+      a.namespace == "AWS/ApplicationELB" && a.period == 60 && a.threshold == 0 && a.comparison_operator == "GreaterThanThreshold" &&
+      a.treat_missing_data == "notBreaching" && a.alarm_actions == null && a.ok_actions == null &&
+      a.dimensions.LoadBalancer == "app/svc-alb/50dc6c495c0c9188"
+    ])
+    error_message = "the alarms watch this load balancer each minute, fire on the first failure, no data is no failure, no actions without a topic"
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.this["target-5xx"].metric_name == "HTTPCode_Target_5XX_Count" && aws_cloudwatch_metric_alarm.this["elb-5xx"].metric_name == "HTTPCode_ELB_5XX_Count" && aws_cloudwatch_metric_alarm.this["target-5xx"].statistic == "Sum" && aws_cloudwatch_metric_alarm.this["target-5xx"].evaluation_periods == 1
+    error_message = "5xx counts summed per minute"
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.this["unhealthy-targets"].metric_name == "UnHealthyHostCount" && aws_cloudwatch_metric_alarm.this["unhealthy-targets"].statistic == "Maximum" && aws_cloudwatch_metric_alarm.this["unhealthy-targets"].evaluation_periods == 2 && aws_cloudwatch_metric_alarm.this["unhealthy-targets"].dimensions == tomap({ LoadBalancer = "app/svc-alb/50dc6c495c0c9188", TargetGroup = "targetgroup/svc-tg/73e2d6bc24d8a067" })
+    error_message = "unhealthy targets of this target group, two minutes in a row"
+  }
+}
+
+run "alarms_notify_the_topic" {
+  command = plan
+
+  variables {
+    alarm_topic_arn          = "arn:aws:sns:us-east-1:123456789012:svc-alarms"
+    alarm_treat_missing_data = "missing"
+  }
+
+  assert {
+    condition     = alltrue([for a in aws_cloudwatch_metric_alarm.this : a.alarm_actions == toset(["arn:aws:sns:us-east-1:123456789012:svc-alarms"]) && a.ok_actions == toset(["arn:aws:sns:us-east-1:123456789012:svc-alarms"]) && a.treat_missing_data == "missing"]) && length(output.alarms) == 3
+    error_message = "every alarm notifies the topic when it fires and recovers"
+  }
+}
+
+run "alarm_topic_not_an_sns_arn" {
+  command = plan
+  variables {
+    alarm_topic_arn          = "svc-alarms"
+    alarm_treat_missing_data = "ignored"
+  }
+  expect_failures = [var.alarm_topic_arn, var.alarm_treat_missing_data]
 }
 
 run "no_certificate_refused" {

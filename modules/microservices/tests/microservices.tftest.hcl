@@ -242,6 +242,11 @@ run "failures_are_visible" {
     condition     = length(output.failure_handling.events_dlq_alarm_names) == 2 && output.failure_handling.events_stream_failures.alarm_actions == tolist([output.alarm_topic_arn]) && output.failure_handling.events_stream_failures.tls_only && output.failure_handling.events_stream_failures.encryption == "SSE-KMS"
     error_message = "the events' DLQs and the stream failure queue must be alarmed (notifying the alarm topic), encrypted and TLS-only"
   }
+  assert {
+    condition = alltrue([for a in concat(values(output.failure_handling.service_a_alarms), values(output.failure_handling.service_c_alarms)) :
+    a.alarm_actions == toset([output.alarm_topic_arn]) && a.ok_actions == toset([output.alarm_topic_arn])]) && toset(keys(output.failure_handling.service_a_alarms)) == toset(["target-5xx", "elb-5xx", "unhealthy-targets"]) && toset(keys(output.failure_handling.service_c_alarms)) == toset(["target-5xx", "elb-5xx", "unhealthy-targets"])
+    error_message = "services A's and C's load balancers must alarm on 5xx answers and unhealthy targets, notifying the alarm topic"
+  }
 }
 
 run "own_alarm_topic_and_sandbox_switches" {
@@ -253,7 +258,7 @@ run "own_alarm_topic_and_sandbox_switches" {
   }
 
   assert {
-    condition     = length(module.alarm_topic) == 0 && output.alarm_topic_arn == var.alarm_topic_arn && output.failure_handling.service_b.alarm_actions == tolist([var.alarm_topic_arn])
+    condition     = length(module.alarm_topic) == 0 && output.alarm_topic_arn == var.alarm_topic_arn && output.failure_handling.service_b.alarm_actions == tolist([var.alarm_topic_arn]) && output.failure_handling.service_a_alarms["elb-5xx"].alarm_actions == toset([var.alarm_topic_arn]) && output.failure_handling.service_c_alarms["unhealthy-targets"].ok_actions == toset([var.alarm_topic_arn])
     error_message = "alarm_topic_arn must replace the module's own topic"
   }
   assert {
