@@ -314,13 +314,14 @@ func TestMyBlog(t *testing.T) {
 	})
 
 	t.Run("alarms", func(t *testing.T) {
-		// Every alarm (both dead-letter queues, the posts function's errors) notifies the deployment's alarm topic.
+		// Every alarm (both dead-letter queues, the posts function's and the origin-verify authorizer's errors)
+		// notifies the deployment's alarm topic.
 		name, ok := opts.Vars["name"].(string)
 		if !ok {
 			t.Fatalf("the deployment's name variable is %T, want a string", opts.Vars["name"])
 		}
 		assertAlarmNotifiesTopic(t, tg, terraform.OutputContext(t, t.Context(), opts, "alarm_topic_arn"),
-			name+"-thumbnail-dlq-not-empty", name+"-welcome-dlq-not-empty", name+"-posts-errors")
+			name+"-thumbnail-dlq-not-empty", name+"-welcome-dlq-not-empty", name+"-posts-errors", name+"-origin-verify-errors")
 	})
 
 	if code := terraform.PlanExitCodeContext(t, t.Context(), opts); code != 0 {

@@ -457,15 +457,18 @@ module "origin_verify" {
   source = "../origin-verify"
   count  = local.posts_api ? 1 : 0
 
-  name               = "${var.name}-origin-verify"
-  header_name        = var.origin_verify.header_name
-  secret_version     = var.origin_verify.secret_version
-  accept_previous    = var.origin_verify.accept_previous
-  result_ttl_seconds = var.origin_verify.result_ttl_seconds
-  lambda_package     = var.origin_verify_lambda_package
-  architecture       = var.architecture
-  log_retention_days = var.log_retention_days
-  tags               = var.tags
+  name                     = "${var.name}-origin-verify"
+  header_name              = var.origin_verify.header_name
+  secret_version           = var.origin_verify.secret_version
+  accept_previous          = var.origin_verify.accept_previous
+  result_ttl_seconds       = var.origin_verify.result_ttl_seconds
+  lambda_package           = var.origin_verify_lambda_package
+  architecture             = var.architecture
+  log_retention_days       = var.log_retention_days
+  tracing                  = var.api.tracing
+  alarm_topic_arn          = local.alarm_topic_arn
+  alarm_treat_missing_data = var.alarm_treat_missing_data
+  tags                     = var.tags
 }
 
 module "api" {

@@ -89,7 +89,7 @@ output "thumbnail_dlq_url" {
 }
 
 output "failure_handling" {
-  description = "How failures become visible, as deployed (for reviews and tests): the welcome and thumbnail dead-letter queues' `settings` (encryption, TLS-only, alarm and its actions), the thumbnail function's on-failure destination and retries (null without `event_invoke_configs`), the posts API's tracing and error alarm (null without the API)."
+  description = "How failures become visible, as deployed (for reviews and tests): the welcome and thumbnail dead-letter queues' `settings` (encryption, TLS-only, alarm and its actions), the thumbnail function's on-failure destination and retries (null without `event_invoke_configs`), the posts API's and its origin-verify authorizer's tracing and error alarms (null without the API)."
   value = {
     welcome_dlq   = module.welcome.dlq
     thumbnail_dlq = module.thumbnail_dlq.settings
@@ -98,6 +98,7 @@ output "failure_handling" {
       maximum_retry_attempts       = aws_lambda_function_event_invoke_config.thumbnail[0].maximum_retry_attempts
       maximum_event_age_in_seconds = aws_lambda_function_event_invoke_config.thumbnail[0].maximum_event_age_in_seconds
     }
-    posts_api = local.posts_api ? module.api[0].observability : null
+    posts_api     = local.posts_api ? module.api[0].observability : null
+    origin_verify = local.posts_api ? module.origin_verify[0].observability : null
   }
 }

@@ -269,7 +269,7 @@ variable "dax" {
 }
 
 variable "api" {
-  description = "Posts API settings: `stage_name` (default `v1`), `throttling` (`burst_limit` default 100, `rate_limit` default 50 per second), `method_settings` (default true: apply the throttling and metrics; false only for the local sandbox), `access_logs` (default true), `tracing` (X-Ray on the function and the stage, default true; false only for the local sandbox) and `manage_account_logging_role` (default false; see the rest-api-lambda module)."
+  description = "Posts API settings: `stage_name` (default `v1`), `throttling` (`burst_limit` default 100, `rate_limit` default 50 per second), `method_settings` (default true: apply the throttling and metrics; false only for the local sandbox), `access_logs` (default true), `tracing` (X-Ray on the function, the stage and the origin-verify authorizer, default true; false only for the local sandbox) and `manage_account_logging_role` (default false; see the rest-api-lambda module)."
   type = object({
     stage_name                  = optional(string, "v1")
     throttling                  = optional(object({ burst_limit = optional(number, 100), rate_limit = optional(number, 50) }), {})

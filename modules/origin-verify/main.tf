@@ -100,6 +100,12 @@ locals {
         Resource  = var.kms_key_arn
         Condition = { StringEquals = { "kms:ViaService" = "secretsmanager.${data.aws_region.current.region}.amazonaws.com" } }
       }],
+      var.tracing ? [{
+        Sid      = "WriteTraces"
+        Effect   = "Allow"
+        Action   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+        Resource = "*"
+      }] : [],
     )
   })
 }
@@ -131,7 +137,34 @@ resource "aws_lambda_function" "this" {
     }
   }
 
+  dynamic "tracing_config" {
+    for_each = var.tracing ? [1] : []
+    content {
+      mode = "Active"
+    }
+  }
+
   tags = var.tags
   # The function reads the secret when it starts: its policy and the secret's value must be there.
   depends_on = [aws_iam_role_policy.function, aws_secretsmanager_secret_version.this]
+}
+
+# A failing authorizer (an error, a crash, a timeout; not a refused request, which is an answer) makes API Gateway
+# answer 500 to every caller: the alarm fires on the first failure in a minute and notifies the alarm topic.
+resource "aws_cloudwatch_metric_alarm" "errors" {
+  alarm_name          = "${var.name}-errors"
+  alarm_description   = "The ${var.name} origin-verify authorizer failed (error, crash or timeout): API callers got 500 answers. See its log group /aws/lambda/${var.name}${var.tracing ? " and its X-Ray traces" : ""}."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  dimensions          = { FunctionName = aws_lambda_function.this.function_name }
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = var.alarm_treat_missing_data
+  # Null without a topic: AWS reads an alarm without actions back as null, not as an empty set.
+  alarm_actions = var.alarm_topic_arn == null ? null : [var.alarm_topic_arn]
+  ok_actions    = var.alarm_topic_arn == null ? null : [var.alarm_topic_arn]
+  tags          = var.tags
 }

@@ -33,3 +33,14 @@ output "secret_arn" {
   description = "ARN of the Secrets Manager secret with the header's value (AWSCURRENT; during a rotation the value before is AWSPREVIOUS)."
   value       = aws_secretsmanager_secret.this.arn
 }
+
+output "observability" {
+  description = "What makes the authorizer's failures visible, as deployed: `tracing` (X-Ray mode of the function, `Active` or `PassThrough`), the error alarm's `alarm_name`, `metric_name`, `alarm_actions` and `ok_actions`."
+  value = {
+    tracing       = try(aws_lambda_function.this.tracing_config[0].mode, "PassThrough")
+    alarm_name    = aws_cloudwatch_metric_alarm.errors.alarm_name
+    metric_name   = aws_cloudwatch_metric_alarm.errors.metric_name
+    alarm_actions = aws_cloudwatch_metric_alarm.errors.alarm_actions == null ? [] : sort(tolist(aws_cloudwatch_metric_alarm.errors.alarm_actions))
+    ok_actions    = aws_cloudwatch_metric_alarm.errors.ok_actions == null ? [] : sort(tolist(aws_cloudwatch_metric_alarm.errors.ok_actions))
+  }
+}

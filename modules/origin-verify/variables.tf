@@ -89,6 +89,36 @@ variable "log_retention_days" {
   }
 }
 
+variable "tracing" {
+  description = "AWS X-Ray active tracing on the function, with the role's X-Ray write permission (default true: a refused or failing request can be followed from API Gateway into the authorizer). False only for the local sandbox, whose Lambda does not keep the setting."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "alarm_topic_arn" {
+  description = "SNS topic the function's error alarm notifies when the authorizer fails (alarm) and recovers (OK), e.g. the architecture's alarm topic (modules/alarm-topic). A failing authorizer turns every API call into a 500. Null (default): the alarm has no actions."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]*:[A-Za-z0-9_-]{1,256}$", var.alarm_topic_arn))
+    error_message = "alarm_topic_arn must be an SNS topic ARN, arn:<partition>:sns:<region>:<account>:<name>."
+  }
+}
+
+variable "alarm_treat_missing_data" {
+  description = "How the error alarm treats periods without data (default `notBreaching`: no invocations, no errors). `missing` only for the local sandbox, whose alarms do not keep the setting."
+  type        = string
+  default     = "notBreaching"
+  nullable    = false
+
+  validation {
+    condition     = contains(["notBreaching", "missing", "ignore", "breaching"], var.alarm_treat_missing_data)
+    error_message = "alarm_treat_missing_data must be \"notBreaching\", \"missing\", \"ignore\" or \"breaching\"."
+  }
+}
+
 variable "tags" {
   description = "Tags for every resource that takes them."
   type        = map(string)

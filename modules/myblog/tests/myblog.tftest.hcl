@@ -277,14 +277,14 @@ run "defaults" {
     error_message = "by default the deployment must create its own alarm topic and output it"
   }
   assert {
-    condition = alltrue([for a in [output.failure_handling.welcome_dlq, output.failure_handling.thumbnail_dlq, output.failure_handling.posts_api] :
+    condition = alltrue([for a in [output.failure_handling.welcome_dlq, output.failure_handling.thumbnail_dlq, output.failure_handling.posts_api, output.failure_handling.origin_verify] :
       a.alarm_actions == tolist([output.alarm_topic_arn]) && a.ok_actions == tolist([output.alarm_topic_arn])
     ])
-    error_message = "every alarm (welcome DLQ, thumbnail DLQ, posts function errors) must notify the alarm topic when it fires and when it clears"
+    error_message = "every alarm (welcome DLQ, thumbnail DLQ, posts function and origin-verify authorizer errors) must notify the alarm topic when it fires and when it clears"
   }
   assert {
-    condition     = output.failure_handling.posts_api.tracing == "Active" && output.failure_handling.posts_api.stage_tracing && output.failure_handling.posts_api.metric_name == "Errors"
-    error_message = "the posts API must be traced with X-Ray (function and stage) and its errors alarmed"
+    condition     = output.failure_handling.posts_api.tracing == "Active" && output.failure_handling.posts_api.stage_tracing && output.failure_handling.posts_api.metric_name == "Errors" && output.failure_handling.origin_verify.tracing == "Active" && output.failure_handling.origin_verify.metric_name == "Errors"
+    error_message = "the posts API and its origin-verify authorizer must be traced with X-Ray and their errors alarmed"
   }
 }
 
@@ -302,7 +302,7 @@ run "own_alarm_topic" {
     error_message = "alarm_topic_arn must replace the module's own topic"
   }
   assert {
-    condition = alltrue([for a in [output.failure_handling.welcome_dlq, output.failure_handling.thumbnail_dlq, output.failure_handling.posts_api] :
+    condition = alltrue([for a in [output.failure_handling.welcome_dlq, output.failure_handling.thumbnail_dlq, output.failure_handling.posts_api, output.failure_handling.origin_verify] :
       a.alarm_actions == tolist([var.alarm_topic_arn]) && a.ok_actions == tolist([var.alarm_topic_arn])
     ])
     error_message = "every alarm must notify the given topic"
@@ -526,11 +526,11 @@ run "sandbox_switches" {
   }
 
   assert {
-    condition     = output.failure_handling.thumbnail_invoke == null && output.failure_handling.posts_api.tracing != "Active" && output.failure_handling.welcome_dlq.encryption == "none" && output.failure_handling.thumbnail_dlq.encryption == "none"
+    condition     = output.failure_handling.thumbnail_invoke == null && output.failure_handling.posts_api.tracing != "Active" && output.failure_handling.origin_verify.tracing != "Active" && output.failure_handling.welcome_dlq.encryption == "none" && output.failure_handling.thumbnail_dlq.encryption == "none"
     error_message = "the sandbox switches must leave out the event invoke config, tracing and the DLQs' SSE attributes"
   }
   assert {
-    condition = alltrue([for a in [output.failure_handling.welcome_dlq, output.failure_handling.thumbnail_dlq, output.failure_handling.posts_api] :
+    condition = alltrue([for a in [output.failure_handling.welcome_dlq, output.failure_handling.thumbnail_dlq, output.failure_handling.posts_api, output.failure_handling.origin_verify] :
       a.alarm_actions == tolist([output.alarm_topic_arn])
     ]) && output.failure_handling.welcome_dlq.tls_only && output.failure_handling.thumbnail_dlq.tls_only && length(module.alarm_topic) == 1
     error_message = "the sandbox switches must keep the alarm topic, the alarms with their actions and the TLS-only queue policies"

@@ -99,9 +99,51 @@ run "defaults" {
     condition = jsondecode(aws_iam_role_policy.function.policy).Statement == [
       { Sid = "WriteOwnLogs", Effect = "Allow", Action = ["logs:CreateLogStream", "logs:PutLogEvents"], Resource = "${aws_cloudwatch_log_group.function.arn}:*" },
       { Sid = "ReadOriginSecret", Effect = "Allow", Action = ["secretsmanager:GetSecretValue"], Resource = aws_secretsmanager_secret.this.arn },
+      { Sid = "WriteTraces", Effect = "Allow", Action = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource = "*" },
     ]
-    error_message = "least privilege: its own log group and GetSecretValue on this one secret: ${aws_iam_role_policy.function.policy}"
+    error_message = "least privilege: its own log group, GetSecretValue on this one secret, X-Ray traces: ${aws_iam_role_policy.function.policy}"
   }
+  assert {
+    condition     = output.observability.tracing == "Active" && aws_lambda_function.this.tracing_config[0].mode == "Active"
+    error_message = "the authorizer is traced with X-Ray by default"
+  }
+  assert {
+    condition = (
+      output.observability.alarm_name == "blog-origin-verify-errors" && output.observability.metric_name == "Errors" &&
+      aws_cloudwatch_metric_alarm.errors.dimensions == tomap({ FunctionName = "blog-origin-verify" }) &&
+      aws_cloudwatch_metric_alarm.errors.threshold == 0 && aws_cloudwatch_metric_alarm.errors.comparison_operator == "GreaterThanThreshold" &&
+      aws_cloudwatch_metric_alarm.errors.treat_missing_data == "notBreaching" && output.observability.alarm_actions == []
+    )
+    error_message = "an alarm on the authorizer's errors fires on the first one; no actions without a topic"
+  }
+}
+
+run "alarm_topic_and_sandbox_switches" {
+  command = plan
+
+  variables {
+    tracing                  = false
+    alarm_topic_arn          = "arn:aws:sns:us-east-1:123456789012:blog-alarms"
+    alarm_treat_missing_data = "missing"
+  }
+
+  assert {
+    condition     = length(aws_lambda_function.this.tracing_config) == 0 && !strcontains(aws_iam_role_policy.function.policy, "xray")
+    error_message = "tracing = false (sandbox only) drops X-Ray and its permission"
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.errors.alarm_actions == toset(["arn:aws:sns:us-east-1:123456789012:blog-alarms"]) && aws_cloudwatch_metric_alarm.errors.ok_actions == toset(["arn:aws:sns:us-east-1:123456789012:blog-alarms"]) && aws_cloudwatch_metric_alarm.errors.treat_missing_data == "missing"
+    error_message = "the error alarm notifies the topic when it fires and when it clears"
+  }
+}
+
+run "rejects_bad_alarm_settings" {
+  command = plan
+  variables {
+    alarm_topic_arn          = "blog-alarms"
+    alarm_treat_missing_data = "ignored"
+  }
+  expect_failures = [var.alarm_topic_arn, var.alarm_treat_missing_data]
 }
 
 run "rotation_writes_a_new_version" {
