@@ -4,8 +4,8 @@
 #   tools/tool.sh path  NAME   print the binary's path if it is built (exit 1 if not)
 #   tools/tool.sh build NAME   build it unless cached, showing progress; print the binary's path
 #
-# NAME is tofu, aws, kumo, gotestsum, tfplugindocs, tflint, trivy, golangci-lint or goreleaser (versions in
-# tools/versions.env). The cache lives outside the clone, keyed by version:
+# NAME is tofu, terraform, aws, kumo, gotestsum, tfplugindocs, tflint, trivy, golangci-lint or goreleaser
+# (versions in tools/versions.env). The cache lives outside the clone, keyed by version:
 # ${REFARCH_CACHE:-$HOME/.cache/refarch}/tools/<name>/<version>/<binary>, so fresh clones and CI reuse it.
 # A tool with patches (<NAME>_PATCHES in versions.env: a directory of unified diffs, applied in name order with
 # `patch -p1` to the module's source before `go build`) is cached as <version>+refarch.<hash>, the hash covering
@@ -23,6 +23,7 @@ die() { echo "tools: $*" >&2; exit 2; }
 cmd=${1:-}; name=${2:-}
 case "$name" in
   tofu) module=$TOFU_MODULE version=$TOFU_VERSION pkg=$TOFU_PKG bin=tofu ldflags=${TOFU_LDFLAGS:-} ;;
+  terraform) module=$TERRAFORM_MODULE version=$TERRAFORM_VERSION pkg=$TERRAFORM_PKG bin=terraform ldflags=${TERRAFORM_LDFLAGS:-} patches=${TERRAFORM_PATCHES:-} ;;
   aws)  module=$AWS_MODULE  version=$AWS_VERSION  pkg=$AWS_PKG  bin=terraform-provider-aws patches=${AWS_PATCHES:-} services=${AWS_SERVICES:-} ;;
   kumo) module=$KUMO_MODULE version=$KUMO_VERSION pkg=$KUMO_PKG bin=kumo patches=${KUMO_PATCHES:-} ;;
   gotestsum) module=$GOTESTSUM_MODULE version=$GOTESTSUM_VERSION pkg=$GOTESTSUM_PKG bin=gotestsum ;;
@@ -31,7 +32,7 @@ case "$name" in
   trivy) module=$TRIVY_MODULE version=$TRIVY_VERSION pkg=$TRIVY_PKG bin=trivy ldflags=${TRIVY_LDFLAGS:-} goexperiment=${TRIVY_GOEXPERIMENT:-} ;;
   golangci-lint) module=$GOLANGCI_MODULE version=$GOLANGCI_VERSION pkg=$GOLANGCI_PKG bin=golangci-lint ldflags=${GOLANGCI_LDFLAGS:-} ;;
   goreleaser) module=$GORELEASER_MODULE version=$GORELEASER_VERSION pkg=$GORELEASER_PKG bin=goreleaser ldflags=${GORELEASER_LDFLAGS:-} ;;
-  *) die "unknown tool '${name}' (want tofu, aws, kumo, gotestsum, tfplugindocs, tflint, trivy, golangci-lint or goreleaser)" ;;
+  *) die "unknown tool '${name}' (want tofu, terraform, aws, kumo, gotestsum, tfplugindocs, tflint, trivy, golangci-lint or goreleaser)" ;;
 esac
 cachever=$version
 patchfiles=()
@@ -58,7 +59,7 @@ out=$dir/$bin
 case "$cmd" in
   path) [ -x "$out" ] && { echo "$out"; exit 0; }; exit 1 ;;
   build) ;;
-  *) die "usage: tools/tool.sh path|build tofu|aws|kumo|gotestsum|tfplugindocs|tflint|trivy|golangci-lint|goreleaser" ;;
+  *) die "usage: tools/tool.sh path|build tofu|terraform|aws|kumo|gotestsum|tfplugindocs|tflint|trivy|golangci-lint|goreleaser" ;;
 esac
 
 if [ -x "$out" ]; then echo "$out"; exit 0; fi
