@@ -26,7 +26,8 @@ func assertAlarmNotifiesTopic(t *testing.T, tg target, topicARN string, alarmNam
 	snsc, sqsc, cw := sns.NewFromConfig(cfg), sqs.NewFromConfig(cfg), cloudwatch.NewFromConfig(cfg)
 
 	name := uniqueName("alarm-probe")
-	q, err := sqsc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(name)})
+	// Tagged with the run's tag, like everything the tests create on AWS (make sweep-aws finds it if a run dies).
+	q, err := sqsc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(name), Tags: runTags()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -450,13 +450,15 @@ resource "aws_launch_template" "app" {
     manifest_ttl    = var.manifest_ttl_seconds
   }))
 
+  # default_tags do not reach tag specifications: the instances and volumes get them here (a test run's
+  # refarch:test-run tag, so that make sweep-aws finds them).
   tag_specifications {
     resource_type = "instance"
-    tags          = { Name = "${var.name}-app" }
+    tags          = merge(var.tags, var.default_tags, { Name = "${var.name}-app" })
   }
   tag_specifications {
     resource_type = "volume"
-    tags          = { Name = "${var.name}-app" }
+    tags          = merge(var.tags, var.default_tags, { Name = "${var.name}-app" })
   }
 }
 
@@ -481,6 +483,16 @@ resource "aws_autoscaling_group" "app" {
     strategy = "Rolling"
     preferences {
       min_healthy_percentage = 50
+    }
+  }
+
+  # Nor do they reach the group itself (its instances are tagged by the launch template above).
+  dynamic "tag" {
+    for_each = merge(var.tags, var.default_tags, { Name = "${var.name}-app" })
+    content {
+      key                 = tag.key
+      value               = tag.value
+      propagate_at_launch = false
     }
   }
 

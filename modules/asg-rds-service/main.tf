@@ -227,6 +227,16 @@ data "aws_ssm_parameter" "al2023" {
   name  = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${local.architecture}"
 }
 
+# The provider's default_tags (a team's cost tags, a real-AWS test run's refarch:test-run tag) reach neither the
+# launch template's tag specifications nor the Auto Scaling group's tags: what the group launches gets them here.
+data "aws_default_tags" "current" {
+  count = var.compute ? 1 : 0
+}
+
+locals {
+  launched_tags = merge(try(data.aws_default_tags.current[0].tags, {}), var.tags, { Name = var.name })
+}
+
 resource "aws_launch_template" "this" {
   count                  = var.compute ? 1 : 0
   name_prefix            = "${var.name}-"
@@ -275,12 +285,12 @@ resource "aws_launch_template" "this" {
 
   tag_specifications {
     resource_type = "instance"
-    tags          = merge(var.tags, { Name = var.name })
+    tags          = local.launched_tags
   }
 
   tag_specifications {
     resource_type = "volume"
-    tags          = merge(var.tags, { Name = var.name })
+    tags          = local.launched_tags
   }
 
   tags = var.tags
@@ -312,7 +322,7 @@ resource "aws_autoscaling_group" "this" {
   }
 
   dynamic "tag" {
-    for_each = merge(var.tags, { Name = var.name })
+    for_each = local.launched_tags
     content {
       key                 = tag.key
       value               = tag.value

@@ -51,6 +51,11 @@ output "consumer_function_name" {
   value       = one(aws_lambda_function.consumer[*].function_name)
 }
 
+output "consumer_reserved_concurrent_executions" {
+  description = "Reserved concurrency of the consumer function (-1: unreserved); null without `consumer`."
+  value       = one(aws_lambda_function.consumer[*].reserved_concurrent_executions)
+}
+
 output "consumer_function_arn" {
   description = "ARN of the consumer function; null without `consumer`."
   value       = one(aws_lambda_function.consumer[*].arn)

@@ -142,7 +142,7 @@ module "events" {
       filter_policy     = jsonencode({ type = ["order.created"] })
     }
   }
-  consumer               = { queue = "fulfilment", report_batch_item_failures = var.sandbox.batch_item_failures }
+  consumer               = { queue = "fulfilment", report_batch_item_failures = var.sandbox.batch_item_failures, reserved_concurrent_executions = var.messaging.reserved_concurrent_executions }
   kinesis                = { enabled = var.messaging.kinesis }
   queue_sse              = var.sandbox.queue_sse
   kms_key_rotation       = var.sandbox.kms_key_rotation

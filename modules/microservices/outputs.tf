@@ -109,12 +109,13 @@ output "alarm_topic_arn" {
 }
 
 output "failure_handling" {
-  description = "How failures become visible, as deployed (for reviews and tests): the events' DLQ alarm names, the stream failure queue's settings (null without the Kinesis option), service B's tracing and error alarm, and the alarms of services A's and C's load balancers (5xx answers, unhealthy targets)."
+  description = "How failures become visible, as deployed (for reviews and tests): the events' DLQ alarm names, the stream failure queue's settings (null without the Kinesis option), the events consumer's reserved concurrency, service B's tracing and error alarm, and the alarms of services A's and C's load balancers (5xx answers, unhealthy targets)."
   value = {
-    events_dlq_alarm_names = module.events.dlq_alarm_names
-    events_stream_failures = module.events.kinesis_failure_queue
-    service_b              = module.service_b.observability
-    service_a_alarms       = module.service_a.alarms
-    service_c_alarms       = module.service_c.alarms
+    events_dlq_alarm_names                         = module.events.dlq_alarm_names
+    events_stream_failures                         = module.events.kinesis_failure_queue
+    events_consumer_reserved_concurrent_executions = module.events.consumer_reserved_concurrent_executions
+    service_b                                      = module.service_b.observability
+    service_a_alarms                               = module.service_a.alarms
+    service_c_alarms                               = module.service_c.alarms
   }
 }

@@ -111,13 +111,19 @@ variable "service_c" {
 }
 
 variable "messaging" {
-  description = "Asynchronous patterns between the services (modules/async-messaging): an SNS topic `<name>-events` fanned out to the SQS queues `fulfilment` (consumed by a Lambda function) and `analytics` (events of type order.created only), each with a DLQ after `max_receive_count` (5) receives; `kinesis` (false) adds a Kinesis stream consumed by the same function."
+  description = "Asynchronous patterns between the services (modules/async-messaging): an SNS topic `<name>-events` fanned out to the SQS queues `fulfilment` (consumed by a Lambda function) and `analytics` (events of type order.created only), each with a DLQ after `max_receive_count` (5) receives; `kinesis` (false) adds a Kinesis stream consumed by the same function; `reserved_concurrent_executions` caps that function (default -1: unreserved)."
   type = object({
-    max_receive_count = optional(number, 5)
-    kinesis           = optional(bool, false)
+    max_receive_count              = optional(number, 5)
+    kinesis                        = optional(bool, false)
+    reserved_concurrent_executions = optional(number, -1)
   })
   default  = {}
   nullable = false
+
+  validation {
+    condition     = var.messaging.reserved_concurrent_executions >= -1 && floor(var.messaging.reserved_concurrent_executions) == var.messaging.reserved_concurrent_executions
+    error_message = "messaging.reserved_concurrent_executions must be -1 (unreserved) or a whole number of 0 or more."
+  }
 }
 
 variable "access_logs" {

@@ -124,6 +124,10 @@ run "real_aws_defaults" {
     error_message = "2-4 instances, 2 at rest"
   }
   assert {
+    condition     = alltrue([for ts in aws_launch_template.app[0].tag_specifications : ts.tags["refarch:example"] == "software-updates" && ts.tags.Name == "sw-updates-app"]) && contains([for t in aws_autoscaling_group.app[0].tag : t.key], "refarch:example")
+    error_message = "the tags (default_tags do not reach them) are on the launched instances and volumes and on the group"
+  }
+  assert {
     condition     = aws_efs_file_system.updates[0].encrypted && aws_efs_file_system.updates[0].throughput_mode == "elastic" && aws_efs_backup_policy.updates[0].backup_policy[0].status == "ENABLED"
     error_message = "EFS is encrypted at rest and backed up"
   }

@@ -24,6 +24,9 @@ mock_provider "aws" {
       arn_suffix = "targetgroup/svc-c-tg/73e2d6bc24d8a067"
     }
   }
+  mock_data "aws_default_tags" {
+    defaults = { tags = { "refarch:test-run" = "r20261205t1600-abc", "cost-center" = "ops" } }
+  }
   mock_resource "aws_launch_template" {
     defaults = { id = "lt-0123456789abcdef0", latest_version = 1 }
   }
@@ -64,6 +67,11 @@ variables {
 
 run "real_aws_defaults" {
   command = apply
+
+  assert {
+    condition     = alltrue([for ts in aws_launch_template.this[0].tag_specifications : ts.tags == tomap({ "refarch:test-run" = "r20261205t1600-abc", "cost-center" = "ops", Name = "svc-c" })]) && length(aws_launch_template.this[0].tag_specifications) == 2 && toset([for t in aws_autoscaling_group.this[0].tag : "${t.key}=${t.value}" if t.propagate_at_launch]) == toset(["refarch:test-run=r20261205t1600-abc", "cost-center=ops", "Name=svc-c"])
+    error_message = "the provider's default_tags reach the instances and volumes the group launches (launch template and group tags)"
+  }
 
   # Instances: IMDSv2 only, reachable only from the instance itself; encrypted root volume; no public IP.
   assert {

@@ -181,7 +181,7 @@ run "kinesis_and_scaling" {
 
   variables {
     kinesis  = { enabled = true, maximum_retry_attempts = 2 }
-    consumer = { queue = "billing", batch_size = 100, maximum_batching_window_seconds = 5, maximum_concurrency = 5 }
+    consumer = { queue = "billing", batch_size = 100, maximum_batching_window_seconds = 5, maximum_concurrency = 5, reserved_concurrent_executions = 20 }
   }
 
   assert {
@@ -200,6 +200,10 @@ run "kinesis_and_scaling" {
   assert {
     condition     = one(aws_lambda_event_source_mapping.queue[0].scaling_config).maximum_concurrency == 5 && aws_lambda_event_source_mapping.queue[0].maximum_batching_window_in_seconds == 5
     error_message = "batch window and maximum concurrency reach the queue mapping"
+  }
+  assert {
+    condition     = aws_lambda_function.consumer[0].reserved_concurrent_executions == 20 && output.consumer_reserved_concurrent_executions == 20
+    error_message = "the consumer's reserved concurrency caps the function"
   }
   assert {
     condition     = contains([for s in jsondecode(local.consumer_policy).Statement : s.Sid], "ReadStream") && contains([for s in jsondecode(local.consumer_policy).Statement : s.Sid], "ReportStreamFailures")

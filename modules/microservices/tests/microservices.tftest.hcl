@@ -223,7 +223,12 @@ run "failures_are_visible" {
   command = apply
 
   variables {
-    messaging = { kinesis = true }
+    messaging = { kinesis = true, reserved_concurrent_executions = 50 }
+  }
+
+  assert {
+    condition     = output.failure_handling.events_consumer_reserved_concurrent_executions == 50
+    error_message = "messaging.reserved_concurrent_executions must cap the events consumer"
   }
 
   assert {
@@ -275,6 +280,16 @@ run "rejects_bad_alarm_topic" {
   }
 
   expect_failures = [var.alarm_topic_arn]
+}
+
+run "rejects_bad_reserved_concurrency" {
+  command = plan
+
+  variables {
+    messaging = { reserved_concurrent_executions = -2 }
+  }
+
+  expect_failures = [var.messaging]
 }
 
 run "name_too_long" {
