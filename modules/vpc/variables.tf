@@ -38,10 +38,13 @@ variable "avoid_cidr_blocks" {
     condition     = alltrue([for c in var.avoid_cidr_blocks : can(cidrhost(c, 0))])
     error_message = "avoid_cidr_blocks must hold IPv4 CIDRs such as \"192.168.0.0/16\"."
   }
+  # Two ranges overlap when their network addresses agree on the shorter of the two prefixes (the larger range holds
+  # the other); cidrsubnet(x, 0, 0) is x's network. Written without OpenTofu's cidrcontains, which Terraform lacks.
   validation {
     condition = !can(cidrhost(var.cidr_block, 0)) || alltrue([
-      for c in var.avoid_cidr_blocks : !can(cidrhost(c, 0)) || !(
-        cidrcontains(var.cidr_block, cidrhost(c, 0)) || cidrcontains(c, cidrhost(var.cidr_block, 0))
+      for c in var.avoid_cidr_blocks : !can(cidrhost(c, 0)) || (
+        cidrsubnet("${cidrhost(var.cidr_block, 0)}/${min(split("/", var.cidr_block)[1], split("/", c)[1])}", 0, 0) !=
+        cidrsubnet("${cidrhost(c, 0)}/${min(split("/", var.cidr_block)[1], split("/", c)[1])}", 0, 0)
       )
     ])
     error_message = "cidr_block overlaps one of avoid_cidr_blocks; pick a range that does not intersect them (for example another 10.x.0.0/16)."

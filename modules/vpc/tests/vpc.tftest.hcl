@@ -282,6 +282,17 @@ run "cidr_overlaps_peer" {
   expect_failures = [var.avoid_cidr_blocks]
 }
 
+run "peer_inside_cidr" {
+  command = plan
+
+  variables {
+    cidr_block        = "10.1.0.0/16"
+    avoid_cidr_blocks = ["172.16.0.0/12", "10.1.200.0/24"]
+  }
+
+  expect_failures = [var.avoid_cidr_blocks]
+}
+
 run "cidr_next_to_peer_is_fine" {
   command = plan
 
