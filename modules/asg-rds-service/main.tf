@@ -229,12 +229,12 @@ data "aws_ssm_parameter" "al2023" {
 
 # The provider's default_tags (a team's cost tags, a real-AWS test run's refarch:test-run tag) reach neither the
 # launch template's tag specifications nor the Auto Scaling group's tags: what the group launches gets them here.
-data "aws_default_tags" "current" {
-  count = var.compute ? 1 : 0
-}
+# Read without a count (it makes no AWS call): with `count = var.compute ? 1 : 0`, Terraform 1.15's `terraform test`
+# stopped before the first run with "Reference to uninitialized variable" in allow_plain_http's validation.
+data "aws_default_tags" "current" {}
 
 locals {
-  launched_tags = merge(try(data.aws_default_tags.current[0].tags, {}), var.tags, { Name = var.name })
+  launched_tags = merge(data.aws_default_tags.current.tags, var.tags, { Name = var.name })
 }
 
 resource "aws_launch_template" "this" {
