@@ -92,6 +92,71 @@ variables {
   devices = { dev-0001 = { site = "paris-1", model = "th-200" } }
 }
 
+run "sandbox_switches" {
+  command = apply
+
+  # A queue created without SSE-SQS reads back false on AWS. Only a value the module leaves unset is overridden (a
+  # configured true stays true and fails the assertion); Terraform's mock would invent one, OpenTofu's leaves null.
+  # This run creates the queue: in a later run the value from the earlier state would carry over under either engine.
+  # (A run's override replaces the file's for the same resource: hence the ARN and URL again.)
+  override_resource {
+    target = aws_sqs_queue.objects
+    values = { sqs_managed_sse_enabled = false, arn = "arn:aws:sqs:eu-west-1:123456789012:ingestion-new-objects", id = "https://sqs.eu-west-1.amazonaws.com/123456789012/ingestion-new-objects" }
+  }
+
+  variables {
+    iot                      = { enabled = false }
+    kinesis                  = { enabled = false }
+    firehose                 = { encryption = false, source_backup = false }
+    athena                   = { workgroups = false }
+    partitions               = { registration = "athena" }
+    glue_catalog_id          = "000000000000"
+    bucket                   = { ownership_controls = false, lifecycle_rules = false }
+    glue_table               = false
+    queue_managed_sse        = false
+    alarm_treat_missing_data = "missing"
+    kms_key_rotation         = false
+  }
+
+  assert {
+    condition     = length(aws_iot_topic_rule.ingest) == 0 && length(aws_kinesis_stream.this) == 0 && length(aws_kinesis_firehose_delivery_stream.this.kinesis_source_configuration) == 0 && length(aws_kinesis_firehose_delivery_stream.this.server_side_encryption) == 0
+    error_message = "without IoT and Kinesis, Firehose is Direct PUT (and the sandbox has no Firehose encryption)"
+  }
+  assert {
+    condition     = one(aws_kinesis_firehose_delivery_stream.this.extended_s3_configuration).s3_backup_mode == "Disabled" && length(aws_athena_workgroup.analytics) == 0 && length(aws_athena_workgroup.report) == 0
+    error_message = "no source backup and no workgroups in the sandbox profile"
+  }
+  assert {
+    condition     = refarch_athena_report_schedule.this["daily-devices"].workgroup == "primary" && refarch_athena_report_schedule.this["daily-devices"].report_s3_uri == "s3://ingestion-reports-mock/reports/daily-devices/"
+    error_message = "without workgroups the report still names its output location"
+  }
+  assert {
+    condition = (
+      aws_lambda_function.partitions.environment[0].variables.PARTITION_REGISTRATION == "athena" &&
+      aws_lambda_function.partitions.environment[0].variables.ATHENA_WORKGROUP == "primary" &&
+      aws_lambda_function.partitions.environment[0].variables.ATHENA_OUTPUT_LOCATION == "s3://ingestion-reports-mock/athena-results/" &&
+      aws_lambda_function.partitions.environment[0].variables.GLUE_CATALOG_ID == "000000000000"
+    )
+    error_message = "Athena DDL registration with an explicit result location"
+  }
+  assert {
+    condition     = jsondecode(local.partitions_policy).Statement[3].Resource == "arn:aws:athena:eu-west-1:123456789012:workgroup/primary" && jsondecode(local.partitions_policy).Statement[4].Resource == ["arn:aws:s3:::ingestion-reports-mock", "arn:aws:s3:::ingestion-reports-mock/athena-results/*"]
+    error_message = "Athena registration may run queries in its workgroup and write only the results prefix"
+  }
+  assert {
+    condition     = aws_glue_catalog_database.this.catalog_id == "000000000000" && length(aws_s3_bucket_lifecycle_configuration.lake) == 0 && length(aws_glue_catalog_table.readings) == 0 && output.glue_table_name == "readings"
+    error_message = "explicit catalog id; no lifecycle rules and no table resource in the sandbox"
+  }
+  assert {
+    condition     = aws_sqs_queue.objects.sqs_managed_sse_enabled == false
+    error_message = "the sandbox sends no SSE attribute"
+  }
+  assert {
+    condition     = alltrue([for q in values(output.failure_handling) : q.encryption == "none" && q.tls_only && q.alarm_actions == tolist([output.alarm_topic_arn])]) && length(module.alarm_topic) == 1
+    error_message = "the sandbox switches drop only the SSE attribute: the DLQs stay TLS-only and alarmed, the topic stays"
+  }
+}
+
 run "real_aws_defaults" {
   command = apply
 
@@ -290,62 +355,6 @@ run "real_aws_defaults" {
   assert {
     condition     = length(aws_quicksight_data_source.athena) == 0 && length(aws_iam_role.redshift) == 0 && output.quicksight_data_source_arn == null && output.redshift_copy_role_arn == null
     error_message = "the QuickSight and Redshift hooks are off by default"
-  }
-}
-
-run "sandbox_switches" {
-  command = apply
-
-  variables {
-    iot                      = { enabled = false }
-    kinesis                  = { enabled = false }
-    firehose                 = { encryption = false, source_backup = false }
-    athena                   = { workgroups = false }
-    partitions               = { registration = "athena" }
-    glue_catalog_id          = "000000000000"
-    bucket                   = { ownership_controls = false, lifecycle_rules = false }
-    glue_table               = false
-    queue_managed_sse        = false
-    alarm_treat_missing_data = "missing"
-    kms_key_rotation         = false
-  }
-
-  assert {
-    condition     = length(aws_iot_topic_rule.ingest) == 0 && length(aws_kinesis_stream.this) == 0 && length(aws_kinesis_firehose_delivery_stream.this.kinesis_source_configuration) == 0 && length(aws_kinesis_firehose_delivery_stream.this.server_side_encryption) == 0
-    error_message = "without IoT and Kinesis, Firehose is Direct PUT (and the sandbox has no Firehose encryption)"
-  }
-  assert {
-    condition     = one(aws_kinesis_firehose_delivery_stream.this.extended_s3_configuration).s3_backup_mode == "Disabled" && length(aws_athena_workgroup.analytics) == 0 && length(aws_athena_workgroup.report) == 0
-    error_message = "no source backup and no workgroups in the sandbox profile"
-  }
-  assert {
-    condition     = refarch_athena_report_schedule.this["daily-devices"].workgroup == "primary" && refarch_athena_report_schedule.this["daily-devices"].report_s3_uri == "s3://ingestion-reports-mock/reports/daily-devices/"
-    error_message = "without workgroups the report still names its output location"
-  }
-  assert {
-    condition = (
-      aws_lambda_function.partitions.environment[0].variables.PARTITION_REGISTRATION == "athena" &&
-      aws_lambda_function.partitions.environment[0].variables.ATHENA_WORKGROUP == "primary" &&
-      aws_lambda_function.partitions.environment[0].variables.ATHENA_OUTPUT_LOCATION == "s3://ingestion-reports-mock/athena-results/" &&
-      aws_lambda_function.partitions.environment[0].variables.GLUE_CATALOG_ID == "000000000000"
-    )
-    error_message = "Athena DDL registration with an explicit result location"
-  }
-  assert {
-    condition     = jsondecode(local.partitions_policy).Statement[3].Resource == "arn:aws:athena:eu-west-1:123456789012:workgroup/primary" && jsondecode(local.partitions_policy).Statement[4].Resource == ["arn:aws:s3:::ingestion-reports-mock", "arn:aws:s3:::ingestion-reports-mock/athena-results/*"]
-    error_message = "Athena registration may run queries in its workgroup and write only the results prefix"
-  }
-  assert {
-    condition     = aws_glue_catalog_database.this.catalog_id == "000000000000" && length(aws_s3_bucket_lifecycle_configuration.lake) == 0 && length(aws_glue_catalog_table.readings) == 0 && output.glue_table_name == "readings"
-    error_message = "explicit catalog id; no lifecycle rules and no table resource in the sandbox"
-  }
-  assert {
-    condition     = aws_sqs_queue.objects.sqs_managed_sse_enabled == null || aws_sqs_queue.objects.sqs_managed_sse_enabled == false
-    error_message = "the sandbox sends no SSE attribute"
-  }
-  assert {
-    condition     = alltrue([for q in values(output.failure_handling) : q.encryption == "none" && q.tls_only && q.alarm_actions == tolist([output.alarm_topic_arn])]) && length(module.alarm_topic) == 1
-    error_message = "the sandbox switches drop only the SSE attribute: the DLQs stay TLS-only and alarmed, the topic stays"
   }
 }
 
