@@ -60,7 +60,7 @@ type reportIAM interface {
 	DeleteRolePolicy(context.Context, *iam.DeleteRolePolicyInput, ...func(*iam.Options)) (*iam.DeleteRolePolicyOutput, error)
 	DeleteRole(context.Context, *iam.DeleteRoleInput, ...func(*iam.Options)) (*iam.DeleteRoleOutput, error)
 	// TagRole adds the provider's default tags to an existing managed role
-	// when the resource is updated.
+	// when the resource is updated (tagRole).
 	TagRole(context.Context, *iam.TagRoleInput, ...func(*iam.Options)) (*iam.TagRoleOutput, error)
 }
 
@@ -578,9 +578,6 @@ func (m *reportScheduleManager) ensureRole(ctx context.Context, s reportSpec, st
 		if _, err := m.iam.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(name), PolicyDocument: aws.String(trust)}); err != nil {
 			return fmt.Errorf("updating the trust policy of IAM role %s: %w", name, err)
 		}
-		if err := m.tagRole(ctx, name, role.Tags); err != nil {
-			return err
-		}
 	}
 	st.ManagedRoleName, st.RoleARN = name, aws.ToString(role.Arn)
 	if _, err := m.iam.PutRolePolicy(ctx, &iam.PutRolePolicyInput{
@@ -591,15 +588,23 @@ func (m *reportScheduleManager) ensureRole(ctx context.Context, s reportSpec, st
 	return nil
 }
 
-// tagRole adds the provider's default tags the existing managed role lacks
-// (or has with another value), so that an update brings default tags added
-// since the role was created. Tags the role has beyond these are left alone
-// (default tags are not tracked, so one removed from the provider's
-// configuration stays).
-func (m *reportScheduleManager) tagRole(ctx context.Context, name string, tags []iamtypes.Tag) error {
+// tagRole adds the provider's default tags the managed role name lacks (or
+// has with another value); the resource's Update calls it after update, so
+// that an update brings default tags added since the role was created.
+// Nothing is called without default tags or managed role; tags the role has
+// beyond these are left alone (default tags are not tracked, so one removed
+// from the provider's configuration stays).
+func (m *reportScheduleManager) tagRole(ctx context.Context, name string) error {
 	want := mergeTags(m.defaultTags, nil)
-	have := make(map[string]string, len(tags))
-	for _, t := range tags {
+	if len(want) == 0 || name == "" {
+		return nil
+	}
+	role, err := findRole(ctx, m.iam, name)
+	if err != nil {
+		return fmt.Errorf("adding the provider's default_tags to IAM role %s: %w", name, err)
+	}
+	have := make(map[string]string, len(role.Tags))
+	for _, t := range role.Tags {
 		have[aws.ToString(t.Key)] = aws.ToString(t.Value)
 	}
 	missing := map[string]string{}

@@ -56,7 +56,7 @@ func defaultTagsBlock() schema.SingleNestedBlock {
 			"unset; a resource's own tags win over a default tag with the same key. CloudFront public keys and key " +
 			"groups, Athena named queries and EventBridge Scheduler schedules cannot be tagged and get none. The tags " +
 			"are sent when an object is created, and added again whenever the resource is updated for another " +
-			"reason; changing only `default_tags` plans no change, and a key removed from `default_tags` stays on " +
+			"reason (a failure then is a warning); changing only `default_tags` plans no change, and a key removed from `default_tags` stays on " +
 			"objects that already carry it. Resources do not show the tags as attributes.",
 		Attributes: map[string]schema.Attribute{
 			"tags": schema.MapAttribute{

@@ -148,8 +148,9 @@ func smTag(k, v string) smtypes.Tag   { return smtypes.Tag{Key: aws.String(k), V
 func iamTag(k, v string) iamtypes.Tag { return iamtypes.Tag{Key: aws.String(k), Value: aws.String(v)} }
 
 // TestSignedURLKeypairDefaultTags: the secret is created with the default
-// tags under its own tag, which wins; an update adds default tags that are
-// new since; without default tags nothing changes.
+// tags under its own tag, which wins; tagSecret (which the resource's Update
+// calls) adds default tags that are new since; without default tags nothing
+// changes.
 func TestSignedURLKeypairDefaultTags(t *testing.T) {
 	ctx := context.Background()
 	clock := newFakeClock()
@@ -167,15 +168,19 @@ func TestSignedURLKeypairDefaultTags(t *testing.T) {
 		t.Errorf("CreateSecret Tags (-want +got):\n%s", d)
 	}
 
-	// An update (here a rotation) adds the default tags configured since.
+	// An update (here a rotation) does not tag; tagSecret adds the default
+	// tags configured since.
 	m.defaultTags = map[string]string{"refarch:test-run": "run-1", "cost-center": "42"}
 	f.calls = nil
 	st, err = m.update(ctx, st, keypairChange{Name: "media", Grace: time.Hour, Rotate: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(f.calls) == 0 || !strings.HasPrefix(f.calls[0], "TagResource ") {
-		t.Errorf("calls %v, want TagResource first", f.calls)
+	if err := m.tagSecret(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	if want := "TagResource " + f.secrets[st.SecretARN].name + " [cost-center refarch:signed-url-keypair refarch:test-run]"; !containsCall(f.calls, want) {
+		t.Errorf("calls %v, want %q", f.calls, want)
 	}
 	tags, _ := f.secretTags(st.SecretARN)
 	wantTags := map[string]string{keypairSecretTagKey: "media", "refarch:test-run": "run-1", "team": "media", "cost-center": "42"}
@@ -209,7 +214,7 @@ func TestSignedURLKeypairDefaultTags(t *testing.T) {
 		t.Errorf("CreateSecret Tags without default tags (-want +got):\n%s", d)
 	}
 	f2.calls = nil
-	if _, err := m2.update(ctx, st2, keypairChange{Name: "plain", Comment: "changed", Grace: time.Hour}); err != nil {
+	if err := m2.tagSecret(ctx, st2); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range f2.calls {
@@ -218,22 +223,17 @@ func TestSignedURLKeypairDefaultTags(t *testing.T) {
 		}
 	}
 
-	// A failing TagResource fails the update before anything changed.
-	m.defaultTags = map[string]string{"refarch:test-run": "run-2"}
+	// A failing TagResource is an error naming default_tags (the resource
+	// turns it into a warning).
 	f.fail["TagResource"] = &smtypes.InvalidRequestException{Message: aws.String("denied")}
-	f.calls = nil
-	if _, err := m.update(ctx, st, keypairChange{Name: "media", Grace: time.Hour, Rotate: true}); err == nil ||
-		!strings.Contains(err.Error(), "default_tags") {
-		t.Errorf("update with a failing TagResource: %v", err)
-	}
-	if len(f.calls) != 0 {
-		t.Errorf("calls %v after a failing TagResource, want none", f.calls)
+	if err := m.tagSecret(ctx, st); err == nil || !strings.Contains(err.Error(), "default_tags") {
+		t.Errorf("tagSecret with a failing TagResource: %v", err)
 	}
 }
 
 // TestAthenaReportSchedule_DefaultTags: the managed role is created with the
-// default tags; an update adds the ones it lacks (and only those); a role
-// of the user's own is never tagged.
+// default tags; tagRole (which the resource's Update calls) adds the ones it
+// lacks (and only those); a role of the user's own is never tagged.
 func TestAthenaReportSchedule_DefaultTags(t *testing.T) {
 	ctx := context.Background()
 	f := newFakeReportAWS()
@@ -250,11 +250,9 @@ func TestAthenaReportSchedule_DefaultTags(t *testing.T) {
 		t.Errorf("CreateRole Tags (-want +got):\n%s", d)
 	}
 
-	// An update with unchanged default tags tags nothing.
+	// Unchanged default tags: nothing to tag.
 	f.calls = nil
-	s2 := s
-	s2.ScheduleExpression = "rate(1 hour)"
-	if st, err = m.update(ctx, s, s2, st, false); err != nil {
+	if err := m.tagRole(ctx, st.ManagedRoleName); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range f.calls {
@@ -263,10 +261,10 @@ func TestAthenaReportSchedule_DefaultTags(t *testing.T) {
 		}
 	}
 
-	// An update adds new and changed default tags, and leaves the rest.
+	// New and changed default tags are added, the rest left alone.
 	m.defaultTags = map[string]string{"refarch:test-run": "run-2", "team": "data", "cost-center": "42"}
 	f.calls = nil
-	if st, err = m.update(ctx, s2, s, st, false); err != nil {
+	if err := m.tagRole(ctx, st.ManagedRoleName); err != nil {
 		t.Fatal(err)
 	}
 	if want := "TagRole " + st.ManagedRoleName + " [cost-center refarch:test-run]"; !containsCall(f.calls, want) {
@@ -301,7 +299,7 @@ func TestAthenaReportSchedule_DefaultTags(t *testing.T) {
 		t.Errorf("CreateRole Tags without default tags: %v", sent)
 	}
 	f2.calls = nil
-	if _, err := m2.update(ctx, s, s2, st2, false); err != nil {
+	if err := m2.tagRole(ctx, st2.ManagedRoleName); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range f2.calls {
@@ -323,7 +321,8 @@ func containsCall(calls []string, want string) bool {
 // TestAccProvider_defaultTagsWithFakeAWS drives OpenTofu with both resources
 // on the strict fakes: the provider's default_tags reach the secret and the
 // role at create; a change of default_tags alone plans nothing; an update of
-// a resource for another reason brings the new default tags.
+// a resource for another reason brings the new default tags, and a failure to
+// tag then is only a warning.
 func TestAccProvider_defaultTagsWithFakeAWS(t *testing.T) {
 	t.Parallel()
 	kf := newFakeAWS(newFakeClock())
@@ -383,6 +382,29 @@ resource "refarch_athena_report_schedule" "test" {
 				Check:            tagged("run-1"),
 			},
 			{Config: cfg("run-2", "b", "rate(1 hour)"), Check: tagged("run-2")},
+			{
+				// Tagging that fails on an update is a warning: the apply
+				// succeeds with the key pair updated and the old tags.
+				PreConfig: func() {
+					kf.mu.Lock()
+					defer kf.mu.Unlock()
+					kf.fail["TagResource"] = &smtypes.InvalidRequestException{Message: aws.String("denied")}
+				},
+				Config: cfg("run-3", "c", "rate(1 hour)"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(testAccKeypairAddr, "comment", "c"),
+					func(s *terraform.State) error {
+						a, err := keypairAttrs(s)
+						if err != nil {
+							return err
+						}
+						if tags, _ := kf.secretTags(a["secret_arn"]); tags["refarch:test-run"] != "run-2" {
+							return fmt.Errorf("secret tags %v after a failed TagResource, want run-2 kept", tags)
+						}
+						return nil
+					},
+				),
+			},
 		},
 	})
 }

@@ -147,7 +147,7 @@ func (r *signedURLKeypairResource) Schema(ctx context.Context, _ resource.Schema
 			"**Tags.** The secret is tagged `refarch:signed-url-keypair = <name>`, on top of the provider's " +
 			"`default_tags` (its own tag wins on the same key). The tags are set when the secret is created; an " +
 			"update for another reason (a rotation, a cleanup, a new `comment`) adds the current `default_tags` " +
-			"again, while changing only `default_tags` plans no change, and a key removed from `default_tags` stays " +
+			"again (when that fails, the apply warns and the next update tries again), while changing only `default_tags` plans no change, and a key removed from `default_tags` stays " +
 			"on the secret. CloudFront public keys and key groups cannot be tagged: they carry no tags, and only the " +
 			"resource's destroy (or a manual deletion) removes them.\n\n" +
 			"**Changes made outside of OpenTofu/Terraform** are repaired: a deleted key group makes the plan replace " +
@@ -533,6 +533,12 @@ func (r *signedURLKeypairResource) Update(ctx context.Context, req resource.Upda
 	}
 
 	st, err := m.update(ctx, prior, ch)
+	// Bring default_tags added since the secret was created. A failure is
+	// only a warning: tags must not hold up a rotation.
+	if tagErr := m.tagSecret(ctx, st); tagErr != nil {
+		resp.Diagnostics.AddWarning("Cannot add the provider's default_tags to the key pair's secret",
+			tagErr.Error()+". The key pair itself is up to date; the next update of the resource tries again.")
+	}
 	out := plan
 	resp.Diagnostics.Append(out.setFromKeypairState(st)...)
 	if err != nil {

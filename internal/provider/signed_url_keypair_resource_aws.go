@@ -51,7 +51,7 @@ type keypairSecrets interface {
 	GetSecretValue(context.Context, *secretsmanager.GetSecretValueInput, ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error)
 	DeleteSecret(context.Context, *secretsmanager.DeleteSecretInput, ...func(*secretsmanager.Options)) (*secretsmanager.DeleteSecretOutput, error)
 	// TagResource adds the provider's default tags to an existing secret
-	// when the resource is updated.
+	// when the resource is updated (tagSecret).
 	TagResource(context.Context, *secretsmanager.TagResourceInput, ...func(*secretsmanager.Options)) (*secretsmanager.TagResourceOutput, error)
 }
 
@@ -455,10 +455,6 @@ func (m *keypairManager) update(ctx context.Context, prior keypairState, ch keyp
 	snap := snapshotOf(group)
 	now := m.now()
 
-	if err := m.tagSecret(ctx, st); err != nil {
-		return st, err
-	}
-
 	var remove []keyRecord
 	if ch.Keep != nil {
 		for _, k := range st.Keys {
@@ -660,10 +656,11 @@ func (m *keypairManager) putGroup(ctx context.Context, id string, snap *groupSna
 }
 
 // tagSecret adds the provider's default tags (and the secret's own tag) to
-// the existing secret of st, so that an update brings default tags added
-// since the secret was created. Nothing is called without default tags or
-// secret; tags the secret has beyond these are left alone (default tags are
-// not tracked, so one removed from the provider's configuration stays).
+// the secret of st; the resource's Update calls it after update, so that an
+// update brings default tags added since the secret was created. Nothing is
+// called without default tags or secret; tags the secret has beyond these
+// are left alone (default tags are not tracked, so one removed from the
+// provider's configuration stays).
 func (m *keypairManager) tagSecret(ctx context.Context, st keypairState) error {
 	if len(m.defaultTags) == 0 || st.SecretARN == "" {
 		return nil
