@@ -18,11 +18,12 @@ import (
 )
 
 // TestRootsApplyDefaultTags: every root module the tests stage (examples/* and test/fixtures/* with a `provider
-// "aws"` block) declares `variable "default_tags"` (map(string)) and every one of its AWS provider blocks puts it
-// into default_tags — so the real-AWS target's runTags (the refarch:test-run tag) reach every resource the provider
-// creates, and `make sweep-aws` can find what a run leaves behind. It evaluates each provider's default_tags.tags
-// with the variables' defaults and default_tags = runTags(), and wants every run tag in the result. Runs in both
-// tiers, without tools or AWS.
+// "aws"` block) declares `variable "default_tags"` (map(string)) and every one of its AWS and refarch provider blocks
+// puts it into default_tags — so the real-AWS target's runTags (the refarch:test-run tag) reach every resource
+// either provider creates (for refarch: a signed-URL key pair's secret, a report schedule's IAM role), and `make
+// sweep-aws` can find what a run leaves behind. It evaluates each provider's default_tags.tags with the variables'
+// defaults and default_tags = runTags(), and wants every run tag in the result. Runs in both tiers, without tools
+// or AWS.
 func TestRootsApplyDefaultTags(t *testing.T) {
 	dirs, err := filepath.Glob("../examples/*")
 	if err != nil {
@@ -39,7 +40,7 @@ func TestRootsApplyDefaultTags(t *testing.T) {
 	var roots []string
 	for _, dir := range append(dirs, fixtures...) {
 		providers, vars := parseRoot(t, dir)
-		if len(providers) == 0 {
+		if !slices.ContainsFunc(providers, func(b *hclsyntax.Block) bool { return b.Labels[0] == "aws" }) {
 			continue // docs snippets (examples/provider, …) and embed.go
 		}
 		roots = append(roots, filepath.Base(dir))
@@ -69,6 +70,7 @@ func TestRootsApplyDefaultTags(t *testing.T) {
 			}
 			for _, p := range providers {
 				where := p.DefRange().String()
+				name := p.Labels[0]
 				var dt *hclsyntax.Block
 				for _, b := range p.Body.Blocks {
 					if b.Type == "default_tags" {
@@ -76,7 +78,7 @@ func TestRootsApplyDefaultTags(t *testing.T) {
 					}
 				}
 				if dt == nil {
-					t.Errorf("%s: provider \"aws\" has no default_tags block, want default_tags { tags = var.default_tags }", where)
+					t.Errorf("%s: provider %q has no default_tags block, want default_tags { tags = var.default_tags }", where, name)
 					continue
 				}
 				attr, ok := dt.Body.Attributes["tags"]
@@ -117,8 +119,8 @@ type rootVariable struct {
 	def cty.Value
 }
 
-// parseRoot parses the .tf files of a root module (not override files) and returns its `provider "aws"` blocks and
-// its variables.
+// parseRoot parses the .tf files of a root module (not override files) and returns its `provider "aws"` and
+// `provider "refarch"` blocks and its variables.
 func parseRoot(t *testing.T, dir string) (providers []*hclsyntax.Block, vars map[string]rootVariable) {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
@@ -145,7 +147,7 @@ func parseRoot(t *testing.T, dir string) (providers []*hclsyntax.Block, vars map
 		}
 		for _, b := range body.Blocks {
 			switch {
-			case b.Type == "provider" && len(b.Labels) == 1 && b.Labels[0] == "aws":
+			case b.Type == "provider" && len(b.Labels) == 1 && (b.Labels[0] == "aws" || b.Labels[0] == "refarch"):
 				providers = append(providers, b)
 			case b.Type == "variable" && len(b.Labels) == 1:
 				v := rootVariable{def: cty.NullVal(cty.DynamicPseudoType)}

@@ -41,7 +41,7 @@ func (tg target) prepare(t *testing.T, opts *terraform.Options) {
 		opts.Vars = map[string]any{}
 	}
 	opts.Vars["region"] = tg.region
-	// Every root declares default_tags and hands it to the AWS provider (TestRootsApplyDefaultTags).
+	// Every root declares default_tags and hands it to the AWS and refarch providers (TestRootsApplyDefaultTags).
 	opts.Vars["default_tags"] = runTags()
 	// The tests sign users in with USER_PASSWORD_AUTH (the examples' default is SRP only).
 	if declares(exampleName(opts), "allow_user_password_auth") {

@@ -31,8 +31,8 @@ var testRun = sync.OnceValue(func() string {
 })
 
 // runTags are the tags of this run: the real-AWS target passes them as every staged root's default_tags (the AWS
-// provider's default_tags; TestRootsApplyDefaultTags checks that every root applies them) and puts them on what the
-// tests create with the SDK.
+// and refarch providers' default_tags; TestRootsApplyDefaultTags checks that every root applies them) and puts them
+// on what the tests create with the SDK.
 func runTags() map[string]string { return map[string]string{sweep.TagKey: testRun()} }
 
 // tofuBinary is the CLI the tests drive: $REFARCH_TOFU (set by the Makefile), else the pinned OpenTofu.

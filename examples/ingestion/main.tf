@@ -36,6 +36,12 @@ provider "aws" {
 
 provider "refarch" {
   region = var.region
+
+  # The same tags on what the refarch provider creates that AWS can tag (a signed-URL key pair's secret, a report
+  # schedule's IAM role).
+  default_tags {
+    tags = var.default_tags
+  }
 }
 
 module "ingestion" {

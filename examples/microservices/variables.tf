@@ -5,7 +5,7 @@ variable "region" {
 }
 
 variable "default_tags" {
-  description = "Tags the AWS provider adds to every resource it creates (its default_tags), e.g. the real-AWS tests' refarch:test-run tag."
+  description = "Tags the AWS and refarch providers add to every resource they create (their default_tags), e.g. the real-AWS tests' refarch:test-run tag."
   type        = map(string)
   default     = {}
 }

@@ -22,6 +22,15 @@ provider "refarch" {
     session_name = "refarch-ci"
     external_id  = "refarch-7f3a"
   }
+
+  # Tags on what the provider's resources create that AWS can tag (a key
+  # pair's secret, a report schedule's IAM role), as in hashicorp/aws.
+  default_tags {
+    tags = {
+      Environment = "production"
+      Owner       = "platform-team"
+    }
+  }
 }
 
 # Everything explicit, against a local AWS emulator.

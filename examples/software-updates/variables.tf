@@ -5,7 +5,7 @@ variable "region" {
 }
 
 variable "default_tags" {
-  description = "Tags the AWS provider adds to every resource it creates (its default_tags), e.g. the real-AWS tests' refarch:test-run tag."
+  description = "Tags the AWS and refarch providers add to every resource they create (their default_tags), e.g. the real-AWS tests' refarch:test-run tag."
   type        = map(string)
   default     = {}
 }
@@ -215,7 +215,7 @@ variable "bucket_lifecycle_rules" {
 }
 
 variable "tags" {
-  description = "Tags for every resource (through the provider's default_tags)."
+  description = "Tags for every resource (through the AWS and refarch providers' default_tags)."
   type        = map(string)
   default     = { "refarch:example" = "software-updates" }
 }

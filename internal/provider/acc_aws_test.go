@@ -77,14 +77,20 @@ func newAWSAcc(t *testing.T) *awsAcc {
 	return &awsAcc{region: region, cfg: cfg}
 }
 
-// providerBlock configures the provider for the region only: credentials
-// come from the environment.
+// providerBlock configures the provider for the region, with the run's
+// refarch:test-run tag as default_tags (on the key pair's secret and the
+// report schedule's role, so `make sweep-aws` finds them): credentials come
+// from the environment.
 func (e *awsAcc) providerBlock() string {
 	return fmt.Sprintf(`
 provider "refarch" {
   region = %q
+
+  default_tags {
+    tags = { %q = %q }
+  }
 }
-`, e.region)
+`, e.region, sweep.TagKey, awsAccRun())
 }
 
 // config is body with the required_providers block (testAccConfig) and the

@@ -126,6 +126,12 @@ func (r *athenaReportScheduleResource) Schema(_ context.Context, _ resource.Sche
 			"database and its tables, S3 read/write on the report prefix (with the multipart upload actions Athena " +
 			"uses for large results), read on `source_s3_uris`, and `kms:GenerateDataKey`/`kms:Decrypt` on " +
 			"`report_kms_key_arn` when it is set.\n\n" +
+			"**Tags.** The role the resource creates carries the provider's `default_tags` (creating it with tags " +
+			"needs `iam:TagRole`). They are set when the role is created; an update for another reason adds the " +
+			"`default_tags` the role lacks (when that fails, the apply warns and the next update tries again), while changing only `default_tags` plans no change, and a key removed " +
+			"from `default_tags` stays on the role. A role passed as `role_arn` is never tagged. The named query and " +
+			"the schedule cannot be tagged: Athena named queries go with their workgroup (deleting the workgroup " +
+			"deletes them), EventBridge Scheduler schedules only with the resource's destroy.\n\n" +
 			"Changes update the schedule in place (with its full definition). Athena named queries cannot be " +
 			"changed, so a change of `query`, `database` or `workgroup` creates a new named query in the same apply " +
 			"and deletes the old one (`named_query_id` changes); `name` and `schedule_group` replace the resource.",
@@ -271,7 +277,9 @@ func (r *athenaReportScheduleResource) manager(diags *diag.Diagnostics) *reportS
 	if d.HasError() {
 		return nil
 	}
-	return r.data.apis.report(clients)
+	m := r.data.apis.report(clients)
+	m.defaultTags = r.data.defaultTags
+	return m
 }
 
 func newReportScheduleManager(c *awsconfig.Clients) *reportScheduleManager {
@@ -490,6 +498,12 @@ func (r *athenaReportScheduleResource) Update(ctx context.Context, req resource.
 	}
 	st := prior.reportState()
 	st, err := m.update(ctx, old, s, st, prior.NamedQueryID.IsNull())
+	// Bring default_tags added since the role was created. A failure is
+	// only a warning: tags must not hold up the schedule.
+	if tagErr := m.tagRole(ctx, st.ManagedRoleName); tagErr != nil {
+		resp.Diagnostics.AddWarning("Cannot add the provider's default_tags to the schedule's IAM role",
+			tagErr.Error()+". The schedule itself is up to date; the next update of the resource tries again.")
+	}
 	plan.setState(s, st)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot update the Athena report schedule", err.Error())

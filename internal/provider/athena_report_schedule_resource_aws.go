@@ -59,6 +59,9 @@ type reportIAM interface {
 	PutRolePolicy(context.Context, *iam.PutRolePolicyInput, ...func(*iam.Options)) (*iam.PutRolePolicyOutput, error)
 	DeleteRolePolicy(context.Context, *iam.DeleteRolePolicyInput, ...func(*iam.Options)) (*iam.DeleteRolePolicyOutput, error)
 	DeleteRole(context.Context, *iam.DeleteRoleInput, ...func(*iam.Options)) (*iam.DeleteRoleOutput, error)
+	// TagRole adds the provider's default tags to an existing managed role
+	// when the resource is updated (tagRole).
+	TagRole(context.Context, *iam.TagRoleInput, ...func(*iam.Options)) (*iam.TagRoleOutput, error)
 }
 
 // reportSTS finds the partition and account id for the managed role's
@@ -138,6 +141,9 @@ type reportScheduleManager struct {
 	region       string
 	pollInterval time.Duration
 	waitTimeout  time.Duration
+	// defaultTags are the provider's default_tags, put on the role the
+	// resource creates.
+	defaultTags map[string]string
 }
 
 // startQueryInput is the target Input: the StartQueryExecution request,
@@ -560,6 +566,7 @@ func (m *reportScheduleManager) ensureRole(ctx context.Context, s reportSpec, st
 			RoleName:                 aws.String(name),
 			AssumeRolePolicyDocument: aws.String(trust),
 			Description:              aws.String("Runs the Athena report " + s.Name + " for EventBridge Scheduler (refarch_athena_report_schedule)"),
+			Tags:                     iamTags(mergeTags(m.defaultTags, nil)),
 		})
 		if err != nil {
 			return fmt.Errorf("creating IAM role %s: %w", name, err)
@@ -577,6 +584,40 @@ func (m *reportScheduleManager) ensureRole(ctx context.Context, s reportSpec, st
 		RoleName: aws.String(name), PolicyName: aws.String(reportRolePolicyName), PolicyDocument: aws.String(perms),
 	}); err != nil {
 		return fmt.Errorf("setting the policy of IAM role %s: %w", name, err)
+	}
+	return nil
+}
+
+// tagRole adds the provider's default tags the managed role name lacks (or
+// has with another value); the resource's Update calls it after update, so
+// that an update brings default tags added since the role was created.
+// Nothing is called without default tags or managed role; tags the role has
+// beyond these are left alone (default tags are not tracked, so one removed
+// from the provider's configuration stays).
+func (m *reportScheduleManager) tagRole(ctx context.Context, name string) error {
+	want := mergeTags(m.defaultTags, nil)
+	if len(want) == 0 || name == "" {
+		return nil
+	}
+	role, err := findRole(ctx, m.iam, name)
+	if err != nil {
+		return fmt.Errorf("adding the provider's default_tags to IAM role %s: %w", name, err)
+	}
+	have := make(map[string]string, len(role.Tags))
+	for _, t := range role.Tags {
+		have[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	}
+	missing := map[string]string{}
+	for k, v := range want {
+		if hv, ok := have[k]; !ok || hv != v {
+			missing[k] = v
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	if _, err := m.iam.TagRole(ctx, &iam.TagRoleInput{RoleName: aws.String(name), Tags: iamTags(missing)}); err != nil {
+		return fmt.Errorf("adding the provider's default_tags to IAM role %s: %w", name, err)
 	}
 	return nil
 }

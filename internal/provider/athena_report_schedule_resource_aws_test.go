@@ -179,8 +179,20 @@ resource "refarch_athena_report_schedule" "test" {
 			if aws.ToString(nq.QueryString) != query || aws.ToString(nq.Database) != "default" || aws.ToString(nq.Name) != name {
 				return fmt.Errorf("named query %+v", nq)
 			}
-			if _, err := findRole(ctx, iamc, roleName); err != nil {
+			role, err := findRole(ctx, iamc, roleName)
+			if err != nil {
 				return fmt.Errorf("the managed role: %w", err)
+			}
+			// The provider's default_tags (providerBlock: the run tag),
+			// so that make sweep-aws finds the role.
+			var run string
+			for _, tag := range role.Tags {
+				if aws.ToString(tag.Key) == sweep.TagKey {
+					run = aws.ToString(tag.Value)
+				}
+			}
+			if run != awsAccRun() {
+				return fmt.Errorf("the managed role's %s tag is %q, want %q", sweep.TagKey, run, awsAccRun())
 			}
 			return nil
 		}

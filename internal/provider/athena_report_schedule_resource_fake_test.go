@@ -12,7 +12,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -30,6 +33,28 @@ const fakeReportAccount = "123456789012"
 type fakeReportRole struct {
 	arn, trust string
 	policies   map[string]string
+	// tags are the role's tags; createTags the Tags of its CreateRole, as
+	// sent.
+	tags       map[string]string
+	createTags []iamtypes.Tag
+}
+
+// checkRoleTags refuses what IAM refuses: more than 50 tags, a repeated or
+// empty key, a key or value over its length limit, and keys with the
+// reserved aws: prefix.
+func checkRoleTags(tags []iamtypes.Tag) error {
+	if len(tags) > 50 {
+		return &iamtypes.LimitExceededException{Message: aws.String("too many tags")}
+	}
+	seen := map[string]bool{}
+	for _, t := range tags {
+		k, v := aws.ToString(t.Key), aws.ToString(t.Value)
+		if k == "" || len(k) > 128 || len(v) > 256 || seen[k] || strings.HasPrefix(strings.ToLower(k), "aws:") {
+			return &iamtypes.InvalidInputException{Message: aws.String(fmt.Sprintf("invalid tag %q=%q", k, v))}
+		}
+		seen[k] = true
+	}
+	return nil
 }
 
 // fakeReportAWS implements reportScheduler, reportAthena, reportIAM and
@@ -284,8 +309,16 @@ func (f *fakeReportAWS) CreateRole(_ context.Context, in *iam.CreateRoleInput, _
 	if !json.Valid([]byte(aws.ToString(in.AssumeRolePolicyDocument))) {
 		return nil, &iamtypes.MalformedPolicyDocumentException{Message: aws.String("bad trust policy")}
 	}
+	if err := checkRoleTags(in.Tags); err != nil {
+		return nil, err
+	}
 	arn := fmt.Sprintf("arn:aws:iam::%s:role/%s", fakeReportAccount, name)
-	f.roles[name] = &fakeReportRole{arn: arn, trust: aws.ToString(in.AssumeRolePolicyDocument), policies: map[string]string{}}
+	r := &fakeReportRole{arn: arn, trust: aws.ToString(in.AssumeRolePolicyDocument), policies: map[string]string{},
+		tags: map[string]string{}, createTags: slices.Clone(in.Tags)}
+	for _, t := range in.Tags {
+		r.tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	}
+	f.roles[name] = r
 	f.log("CreateRole %s", name)
 	return &iam.CreateRoleOutput{Role: &iamtypes.Role{Arn: aws.String(arn), RoleName: aws.String(name)}}, nil
 }
@@ -297,7 +330,44 @@ func (f *fakeReportAWS) GetRole(_ context.Context, in *iam.GetRoleInput, _ ...fu
 	if !ok {
 		return nil, noSuchEntity(aws.ToString(in.RoleName))
 	}
-	return &iam.GetRoleOutput{Role: &iamtypes.Role{Arn: aws.String(r.arn), RoleName: in.RoleName, AssumeRolePolicyDocument: aws.String(r.trust)}}, nil
+	var tags []iamtypes.Tag
+	for _, k := range slices.Sorted(maps.Keys(r.tags)) {
+		tags = append(tags, iamtypes.Tag{Key: aws.String(k), Value: aws.String(r.tags[k])})
+	}
+	return &iam.GetRoleOutput{Role: &iamtypes.Role{Arn: aws.String(r.arn), RoleName: in.RoleName, AssumeRolePolicyDocument: aws.String(r.trust), Tags: tags}}, nil
+}
+
+func (f *fakeReportAWS) TagRole(_ context.Context, in *iam.TagRoleInput, _ ...func(*iam.Options)) (*iam.TagRoleOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.injected("TagRole"); err != nil {
+		return nil, err
+	}
+	r, ok := f.roles[aws.ToString(in.RoleName)]
+	if !ok {
+		return nil, noSuchEntity(aws.ToString(in.RoleName))
+	}
+	if err := checkRoleTags(in.Tags); err != nil {
+		return nil, err
+	}
+	keys := make([]string, 0, len(in.Tags))
+	for _, t := range in.Tags {
+		r.tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+		keys = append(keys, aws.ToString(t.Key))
+	}
+	f.log("TagRole %s %v", aws.ToString(in.RoleName), keys)
+	return &iam.TagRoleOutput{}, nil
+}
+
+// roleTags returns the tags of role name, and the Tags its CreateRole sent.
+func (f *fakeReportAWS) roleTags(name string) (map[string]string, []iamtypes.Tag) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r := f.roles[name]
+	if r == nil {
+		return nil, nil
+	}
+	return maps.Clone(r.tags), slices.Clone(r.createTags)
 }
 
 func (f *fakeReportAWS) UpdateAssumeRolePolicy(_ context.Context, in *iam.UpdateAssumeRolePolicyInput, _ ...func(*iam.Options)) (*iam.UpdateAssumeRolePolicyOutput, error) {

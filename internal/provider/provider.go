@@ -64,6 +64,8 @@ type refarchProviderModel struct {
 	// Endpoints is the `endpoints` block: an object whose attributes are the
 	// endpointServices ids; null when the block is absent.
 	Endpoints types.Object `tfsdk:"endpoints"`
+	// DefaultTags is the `default_tags` block; null when absent.
+	DefaultTags *defaultTagsModel `tfsdk:"default_tags"`
 }
 
 // assumeRoleModel maps the `assume_role` block.
@@ -209,6 +211,7 @@ func (p *refarchProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 					"resolution: `AWS_ENDPOINT_URL_<SERVICE>`, then `AWS_ENDPOINT_URL`, then the standard AWS endpoint.",
 				Attributes: endpointAttrs,
 			},
+			"default_tags": defaultTagsBlock(),
 		},
 	}
 }
@@ -222,6 +225,11 @@ func (p *refarchProvider) Configure(ctx context.Context, req provider.ConfigureR
 
 	data := &providerData{version: p.version, apis: p.apis}
 	settings, unknown := settingsFromModel(cfg)
+	tags, tagsUnknown := defaultTagsFromModel(cfg.DefaultTags)
+	if tagsUnknown {
+		unknown = append(unknown, "`default_tags.tags`")
+	}
+	data.defaultTags = tags
 	settings.UserAgent = []awsconfig.UserAgentProduct{{Name: "terraform-provider-refarch", Version: p.version}}
 	if req.TerraformVersion != "" {
 		settings.UserAgent = append(settings.UserAgent, awsconfig.UserAgentProduct{Name: "Terraform", Version: req.TerraformVersion})

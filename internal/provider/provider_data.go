@@ -21,6 +21,9 @@ type providerData struct {
 	// Exactly one of clients and awsErr is set.
 	clients *awsconfig.Clients
 	awsErr  error
+	// defaultTags are the provider's default_tags: resources put them on
+	// the AWS objects they create that AWS can tag. Nil without any.
+	defaultTags map[string]string
 }
 
 // AWS returns the AWS client factory, or an error diagnostic when the

@@ -467,6 +467,15 @@ func TestAccProvider_invalidConfig(t *testing.T) {
     session_name = "has space"
   }`, `session_name`},
 		"empty profile": {`profile = ""`, `profile`},
+		"default_tags aws: key": {`default_tags {
+    tags = { "aws:owner" = "x" }
+  }`, `(?s)Reserved tag key.*aws:`},
+		"default_tags long value": {`default_tags {
+    tags = { owner = "` + strings.Repeat("v", maxTagValueLength+1) + `" }
+  }`, `(?s)default_tags.*length`},
+		"default_tags bad character": {`default_tags {
+    tags = { "owner#1" = "x" }
+  }`, `(?s)default_tags.*letters, digits`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			resource.UnitTest(t, resource.TestCase{

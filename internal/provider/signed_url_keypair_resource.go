@@ -142,7 +142,14 @@ func (r *signedURLKeypairResource) Schema(ctx context.Context, _ resource.Schema
 			"explanation otherwise.\n\n" +
 			"**Permissions.** Besides the CloudFront public key and key group actions and the Secrets Manager " +
 			"actions on the secret, a rotation needs `cloudfront:ListDistributionsByKeyGroup` and " +
-			"`cloudfront:GetDistribution`, to wait for the distributions that trust the key group.\n\n" +
+			"`cloudfront:GetDistribution`, to wait for the distributions that trust the key group; tagging the " +
+			"secret needs `secretsmanager:TagResource`.\n\n" +
+			"**Tags.** The secret is tagged `refarch:signed-url-keypair = <name>`, on top of the provider's " +
+			"`default_tags` (its own tag wins on the same key). The tags are set when the secret is created; an " +
+			"update for another reason (a rotation, a cleanup, a new `comment`) adds the current `default_tags` " +
+			"again (when that fails, the apply warns and the next update tries again), while changing only `default_tags` plans no change, and a key removed from `default_tags` stays " +
+			"on the secret. CloudFront public keys and key groups cannot be tagged: they carry no tags, and only the " +
+			"resource's destroy (or a manual deletion) removes them.\n\n" +
 			"**Changes made outside of OpenTofu/Terraform** are repaired: a deleted key group makes the plan replace " +
 			"the resource (the apply deletes the remaining public keys and the secret first); a deleted active " +
 			"public key or a deleted secret makes the plan rotate to a new key (in a new secret when the secret is " +
@@ -295,7 +302,9 @@ func (r *signedURLKeypairResource) manager(diags *diag.Diagnostics) *keypairMana
 	if d.HasError() {
 		return nil
 	}
-	return r.data.apis.keypair(clients)
+	m := r.data.apis.keypair(clients)
+	m.defaultTags = r.data.defaultTags
+	return m
 }
 
 // newKeypairManager is the keypairManager of the shipped provider: the
@@ -524,6 +533,12 @@ func (r *signedURLKeypairResource) Update(ctx context.Context, req resource.Upda
 	}
 
 	st, err := m.update(ctx, prior, ch)
+	// Bring default_tags added since the secret was created. A failure is
+	// only a warning: tags must not hold up a rotation.
+	if tagErr := m.tagSecret(ctx, st); tagErr != nil {
+		resp.Diagnostics.AddWarning("Cannot add the provider's default_tags to the key pair's secret",
+			tagErr.Error()+". The key pair itself is up to date; the next update of the resource tries again.")
+	}
 	out := plan
 	resp.Diagnostics.Append(out.setFromKeypairState(st)...)
 	if err != nil {

@@ -50,6 +50,9 @@ type keypairSecrets interface {
 	DescribeSecret(context.Context, *secretsmanager.DescribeSecretInput, ...func(*secretsmanager.Options)) (*secretsmanager.DescribeSecretOutput, error)
 	GetSecretValue(context.Context, *secretsmanager.GetSecretValueInput, ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error)
 	DeleteSecret(context.Context, *secretsmanager.DeleteSecretInput, ...func(*secretsmanager.Options)) (*secretsmanager.DeleteSecretOutput, error)
+	// TagResource adds the provider's default tags to an existing secret
+	// when the resource is updated (tagSecret).
+	TagResource(context.Context, *secretsmanager.TagResourceInput, ...func(*secretsmanager.Options)) (*secretsmanager.TagResourceOutput, error)
 }
 
 var (
@@ -126,6 +129,19 @@ type keypairManager struct {
 	// keypairDefaultDeployMinDelay and keypairDefaultDeployMaxDelay.
 	deployMinDelay time.Duration
 	deployMaxDelay time.Duration
+	// defaultTags are the provider's default_tags, put on the secret
+	// under its own tag (keypairSecretTagKey).
+	defaultTags map[string]string
+}
+
+// keypairSecretTagKey is the secret's own tag; its value is the key group's
+// name. It wins over a default tag with the same key.
+const keypairSecretTagKey = "refarch:signed-url-keypair"
+
+// secretTags are the tags of the secret of key group name: the provider's
+// default tags and the secret's own tag.
+func (m *keypairManager) secretTags(name string) map[string]string {
+	return mergeTags(m.defaultTags, map[string]string{keypairSecretTagKey: name})
 }
 
 // groupSnapshot is the key group as last seen, with the ETag that the next
@@ -339,7 +355,7 @@ func (m *keypairManager) createSecret(ctx context.Context, name, kmsKeyID, keyID
 		KmsKeyId:     optionalString(kmsKeyID),
 		Description: aws.String(fmt.Sprintf("Private key of the CloudFront key group %s, managed by the refarch provider "+
 			"(refarch_signed_url_keypair). JSON: key_pair_id (CloudFront public key id) and private_key_pem (PKCS#1).", name)),
-		Tags: []smtypes.Tag{{Key: aws.String("refarch:signed-url-keypair"), Value: aws.String(name)}},
+		Tags: secretsManagerTags(m.secretTags(name)),
 	})
 	if err != nil {
 		return "", fmt.Errorf("creating the Secrets Manager secret %s for the private key: %w", secretName, err)
@@ -637,6 +653,25 @@ func (m *keypairManager) putGroup(ctx context.Context, id string, snap *groupSna
 		*snap = groupSnapshot{etag: aws.ToString(out.ETag), name: name, comment: comment, items: slices.Clone(items)}
 		return true, nil
 	})
+}
+
+// tagSecret adds the provider's default tags (and the secret's own tag) to
+// the secret of st; the resource's Update calls it after update, so that an
+// update brings default tags added since the secret was created. Nothing is
+// called without default tags or secret; tags the secret has beyond these
+// are left alone (default tags are not tracked, so one removed from the
+// provider's configuration stays).
+func (m *keypairManager) tagSecret(ctx context.Context, st keypairState) error {
+	if len(m.defaultTags) == 0 || st.SecretARN == "" {
+		return nil
+	}
+	if _, err := m.sm.TagResource(ctx, &secretsmanager.TagResourceInput{
+		SecretId: aws.String(st.SecretARN),
+		Tags:     secretsManagerTags(m.secretTags(st.Name)),
+	}); err != nil {
+		return fmt.Errorf("adding the provider's default_tags to secret %s: %w", st.SecretARN, err)
+	}
+	return nil
 }
 
 // writeSecret stores the new private key: as the secret's new current

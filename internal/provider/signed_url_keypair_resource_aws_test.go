@@ -30,6 +30,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/refarch/terraform-provider-refarch/internal/sweep"
 )
 
 func TestAccAWSSignedURLKeypair_rotation(t *testing.T) {
@@ -98,6 +100,26 @@ resource "refarch_signed_url_keypair" "test" {
 						a, err := keypairAttrs(s)
 						firstKeyID = a["public_key_id"]
 						return err
+					},
+					// The provider's default_tags (providerBlock: the run
+					// tag) are on the secret, beside its own tag.
+					func(s *terraform.State) error {
+						a, err := keypairAttrs(s)
+						if err != nil {
+							return err
+						}
+						out, err := k.sm.DescribeSecret(context.Background(), &secretsmanager.DescribeSecretInput{SecretId: aws.String(a["secret_arn"])})
+						if err != nil {
+							return err
+						}
+						tags := map[string]string{}
+						for _, t := range out.Tags {
+							tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+						}
+						if tags[sweep.TagKey] != awsAccRun() || tags[keypairSecretTagKey] != name {
+							return fmt.Errorf("secret tags %v, want %s = %s and %s = %s", tags, sweep.TagKey, awsAccRun(), keypairSecretTagKey, name)
+						}
+						return nil
 					},
 				),
 			},

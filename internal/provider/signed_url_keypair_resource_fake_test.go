@@ -9,8 +9,10 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -66,6 +68,28 @@ type fakeSecret struct {
 	versions            []string // oldest first; the last is AWSCURRENT
 	deleted             bool
 	recoveryWindow      int64
+	// tags are the secret's tags; createTags the Tags of its CreateSecret,
+	// as sent.
+	tags       map[string]string
+	createTags []smtypes.Tag
+}
+
+// checkSecretTags refuses what Secrets Manager refuses: more than 50 tags,
+// a repeated or empty key, a key or value over its length limit, and keys
+// with the reserved aws: prefix.
+func checkSecretTags(tags []smtypes.Tag) error {
+	if len(tags) > 50 {
+		return &smtypes.InvalidParameterException{Message: aws.String("too many tags")}
+	}
+	seen := map[string]bool{}
+	for _, t := range tags {
+		k, v := aws.ToString(t.Key), aws.ToString(t.Value)
+		if k == "" || len(k) > 128 || len(v) > 256 || seen[k] || strings.HasPrefix(strings.ToLower(k), "aws:") {
+			return &smtypes.InvalidParameterException{Message: aws.String(fmt.Sprintf("invalid tag %q=%q", k, v))}
+		}
+		seen[k] = true
+	}
+	return nil
 }
 
 // fakeAWS implements keypairCloudFront and keypairSecrets.
@@ -448,6 +472,14 @@ func (f *fakeAWS) CreateSecret(_ context.Context, in *secretsmanager.CreateSecre
 		name:     aws.ToString(in.Name),
 		kmsKeyID: aws.ToString(in.KmsKeyId),
 		versions: []string{aws.ToString(in.SecretString)},
+		tags:     map[string]string{},
+	}
+	if err := checkSecretTags(in.Tags); err != nil {
+		return nil, err
+	}
+	s.createTags = slices.Clone(in.Tags)
+	for _, t := range in.Tags {
+		s.tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
 	}
 	f.secrets[s.arn] = s
 	f.log("CreateSecret %s", s.name)
@@ -520,6 +552,40 @@ func (f *fakeAWS) DeleteSecret(_ context.Context, in *secretsmanager.DeleteSecre
 	s.deleted, s.recoveryWindow = true, aws.ToInt64(in.RecoveryWindowInDays)
 	f.log("DeleteSecret %s window=%d", s.name, s.recoveryWindow)
 	return &secretsmanager.DeleteSecretOutput{ARN: aws.String(s.arn)}, nil
+}
+
+func (f *fakeAWS) TagResource(_ context.Context, in *secretsmanager.TagResourceInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.TagResourceOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.injected("TagResource"); err != nil {
+		return nil, err
+	}
+	s := f.findSecret(aws.ToString(in.SecretId))
+	if s == nil {
+		return nil, &smtypes.ResourceNotFoundException{Message: aws.String("not found")}
+	}
+	if err := checkSecretTags(in.Tags); err != nil {
+		return nil, err
+	}
+	keys := make([]string, 0, len(in.Tags))
+	for _, t := range in.Tags {
+		s.tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+		keys = append(keys, aws.ToString(t.Key))
+	}
+	f.log("TagResource %s %v", s.name, keys)
+	return &secretsmanager.TagResourceOutput{}, nil
+}
+
+// secretTags returns the tags of the secret arn, and the Tags its
+// CreateSecret sent.
+func (f *fakeAWS) secretTags(arn string) (map[string]string, []smtypes.Tag) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s := f.secrets[arn]
+	if s == nil {
+		return nil, nil
+	}
+	return maps.Clone(s.tags), slices.Clone(s.createTags)
 }
 
 // currentSecret returns the current value of the secret arn.

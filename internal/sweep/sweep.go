@@ -7,6 +7,13 @@
 // function before its role, a NAT gateway before its Elastic IP, subnets before their VPC). What waits uses the SDK's
 // waiters under a deadline; what fails on a dependency still being deleted is retried by the SDK's retryer
 // (NewRetryer); what still fails is reported and the sweep goes on — run it again later.
+//
+// The refarch provider's own resources tag what AWS can tag with the provider's default_tags (the tests pass the run
+// tag there): the Secrets Manager secret of refarch_signed_url_keypair (found by the Tagging API, deleted with the
+// other secrets) and the IAM role refarch_athena_report_schedule creates (found through IAM, deleted with its inline
+// policy). What AWS cannot tag is not found here: the key pair's CloudFront public keys and key group, and the report
+// schedule's EventBridge Scheduler schedule, go only with the resource's destroy; its Athena named query goes with its
+// workgroup (a swept Athena workgroup takes its named queries; one in the account's primary workgroup stays).
 package sweep
 
 import (
