@@ -60,9 +60,10 @@ func albUpgradeOverride(protect bool) string {
 // TestALBMovedStatePlansNoReplacement proves that an existing state plans no replacement after the load balancer
 // moved into modules/alb. It applies test/fixtures/alb-moved-state (service A, modules/ecs-service, and service C,
 // modules/asg-rds-service, in a plain VPC) in the sandbox with the modules of albPreviousModules, taken from this
-// clone's history (`git archive`; a shallow clone fails the test), then swaps in the current modules in the same
-// directory, with the same state, adds what the root must now say (albUpgradeOverride), re-inits and plans twice:
-// with deletion protection left at its new default and with deletion_protection = false. Each plan must have
+// clone's history (`git archive`; a shallow clone fetches that commit from origin, or fails the test), then swaps in
+// the current modules in the same directory, with the same state, adds what the root must now say
+// (albUpgradeOverride), re-inits and plans twice: with deletion protection left at its new default and with
+// deletion_protection = false. Each plan must have
 //   - no delete and no replace anywhere;
 //   - every moved resource of both services at its new address under module.alb, with the old one as
 //     previous_address (albMovedFrom), and no other move;
@@ -234,15 +235,21 @@ func changedAttributes(c *tfjson.Change) []string {
 	return out
 }
 
-// previousModules is `git archive` of paths at commit in the clone at root. The commit must be in the clone: a
-// shallow clone (CI checkouts often are) has no such history, and the test fails rather than proving nothing.
+// previousModules is `git archive` of paths at commit (a full object id) in the clone at root. A shallow clone (CI
+// checkouts often are) lacks the commit: it is fetched from origin (one commit, depth 1); if that fails too, the test
+// fails rather than proving nothing.
 func previousModules(t *testing.T, root, commit string, paths ...string) []byte {
 	t.Helper()
-	if err := exec.Command("git", "-C", root, "cat-file", "-e", commit+"^{commit}").Run(); err != nil {
-		shallow, _ := exec.Command("git", "-C", root, "rev-parse", "--is-shallow-repository").Output()
-		t.Fatalf("commit %s (the modules before modules/alb) is not in the clone at %s (git: %v; shallow: %s): this test "+
-			"applies those modules from the history; clone with full history or run `git fetch --unshallow`",
-			commit, root, err, strings.TrimSpace(string(shallow)))
+	present := func() error { return exec.Command("git", "-C", root, "cat-file", "-e", commit+"^{commit}").Run() }
+	if err := present(); err != nil {
+		fetch, fetchErr := exec.Command("git", "-C", root, "fetch", "--quiet", "--depth=1", "origin", commit).CombinedOutput()
+		if err := present(); err != nil {
+			shallow, _ := exec.Command("git", "-C", root, "rev-parse", "--is-shallow-repository").Output()
+			t.Fatalf("commit %s (the modules before modules/alb) is not in the clone at %s (git: %v; shallow: %s) and "+
+				"fetching it from origin failed (%v: %s): this test applies those modules from the history; clone with "+
+				"full history or run `git fetch --unshallow`",
+				commit, root, err, strings.TrimSpace(string(shallow)), fetchErr, strings.TrimSpace(string(fetch)))
+		}
 	}
 	cmd := exec.Command("git", append([]string{"-C", root, "archive", "--format=tar", commit}, paths...)...)
 	var stderr bytes.Buffer
