@@ -20,7 +20,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/refarch/terraform-provider-refarch/lambda-src/internal/logtext"
+	"github.com/refarch/terraform-provider-refarch/internal/logtext"
 )
 
 // Item is one catalog entry, as stored in the table and the cache and as

@@ -21,7 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ses/types"
 	"github.com/aws/smithy-go"
 
-	"github.com/refarch/terraform-provider-refarch/lambda-src/internal/logtext"
+	"github.com/refarch/terraform-provider-refarch/internal/logtext"
 )
 
 // SESAPI is the part of the SES v1 client the handler uses; *ses.Client

@@ -10,7 +10,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/refarch/terraform-provider-refarch/lambda-src/internal/logtext"
+	"github.com/refarch/terraform-provider-refarch/internal/logtext"
 )
 
 // ErrUnauthorized is the error that makes API Gateway answer 401 (its message must be exactly "Unauthorized").

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/refarch/terraform-provider-refarch/internal/logtext"
 )
 
 // Order is one order as the API and the stores see it.
@@ -97,6 +99,10 @@ func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
+// InvalidJSONMessage is the error answered for an order body the JSON decoder refuses (syntax, types, unknown
+// fields).
+const InvalidJSONMessage = `invalid JSON: want one object {"customer": string, "item": string, "quantity": integer} and no other fields`
+
 type createRequest struct {
 	Customer *string `json:"customer"`
 	Item     *string `json:"item"`
@@ -117,7 +123,10 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("body larger than %d bytes", maxBody))
 			return
 		}
-		writeError(w, http.StatusBadRequest, "invalid JSON: "+err.Error())
+		// A fixed answer, whatever the decoder said: its text echoes the caller's input (an unknown field's name, a
+		// value) and is no part of the API. The log gets it, clipped.
+		h.logger().Info("order body refused", "detail", logtext.Clip(err.Error(), 200))
+		writeError(w, http.StatusBadRequest, InvalidJSONMessage)
 		return
 	}
 	if dec.Decode(&struct{}{}) != io.EOF {
