@@ -155,10 +155,3 @@ func Challenge(err error) (status int, wwwAuthenticate, message string) {
 		return http.StatusUnauthorized, `Bearer error="invalid_token"`, "invalid token"
 	}
 }
-
-func truncate(s string, maxBytes int) string {
-	if len(s) <= maxBytes {
-		return s
-	}
-	return s[:maxBytes] + "…"
-}

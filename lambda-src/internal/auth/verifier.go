@@ -14,6 +14,8 @@ import (
 	"github.com/MicahParks/keyfunc/v3"
 	"github.com/golang-jwt/jwt/v5"
 	"golang.org/x/time/rate"
+
+	"github.com/refarch/terraform-provider-refarch/internal/logtext"
 )
 
 // Defaults for VerifierConfig.
@@ -179,7 +181,7 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Identity, error) {
 		return Identity{}, fmt.Errorf("%w: %v", ErrInvalidToken, err)
 	}
 	if claims.TokenUse != "id" {
-		return Identity{}, fmt.Errorf("%w: token_use %q, want an ID token", ErrInvalidToken, truncate(claims.TokenUse, 16))
+		return Identity{}, fmt.Errorf("%w: token_use %q, want an ID token", ErrInvalidToken, logtext.Clip(claims.TokenUse, 16))
 	}
 	if err := validSubject(claims.Subject); err != nil {
 		return Identity{}, fmt.Errorf("%w: %v", ErrInvalidToken, err)

@@ -30,6 +30,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/refarch/terraform-provider-refarch/internal/logtext"
 )
 
 // Firehose's transformation results.
@@ -268,7 +270,7 @@ func (t *Transformer) normalise(data []byte, arrival time.Time, devices Devices)
 	}
 	id := strings.ToLower(strings.TrimSpace(*w.DeviceID))
 	if !deviceIDPattern.MatchString(id) {
-		return nil, reject(ReasonBadValue, "device_id %q is not 1-128 letters, digits, '_', '.', ':' or '-'", clip(*w.DeviceID, 64))
+		return nil, reject(ReasonBadValue, "device_id %q is not 1-128 letters, digits, '_', '.', ':' or '-'", logtext.Clip(*w.DeviceID, 64))
 	}
 	r := Reading{DeviceID: id, Type: "telemetry", IngestedAt: arrival.UTC().Format(time.RFC3339Nano)}
 	withID := func(rej *Rejection) *Rejection { rej.DeviceID = id; return rej }
@@ -288,7 +290,7 @@ func (t *Transformer) normalise(data []byte, arrival time.Time, devices Devices)
 	if w.Type != nil {
 		typ := strings.ToLower(strings.TrimSpace(*w.Type))
 		if !typePattern.MatchString(typ) {
-			return nil, withID(reject(ReasonBadValue, "type %q is not 1-32 lower-case letters, digits or '_'", clip(*w.Type, 64)))
+			return nil, withID(reject(ReasonBadValue, "type %q is not 1-32 lower-case letters, digits or '_'", logtext.Clip(*w.Type, 64)))
 		}
 		r.Type = typ
 	}
@@ -371,7 +373,7 @@ func parseTS(raw json.RawMessage) (time.Time, *Rejection) {
 		}
 		ts, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(s))
 		if err != nil {
-			return time.Time{}, reject(ReasonBadValue, "ts %q is not an RFC 3339 time", clip(s, 64))
+			return time.Time{}, reject(ReasonBadValue, "ts %q is not an RFC 3339 time", logtext.Clip(s, 64))
 		}
 		return ts, nil
 	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
@@ -424,14 +426,4 @@ func envelope(rej *Rejection, data []byte) []byte {
 		b = []byte(`{"reason":"` + string(rej.Reason) + `"}`)
 	}
 	return append(b, '\n')
-}
-
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/refarch/terraform-provider-refarch/internal/logtext"
 )
 
 const (
@@ -100,7 +102,7 @@ func (h *Handler) list(ctx context.Context, req events.APIGatewayProxyRequest) e
 	limit := DefaultLimit
 	for k, v := range req.QueryStringParameters {
 		if k != "limit" {
-			return errorResponse(http.StatusBadRequest, fmt.Sprintf("unknown query parameter %q; the only one is \"limit\"", truncate(k, 40)))
+			return errorResponse(http.StatusBadRequest, fmt.Sprintf("unknown query parameter %q; the only one is \"limit\"", logtext.Clip(k, 40)))
 		}
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > MaxLimit {
@@ -191,11 +193,4 @@ func errorResponse(status int, msg string) events.APIGatewayProxyResponse {
 		Headers:    map[string]string{"Content-Type": "application/json", "Cache-Control": "no-store"},
 		Body:       string(b),
 	}
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

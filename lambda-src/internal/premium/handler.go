@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/refarch/terraform-provider-refarch/internal/logtext"
 	"github.com/refarch/terraform-provider-refarch/lambda-src/internal/auth"
 )
 
@@ -76,7 +77,7 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayProxyRequest)
 		err = fmt.Errorf("%w: empty subject", auth.ErrInvalidToken)
 	}
 	if err != nil {
-		h.logger().InfoContext(ctx, "authentication failed", "reason", truncate(err.Error(), 200),
+		h.logger().InfoContext(ctx, "authentication failed", "reason", logtext.Clip(err.Error(), 200),
 			"request_id", req.RequestContext.RequestID)
 		status, challenge, msg := auth.Challenge(err)
 		r := errorResponse(status, msg)
@@ -146,11 +147,4 @@ func errorResponse(status int, msg string) events.APIGatewayProxyResponse {
 		Headers:    map[string]string{"Content-Type": "application/json"},
 		Body:       string(b),
 	}
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/refarch/terraform-provider-refarch/internal/logtext"
 	"github.com/refarch/terraform-provider-refarch/lambda-src/internal/auth"
 )
 
@@ -150,7 +151,7 @@ func (h *Handler) authenticate(ctx context.Context, req events.APIGatewayProxyRe
 	if err != nil {
 		// The reason comes from the verifier and never holds the token.
 		h.logger().InfoContext(ctx, "authentication failed",
-			"reason", truncate(err.Error(), 200),
+			"reason", logtext.Clip(err.Error(), 200),
 			"method", req.HTTPMethod,
 			"resource", req.Resource,
 			"request_id", req.RequestContext.RequestID)
@@ -436,22 +437,15 @@ func decodeErrorMessage(err error) string {
 		case "":
 			return "request body must be a JSON object"
 		default:
-			return fmt.Sprintf("field %q has the wrong type", truncate(typeErr.Field, 64))
+			return fmt.Sprintf("field %q has the wrong type", logtext.Clip(typeErr.Field, 64))
 		}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.TrimPrefix(err.Error(), "json: unknown field ")
-		return "unknown field " + truncate(name, 66) + ` (allowed fields: "title", "done")`
+		return "unknown field " + logtext.Clip(name, 66) + ` (allowed fields: "title", "done")`
 	default:
 		// Syntax errors, unexpected EOF, invalid UTF-8 and the like.
 		return "request body is not valid JSON"
 	}
-}
-
-func truncate(s string, maxRunes int) string {
-	if utf8.RuneCountInString(s) <= maxRunes {
-		return s
-	}
-	return string([]rune(s)[:maxRunes]) + "…"
 }
 
 func (h *Handler) clock() time.Time {
