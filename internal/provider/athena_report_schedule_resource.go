@@ -337,20 +337,13 @@ func (m athenaReportScheduleModel) reportState() reportState {
 	}
 }
 
-func strOrNull(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
-
 func (m *athenaReportScheduleModel) setState(s reportSpec, st reportState) {
 	m.ID = types.StringValue(s.Group + "/" + s.Name)
-	m.ScheduleARN = strOrNull(st.ScheduleARN)
-	m.NamedQueryID = strOrNull(st.NamedQueryID)
-	m.RoleARN = strOrNull(st.RoleARN)
-	m.ManagedRoleName = strOrNull(st.ManagedRoleName)
-	m.InitialQueryExecutionID = strOrNull(st.InitialQueryExecutionID)
+	m.ScheduleARN = stringOrNull(st.ScheduleARN)
+	m.NamedQueryID = stringOrNull(st.NamedQueryID)
+	m.RoleARN = stringOrNull(st.RoleARN)
+	m.ManagedRoleName = stringOrNull(st.ManagedRoleName)
+	m.InitialQueryExecutionID = stringOrNull(st.InitialQueryExecutionID)
 }
 
 func (r *athenaReportScheduleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -450,23 +443,23 @@ func (r *athenaReportScheduleResource) Read(ctx context.Context, req resource.Re
 	}
 	s := o.Spec
 	state.ID = types.StringValue(s.Group + "/" + s.Name)
-	state.ScheduleARN = strOrNull(o.ScheduleARN)
+	state.ScheduleARN = stringOrNull(o.ScheduleARN)
 	state.ScheduleExpression = types.StringValue(s.ScheduleExpression)
-	state.ScheduleTimezone = strOrNull(s.ScheduleTimezone)
+	state.ScheduleTimezone = stringOrNull(s.ScheduleTimezone)
 	state.State = types.StringValue(s.State)
 	state.FlexibleTimeWindowMinutes = types.Int64Value(int64(s.FlexibleWindowMinutes))
 	state.RetryPolicy = retryPolicyObject(int64(s.RetryMaxAttempts), int64(s.RetryMaxEventAgeSec))
-	state.DeadLetterARN = strOrNull(s.DeadLetterARN)
+	state.DeadLetterARN = stringOrNull(s.DeadLetterARN)
 	state.Query, state.Database = types.StringValue(s.Query), types.StringValue(s.Database)
 	state.Catalog, state.WorkGroup = types.StringValue(s.Catalog), types.StringValue(s.WorkGroup)
 	state.ReportS3URI = types.StringValue(s.ReportS3URI)
-	state.ReportKMSKeyARN = strOrNull(s.ReportKMSKeyARN)
+	state.ReportKMSKeyARN = stringOrNull(s.ReportKMSKeyARN)
 	if !o.NamedQueryFound {
 		state.NamedQueryID = types.StringNull()
 	}
 	switch {
 	case st.ManagedRoleName == "":
-		state.RoleARN = strOrNull(s.RoleARN)
+		state.RoleARN = stringOrNull(s.RoleARN)
 	case !o.RoleFound || s.RoleARN != st.RoleARN:
 		// The managed role is gone, or the schedule no longer uses it: the
 		// next apply puts it back.

@@ -600,7 +600,7 @@ func (r *signedURLKeypairResource) ImportState(ctx context.Context, req resource
 
 	model := signedURLKeypairResourceModel{
 		Name:                     types.StringValue(st.Name),
-		KMSKeyID:                 nullIfEmpty(st.KMSKeyID),
+		KMSKeyID:                 stringOrNull(st.KMSKeyID),
 		Rotation:                 types.StringNull(),
 		RotationGracePeriod:      types.StringValue(keypairDefaultGracePeriod),
 		SecretRecoveryWindowDays: types.Int64Value(keypairDefaultRecoveryWindow),
@@ -622,13 +622,6 @@ func gracePeriodOf(v types.String) time.Duration {
 		d, _ = parseGracePeriod(keypairDefaultGracePeriod)
 	}
 	return d
-}
-
-func nullIfEmpty(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
 }
 
 // toKeypairState converts the model (state) to keypairState.
@@ -656,10 +649,10 @@ func (m *signedURLKeypairResourceModel) setFromKeypairState(st keypairState) dia
 	if st.GroupMissing {
 		m.KeyGroupID = types.StringNull()
 	}
-	m.Comment = nullIfEmpty(st.Comment)
-	m.PublicKeyID = nullIfEmpty(st.ActiveKeyID)
-	m.PublicKeyPEM = nullIfEmpty(st.PublicKeyPEM)
-	m.SecretARN = nullIfEmpty(st.SecretARN)
+	m.Comment = stringOrNull(st.Comment)
+	m.PublicKeyID = stringOrNull(st.ActiveKeyID)
+	m.PublicKeyPEM = stringOrNull(st.PublicKeyPEM)
+	m.SecretARN = stringOrNull(st.SecretARN)
 	m.PendingCleanup = types.BoolValue(st.PendingCleanup)
 	list, diags := publicKeysList(st.Keys)
 	m.PublicKeys = list

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 )
 
@@ -78,7 +79,7 @@ func (s *Sandbox) StartFunction(ctx context.Context, name, bootstrap string) err
 		"AWS_LAMBDA_RUNTIME_API=" + ln.Addr().String() + "/_runtime/" + name,
 		"AWS_LAMBDA_FUNCTION_NAME=" + name,
 		"AWS_LAMBDA_FUNCTION_VERSION=$LATEST",
-		"_HANDLER=" + aws2str(conf.Handler),
+		"_HANDLER=" + aws.ToString(conf.Handler),
 	}
 	if conf.MemorySize != nil {
 		// Lambda tells a runtime its memory size; the thumbnail handler sizes its byte budget by it.
@@ -172,11 +173,4 @@ func EdgeURL(endpoint, value string) string {
 		return value
 	}
 	return strings.TrimRight(endpoint, "/") + "/kumo/cdn/" + m[1] + m[2]
-}
-
-func aws2str(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
 }
