@@ -9,17 +9,21 @@
 //	refarch plan|apply|destroy <architecture> --dir D [--region R] [--var k=v]…   real AWS (the usual credential chain)
 //	refarch sweep [--region R[,R]]… [--run ID] [--older-than 1h] [--dry-run=false]   delete what real-AWS test runs left
 //
-// --json prints one JSON object per line instead of text. Exit codes: 0 done; 1 failed (the message says what, and
+// --json prints one JSON object per line instead of text, an error too ({"event":"error","error":…,"exit":…} on
+// stdout); -h after a command prints the usage (exit 0). Exit codes: 0 done; 1 failed (the message says what, and
 // whether anything is left deployed); 2 bad usage or an invalid configuration (nothing was started); 3 `plan` found
 // changes to make.
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -59,29 +63,51 @@ func (e usageError) Error() string { return e.msg }
 // errChanges is plan's "there is something to apply".
 var errChanges = errors.New("the plan has changes")
 
-func run(ctx context.Context, args []string) int { return exitCode(dispatch(ctx, args)) }
+// errHelp is -h or --help after a command: the usage, on stdout, and exit 0.
+var errHelp = errors.New("help requested")
 
-// exitCode is the exit status for what a command returned, after printing the error.
-func exitCode(err error) int {
+func run(ctx context.Context, args []string) int {
+	return exitCode(dispatch(ctx, args), slices.Contains(args, "--json") || slices.Contains(args, "-json"), os.Stdout, os.Stderr)
+}
+
+// exitCode is the exit status for what a command returned, after printing the error: as text on stderr, or with
+// --json as one JSON object on stdout ({"event":"error","error":…,"exit":…}) like every other line it prints.
+func exitCode(err error, jsonOut bool, stdout, stderr io.Writer) int {
 	var ue usageError
+	var code int
+	var msg string
 	switch {
 	case err == nil:
+		return exitOK
+	case errors.Is(err, errHelp):
+		fmt.Fprintln(stdout, usage)
 		return exitOK
 	case errors.Is(err, errChanges):
 		return exitChanges
 	case errors.As(err, &ue):
-		if ue.msg != "" {
-			fmt.Fprintln(os.Stderr, "refarch:", ue.msg)
+		code, msg = exitUsage, ue.msg
+		if msg == "" {
+			msg = "no command"
 		}
-		fmt.Fprintln(os.Stderr, usage)
-		return exitUsage
 	case errors.Is(err, refarch.ErrInvalid):
-		fmt.Fprintln(os.Stderr, "refarch:", strings.TrimPrefix(err.Error(), "refarch: "))
-		return exitUsage
+		code, msg = exitUsage, strings.TrimPrefix(err.Error(), "refarch: ")
 	default:
-		fmt.Fprintln(os.Stderr, "refarch:", strings.TrimPrefix(err.Error(), "refarch: "))
-		return exitFailed
+		code, msg = exitFailed, strings.TrimPrefix(err.Error(), "refarch: ")
 	}
+	if jsonOut {
+		b, _ := json.Marshal(map[string]any{"event": "error", "error": msg, "exit": code})
+		fmt.Fprintln(stdout, string(b))
+		return code
+	}
+	if errors.As(err, &ue) {
+		if ue.msg != "" {
+			fmt.Fprintln(stderr, "refarch:", ue.msg)
+		}
+		fmt.Fprintln(stderr, usage)
+		return code
+	}
+	fmt.Fprintln(stderr, "refarch:", msg)
+	return code
 }
 
 func dispatch(ctx context.Context, args []string) error {
@@ -179,6 +205,8 @@ func parseFlags(args []string, positional int) (flags, error) {
 			return args[i], nil
 		}
 		switch name {
+		case "h", "help":
+			return f, errHelp
 		case "json":
 			f.json = true
 		case "keep":

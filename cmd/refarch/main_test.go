@@ -1,11 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,6 +40,10 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"sandbox", "status"}, exitOK},
 		{[]string{"architectures", "--json"}, exitOK},
 		{[]string{"help"}, exitOK},
+		{[]string{"architectures", "-h"}, exitOK},
+		{[]string{"sandbox", "up", "--help"}, exitOK},
+		{[]string{"sweep", "-h"}, exitOK},
+		{[]string{"architectures", "--bogus"}, exitUsage},
 	} {
 		if got := run(context.Background(), tc.args); got != tc.want {
 			t.Errorf("refarch %v: exit %d, want %d", tc.args, got, tc.want)
@@ -43,6 +51,46 @@ func TestExitCodes(t *testing.T) {
 	}
 	if _, err := os.Stat(dir); err == nil {
 		t.Errorf("an invalid configuration created its working directory")
+	}
+}
+
+// TestJSONErrors: with --json an error is one JSON object on stdout (event "error", the message, the exit code), not
+// text on stderr; without it, text on stderr and nothing on stdout; -h prints the usage on stdout.
+func TestJSONErrors(t *testing.T) {
+	for _, tc := range []struct {
+		err      error
+		jsonOut  bool
+		want     int
+		wantJSON string // the "error" field; "" when no JSON is expected
+	}{
+		{usageError{"unknown option --bogus"}, true, exitUsage, "unknown option --bogus"},
+		{fmt.Errorf("%w: unknown architecture \"x\"", refarch.ErrInvalid), true, exitUsage, "invalid configuration: unknown architecture \"x\""},
+		{errors.New("refarch: kumo died"), true, exitFailed, "kumo died"},
+		{usageError{"unknown option --bogus"}, false, exitUsage, ""},
+		{errHelp, true, exitOK, ""},
+	} {
+		var stdout, stderr bytes.Buffer
+		if got := exitCode(tc.err, tc.jsonOut, &stdout, &stderr); got != tc.want {
+			t.Errorf("%v (json %v): exit %d, want %d", tc.err, tc.jsonOut, got, tc.want)
+		}
+		switch {
+		case tc.wantJSON != "":
+			var v struct {
+				Event, Error string
+				Exit         int
+			}
+			if err := json.Unmarshal(stdout.Bytes(), &v); err != nil || v.Event != "error" || v.Error != tc.wantJSON || v.Exit != tc.want || stderr.Len() != 0 {
+				t.Errorf("%v: stdout %q (%v), stderr %q; want one JSON error object on stdout only", tc.err, stdout.String(), err, stderr.String())
+			}
+		case errors.Is(tc.err, errHelp):
+			if !strings.Contains(stdout.String(), "usage:") || stderr.Len() != 0 {
+				t.Errorf("help: stdout %q, stderr %q; want the usage on stdout", stdout.String(), stderr.String())
+			}
+		default:
+			if stdout.Len() != 0 || !strings.Contains(stderr.String(), "refarch: unknown option --bogus") {
+				t.Errorf("%v: stdout %q, stderr %q; want text on stderr only", tc.err, stdout.String(), stderr.String())
+			}
+		}
 	}
 }
 

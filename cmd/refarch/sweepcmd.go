@@ -58,6 +58,9 @@ func sweepCmd(ctx context.Context, args []string, connect func(context.Context) 
 	fs.IntVar(&o.Parallel, "parallel", 4, "")
 	fs.BoolVar(&jsonOut, "json", false, "")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelp
+		}
 		return usageError{"sweep: " + err.Error()}
 	}
 	if fs.NArg() > 0 {

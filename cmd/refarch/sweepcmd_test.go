@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
 	"testing"
 	"time"
 
@@ -101,7 +102,7 @@ func TestSweepExitStatus(t *testing.T) {
 			if tc.want == exitUsage {
 				connect = func(context.Context) (sweep.ClientsFor, error) { return nil, errors.New("connected on bad usage") }
 			}
-			if got := exitCode(sweepCmd(ctx, tc.args, connect)); got != tc.want || deleted != tc.wantDeleted {
+			if got := exitCode(sweepCmd(ctx, tc.args, connect), false, io.Discard, io.Discard); got != tc.want || deleted != tc.wantDeleted {
 				t.Errorf("refarch sweep %v: exit %d, bucket deleted %v; want %d, %v", tc.args, got, deleted, tc.want, tc.wantDeleted)
 			}
 		})
