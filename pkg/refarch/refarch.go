@@ -111,9 +111,18 @@ func (s *Stack) Destroy(ctx context.Context) error {
 }
 
 // Outputs decodes the root's outputs into v, a pointer to a struct whose fields carry `json:"<output name>"` tags
-// (such as MyTodoListOutputs). Outputs that are null or absent leave their field unchanged.
+// (such as MyTodoListOutputs). Outputs that are null or absent leave their field unchanged. It reads the state an
+// Apply left in RootDir: nothing is staged again and no init runs (so no provider starts); before any Apply it is
+// an error.
 func (s *Stack) Outputs(ctx context.Context, v any) error {
-	tf, _, err := s.init(ctx)
+	if err := s.check(); err != nil {
+		return err
+	}
+	root := s.RootDir()
+	if _, err := os.Stat(filepath.Join(root, ".terraform")); err != nil {
+		return fmt.Errorf("refarch: outputs of %s: nothing was applied in %s yet", s.Architecture.Example(), s.Dir)
+	}
+	tf, err := s.cli(root)
 	if err != nil {
 		return err
 	}
@@ -140,14 +149,13 @@ func (s *Stack) RootDir() string { return filepath.Join(s.Dir, "examples", s.Arc
 
 // init validates, stages the HCL, writes the variables and runs init; nothing starts on a configuration error.
 func (s *Stack) init(ctx context.Context) (*tfexec.Terraform, string, error) {
-	if s.Architecture == nil || s.Target == nil || s.Dir == "" {
-		return nil, "", fmt.Errorf("refarch: %w: a Stack needs an Architecture, a Target and a Dir", ErrInvalid)
+	if err := s.check(); err != nil {
+		return nil, "", err
 	}
 	if err := s.Architecture.Validate(); err != nil {
 		return nil, "", fmt.Errorf("refarch: %s: %w", s.Architecture.Example(), err)
 	}
-	bin, err := s.binary()
-	if err != nil {
+	if _, err := s.binary(); err != nil {
 		return nil, "", err
 	}
 	root, err := stage(s.Architecture.Example(), s.Dir)
@@ -171,32 +179,49 @@ func (s *Stack) init(ctx context.Context) (*tfexec.Terraform, string, error) {
 		return nil, "", fmt.Errorf("refarch: %w", err)
 	}
 
+	tf, err := s.cli(root)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := tf.Init(ctx, tfexec.Upgrade(false)); err != nil {
+		return nil, "", fmt.Errorf("refarch: init %s: %w", s.Architecture.Example(), err)
+	}
+	return tf, varFile, nil
+}
+
+// check is what every Stack needs set.
+func (s *Stack) check() error {
+	if s.Architecture == nil || s.Target == nil || s.Dir == "" {
+		return fmt.Errorf("refarch: %w: a Stack needs an Architecture, a Target and a Dir", ErrInvalid)
+	}
+	return nil
+}
+
+// cli is the tofu/terraform CLI in root, with the target's environment, the grace period and the Stack's output.
+func (s *Stack) cli(root string) (*tfexec.Terraform, error) {
+	bin, err := s.binary()
+	if err != nil {
+		return nil, err
+	}
 	tf, err := tfexec.NewTerraform(root, bin)
 	if err != nil {
-		return nil, "", fmt.Errorf("refarch: %w", err)
+		return nil, fmt.Errorf("refarch: %w", err)
 	}
 	grace := s.GracePeriod
 	if grace == 0 {
 		grace = 2 * time.Minute
 	}
 	if err := tf.SetWaitDelay(grace); err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	env := map[string]string{}
-	for k, v := range s.Target.env() {
-		env[k] = v
-	}
-	if len(env) > 0 {
+	if env := s.Target.env(); len(env) > 0 {
 		if err := tf.SetEnv(mergeEnv(env)); err != nil {
-			return nil, "", err
+			return nil, err
 		}
 	}
 	tf.SetStdout(s.Stdout)
 	tf.SetStderr(s.Stderr)
-	if err := tf.Init(ctx, tfexec.Upgrade(false)); err != nil {
-		return nil, "", fmt.Errorf("refarch: init %s: %w", s.Architecture.Example(), err)
-	}
-	return tf, varFile, nil
+	return tf, nil
 }
 
 // mergeEnv is the process environment plus extra (tfexec replaces the environment with what it is given).

@@ -232,3 +232,18 @@ func TestMissingBinary(t *testing.T) {
 		t.Error("a run without a CLI created its working directory")
 	}
 }
+
+// TestOutputsBeforeApply: Outputs reads what an Apply left; before one it is an error, and it stages nothing (it
+// neither writes the working directory nor looks for a CLI to init with).
+func TestOutputsBeforeApply(t *testing.T) {
+	parent := t.TempDir()
+	dir := path.Join(parent, "never-created")
+	s := &Stack{Architecture: MyTodoList{Name: "todos"}, Target: AWS{Region: "eu-west-1"}, Dir: dir, Binary: "/nonexistent/tofu"}
+	var out MyTodoListOutputs
+	if err := s.Outputs(context.Background(), &out); err == nil || !strings.Contains(err.Error(), "nothing was applied") {
+		t.Errorf("Outputs before Apply = %v, want \"nothing was applied\"", err)
+	}
+	if _, err := os.Stat(dir); err == nil {
+		t.Error("Outputs staged the root")
+	}
+}
