@@ -19,7 +19,7 @@ terraform {
     }
     refarch = {
       source  = "refarch/refarch"
-      version = ">= 0.1.0"
+      version = ">= 0.1.0, < 1.0.0"
     }
   }
 }
@@ -47,11 +47,11 @@ provider "refarch" {
 module "ingestion" {
   source = "../../modules/ingestion"
 
-  name              = var.name
-  devices           = var.devices
-  glue_catalog_id   = var.glue_catalog_id
-  glue_table        = var.glue_table
-  queue_managed_sse = var.queue_managed_sse
+  name            = var.name
+  devices         = var.devices
+  glue_catalog_id = var.glue_catalog_id
+  glue_table      = var.glue_table
+  queue_sse       = var.queue_sse
   iot = {
     enabled = var.iot_rule
   }

@@ -112,7 +112,7 @@ variable "glue_table" {
   default     = true
 }
 
-variable "queue_managed_sse" {
+variable "queue_sse" {
   description = "Set SqsManagedSseEnabled on the queues (the local sandbox's GetQueueAttributes never reports it and sets false; AWS encrypts new queues with SSE-SQS by default anyway)."
   type        = bool
   default     = true

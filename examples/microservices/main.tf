@@ -15,7 +15,7 @@ terraform {
     }
     refarch = {
       source  = "refarch/refarch"
-      version = ">= 0.1.0"
+      version = ">= 0.1.0, < 1.0.0"
     }
   }
 }
@@ -78,7 +78,7 @@ module "microservices" {
     ssm_managed_policy          = var.ssm_managed_policy
     bucket_ownership_controls   = var.bucket_ownership_controls
     bucket_lifecycle_rules      = var.bucket_lifecycle_rules
-    lambda_in_vpc               = var.function_in_vpc
+    lambda_in_vpc               = var.lambda_in_vpc
     api_stage_settings          = var.api_stage_settings
     cache_endpoint_override     = var.cache_endpoint_override
     queue_sse                   = var.queue_sse

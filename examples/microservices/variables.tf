@@ -163,7 +163,7 @@ variable "bucket_lifecycle_rules" {
   default     = true
 }
 
-variable "function_in_vpc" {
+variable "lambda_in_vpc" {
   description = "Put service B's function into the VPC (the local sandbox's subnet ids fail the provider's checks and it sets false)."
   type        = bool
   default     = true

@@ -18,7 +18,7 @@ terraform {
     }
     refarch = {
       source  = "refarch/refarch"
-      version = ">= 0.1.0"
+      version = ">= 0.1.0, < 1.0.0"
     }
   }
 }
@@ -52,7 +52,7 @@ module "myblog" {
   posts_replica_regions  = var.posts_replica_regions
   point_in_time_recovery = var.point_in_time_recovery
   table_encryption       = var.table_encryption
-  queue_encryption       = var.queue_encryption
+  queue_sse              = var.queue_sse
   event_source_mappings  = var.event_source_mappings
   event_invoke_configs   = var.event_invoke_configs
   # An example is disposable: var.deletion_protection (default false) and var.bucket_force_destroy (default true) opt

@@ -93,7 +93,7 @@ variable "tags" {
   default     = {}
 }
 
-variable "queue_encryption" {
+variable "queue_sse" {
   description = "Encryption at rest of the welcome and thumbnail dead-letter queues (default true; the local sandbox has no SQS encryption and sets false)."
   type        = bool
   default     = true

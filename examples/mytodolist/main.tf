@@ -16,7 +16,7 @@ terraform {
     }
     refarch = {
       source  = "refarch/refarch"
-      version = ">= 0.1.0"
+      version = ">= 0.1.0, < 1.0.0"
     }
   }
 }
@@ -100,7 +100,7 @@ data "aws_availability_zones" "available" {
 
 resource "aws_vpc" "dax" {
   count                = var.dax ? 1 : 0
-  cidr_block           = var.vpc_cidr
+  cidr_block           = var.vpc_cidr_block
   enable_dns_support   = true
   enable_dns_hostnames = true
   tags                 = merge(local.tags, { Name = "${var.name}-dax" })
@@ -117,7 +117,7 @@ resource "aws_subnet" "dax" {
   count             = var.dax ? min(3, length(data.aws_availability_zones.available[0].names)) : 0
   vpc_id            = aws_vpc.dax[0].id
   availability_zone = data.aws_availability_zones.available[0].names[count.index]
-  cidr_block        = cidrsubnet(var.vpc_cidr, 4, count.index)
+  cidr_block        = cidrsubnet(var.vpc_cidr_block, 4, count.index)
   tags              = merge(local.tags, { Name = "${var.name}-private-${count.index}" })
 }
 

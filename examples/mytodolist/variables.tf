@@ -64,14 +64,14 @@ variable "dax" {
   default     = true
 }
 
-variable "vpc_cidr" {
+variable "vpc_cidr_block" {
   description = "CIDR block of the VPC created for DAX (a /16 to /24 split into per-AZ subnets)."
   type        = string
   default     = "10.42.0.0/16"
 
   validation {
-    condition     = can(cidrsubnet(var.vpc_cidr, 4, 2))
-    error_message = "vpc_cidr must be an IPv4 CIDR block with room for 3 subnets (e.g. 10.42.0.0/16)."
+    condition     = can(cidrsubnet(var.vpc_cidr_block, 4, 2))
+    error_message = "vpc_cidr_block must be an IPv4 CIDR block with room for 3 subnets (e.g. 10.42.0.0/16)."
   }
 }
 

@@ -15,7 +15,7 @@ terraform {
     }
     refarch = {
       source  = "refarch/refarch"
-      version = ">= 0.1.0"
+      version = ">= 0.1.0, < 1.0.0"
     }
   }
 }

@@ -18,7 +18,7 @@ terraform {
     # Not used by this example; declared because the sandbox harness's override file configures both providers.
     refarch = {
       source  = "refarch/refarch"
-      version = ">= 0.1.0"
+      version = ">= 0.1.0, < 1.0.0"
     }
   }
 }
@@ -179,7 +179,7 @@ module "alb" {
   origin_verify_secret      = local.origin_secret
   target                    = { type = "instance", port = local.app_port, name = "${var.name}-app" }
   # The bucket name comes from the policy so that the ALB is created after ELB may write there (it checks).
-  access_logs              = var.alb_access_logs ? { bucket = aws_s3_bucket_policy.alb_logs[0].bucket, prefix = "alb" } : null
+  access_logs_bucket       = var.alb_access_logs ? { bucket = aws_s3_bucket_policy.alb_logs[0].bucket, prefix = "alb" } : null
   deletion_protection      = var.deletion_protection
   alarm_topic_arn          = local.alarm_topic_arn
   alarm_treat_missing_data = var.alarm_treat_missing_data
@@ -521,7 +521,7 @@ module "updates" {
   origin_shield_region      = var.region
   manifest_ttl_seconds      = var.manifest_ttl_seconds
   price_class               = var.price_class
-  web_acl_id                = var.web_acl_id
+  web_acl_arn               = var.web_acl_arn
   access_logs_force_destroy = var.access_logs_force_destroy # default true: an example is disposable
   bucket_ownership_controls = var.bucket_ownership_controls
   bucket_lifecycle_rules    = var.bucket_lifecycle_rules

@@ -174,7 +174,7 @@ variable "price_class" {
   default     = "PriceClass_All"
 }
 
-variable "web_acl_id" {
+variable "web_acl_arn" {
   description = "Optional WAFv2 web ACL (scope CLOUDFRONT) for the distribution."
   type        = string
   default     = null

@@ -18,8 +18,9 @@ var (
 	kumoS3 = map[string]any{"bucket_ownership_controls": false, "bucket_lifecycle_rules": false}
 
 	// SQS: GetQueueAttributes returns no SqsManagedSseEnabled (nor KmsMasterKeyId), so the provider's wait for a
-	// queue's attributes never settles on an encrypted queue.
-	kumoSQS = map[string]any{"queue_encryption": false}
+	// queue's attributes never settles on an encrypted queue (every module names the switch queue_sse; AWS still
+	// encrypts new queues with SSE-SQS by default).
+	kumoSQS = map[string]any{"queue_sse": false}
 
 	// Lambda: event source mappings are stored without their starting position, filters, response types, retries
 	// or destination (every plan would replace them) and never polled; the harness polls the sources instead

@@ -34,10 +34,6 @@ var (
 		"glue_table": false,
 	}
 
-	// SQS: GetQueueAttributes never returns SqsManagedSseEnabled, so the provider waits for the attribute until it
-	// times out; the queues are created without the attribute (AWS would still apply SSE-SQS by default).
-	kumoSQSEncryption = map[string]any{"queue_managed_sse": false}
-
 	kumoIngestionExtras = map[string]any{
 		// Lambda: CreateEventSourceMapping drops FunctionResponseTypes, so ["ReportBatchItemFailures"] would drift;
 		// the harness's poller (eventsource.go) honours a batchItemFailures answer anyway.
@@ -48,7 +44,7 @@ var (
 )
 
 func init() {
-	localProfiles["ingestion"] = merge(kumoS3, kumoIoT, kumoKinesis, kumoFirehose, kumoGlueAthena, kumoSQSEncryption, kumoIngestionExtras,
+	localProfiles["ingestion"] = merge(kumoS3, kumoIoT, kumoKinesis, kumoFirehose, kumoGlueAthena, kumoSQS, kumoIngestionExtras,
 		// Shared with the other examples (profile.go, profile_microservices_async.go): no TreatMissingData read back, no key
 		// rotation for the alarm topic's key.
 		kumoAlarms, kumoKeyRotation, sandboxBucketsForceDestroy)

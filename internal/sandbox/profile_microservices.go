@@ -60,7 +60,7 @@ func init() {
 		// Shared with services B's and the events' own fixtures (profile_microservices_async.go): function outside the
 		// VPC (kumo's subnet ids), unencrypted queues (no SSE attributes reported), no key rotation, no
 		// FunctionResponseTypes / TreatMissingData read back, no X-Ray tracing kept.
-		kumoLambdaVPC, kumoQueueSSE, kumoKeyRotation, kumoAsyncExtras, kumoAlarms, kumoTracing,
+		kumoLambdaVPC, kumoSQS, kumoKeyRotation, kumoAsyncExtras, kumoAlarms, kumoTracing,
 		sandboxNoDeletionProtection, sandboxLogsForceDestroy)
 }
 

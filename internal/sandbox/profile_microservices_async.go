@@ -12,15 +12,12 @@ var (
 
 	// kumo's EC2 ids look like subnet-06364d75-ea49-4e3, which the AWS id checks of a Lambda function's vpc_config
 	// (and the rest-api-lambda module's validation) refuse, so the function runs outside the (emulated) VPC.
-	kumoLambdaVPC = map[string]any{"function_in_vpc": false}
+	kumoLambdaVPC = map[string]any{"lambda_in_vpc": false}
 
 	// kumo's EC2 has no CreateVpcEndpoint (DynamoDB gateway, Secrets Manager and Logs interface endpoints).
 	kumoVPCEndpoints = map[string]any{"vpc_endpoints": false}
 
-	// modules/async-messaging: kumo's GetQueueAttributes returns neither KmsMasterKeyId nor SqsManagedSseEnabled,
-	// so the provider waits for the encryption attributes until it times out; and kumo's KMS has no
-	// EnableKeyRotation.
-	kumoQueueSSE    = map[string]any{"queue_sse": false}
+	// kumo's KMS has no EnableKeyRotation (the queues' gap is kumoSQS, profile.go).
 	kumoKeyRotation = map[string]any{"kms_key_rotation": false}
 
 	kumoAsyncExtras = map[string]any{
@@ -33,5 +30,5 @@ var (
 func init() {
 	localProfiles["microservices-service-b"] = merge(kumoDynamoDB, kumoAPIStage, kumoElastiCache, kumoLambdaVPC, kumoVPCEndpoints,
 		kumoTracing, kumoAlarms)
-	localProfiles["microservices-async"] = merge(kumoDynamoDB, kumoQueueSSE, kumoKeyRotation, kumoAsyncExtras, kumoAlarms)
+	localProfiles["microservices-async"] = merge(kumoDynamoDB, kumoSQS, kumoKeyRotation, kumoAsyncExtras, kumoAlarms)
 }

@@ -98,7 +98,7 @@ resource "aws_lb" "this" {
   idle_timeout               = 60
 
   dynamic "access_logs" {
-    for_each = var.access_logs == null ? [] : [var.access_logs]
+    for_each = var.access_logs_bucket == null ? [] : [var.access_logs_bucket]
     content {
       enabled = true
       bucket  = access_logs.value.bucket

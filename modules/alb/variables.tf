@@ -139,7 +139,7 @@ variable "origin_verify_secret" {
   }
 }
 
-variable "access_logs" {
+variable "access_logs_bucket" {
   description = "S3 bucket (`bucket`, SSE-S3, with a policy that lets Elastic Load Balancing write) and `prefix` (default `name`) for the access logs. Null (default) turns them off."
   type = object({
     bucket = string

@@ -121,7 +121,7 @@ module "alb" {
   certificate_arn          = var.certificate_arn
   ssl_policy               = var.ssl_policy
   allow_plain_http         = var.allow_plain_http
-  access_logs              = var.access_logs
+  access_logs_bucket       = var.access_logs_bucket
   deletion_protection      = var.deletion_protection
   alarm_topic_arn          = var.alarm_topic_arn
   alarm_treat_missing_data = var.alarm_treat_missing_data

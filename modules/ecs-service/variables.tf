@@ -88,7 +88,7 @@ variable "ssl_policy" {
   default     = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 }
 
-variable "access_logs" {
+variable "access_logs_bucket" {
   description = "S3 bucket (`bucket`, SSE-S3, with a policy that lets Elastic Load Balancing write) and `prefix` for the load balancer's access logs. Null turns them off; modules/microservices passes its log bucket."
   type = object({
     bucket = string

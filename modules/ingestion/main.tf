@@ -698,7 +698,7 @@ module "partitions_dlq" {
 
   name                     = "${var.name}-partitions-dlq"
   kms_key_arn              = var.kms_key_arn
-  queue_sse                = var.kms_key_arn != null || var.queue_managed_sse
+  queue_sse                = var.kms_key_arn != null || var.queue_sse
   alarm_description        = "New objects of the ${var.name} data lake whose dt partitions the ${var.name}-partitions function failed to register ${var.partitions.max_receive_count} times: queries miss those days until the partitions exist. Fix the cause, then redrive the messages to ${var.name}-new-objects."
   alarm_topic_arn          = local.alarm_topic_arn
   alarm_treat_missing_data = var.alarm_treat_missing_data
@@ -715,7 +715,7 @@ module "reports_dlq" {
 
   name                     = "${var.name}-reports-dlq"
   kms_key_arn              = var.kms_key_arn
-  queue_sse                = var.kms_key_arn != null || var.queue_managed_sse
+  queue_sse                = var.kms_key_arn != null || var.queue_sse
   alarm_description        = "Scheduled report runs of ${var.name} that EventBridge Scheduler could not start after its retries (each message names the schedule and the error): the report for that run is missing."
   alarm_topic_arn          = local.alarm_topic_arn
   alarm_treat_missing_data = var.alarm_treat_missing_data
@@ -731,7 +731,7 @@ resource "aws_sqs_queue" "objects" {
   name                       = "${var.name}-new-objects"
   visibility_timeout_seconds = var.partitions.visibility_timeout_seconds
   message_retention_seconds  = 345600 # 4 days
-  sqs_managed_sse_enabled    = var.kms_key_arn == null && var.queue_managed_sse ? true : null
+  sqs_managed_sse_enabled    = var.kms_key_arn == null && var.queue_sse ? true : null
   kms_master_key_id          = var.kms_key_arn
   redrive_policy = jsonencode({
     deadLetterTargetArn = module.partitions_dlq.arn

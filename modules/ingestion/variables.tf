@@ -207,8 +207,8 @@ variable "glue_table" {
   default     = true
 }
 
-variable "queue_managed_sse" {
-  description = "Set `SqsManagedSseEnabled` on the queues when `kms_key_arn` is null (default true, explicit SSE-SQS). false sends no encryption attribute — AWS still encrypts new queues with SSE-SQS by default — and exists only for the local sandbox, whose GetQueueAttributes never reports the attribute, so the provider would wait for it forever."
+variable "queue_sse" {
+  description = "Encrypt the queues at rest (default true): with `kms_key_arn`, or else SSE-SQS set explicitly (`SqsManagedSseEnabled`). false (without `kms_key_arn`) sends no encryption attribute — AWS still encrypts new queues with SSE-SQS by default — and exists only for the local sandbox, whose GetQueueAttributes never reports the attribute, so the provider would wait for it forever."
   type        = bool
   default     = true
 }

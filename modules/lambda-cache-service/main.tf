@@ -290,7 +290,7 @@ module "api" {
     { method = "PUT", path = "/items/{id}" },
   ]
 
-  vpc = var.vpc.attach_function ? {
+  vpc = var.lambda_in_vpc ? {
     subnet_ids         = var.vpc.subnet_ids
     security_group_ids = concat([aws_security_group.function.id], var.vpc.endpoint_security_group_ids)
   } : null

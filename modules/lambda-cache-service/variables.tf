@@ -51,12 +51,11 @@ variable "timeout" {
 }
 
 variable "vpc" {
-  description = "Where the function and the cache live: `vpc_id` and `subnet_ids` (private subnets in two or more Availability Zones, e.g. `private_subnet_ids` of the vpc module). The function reaches DynamoDB, Secrets Manager and CloudWatch Logs only through those subnets' routes: a NAT gateway, or VPC endpoints (DynamoDB gateway endpoint, `secretsmanager` interface endpoint) — `endpoint_security_group_ids` are extra security groups for the function, e.g. one your interface endpoints admit. `attach_function` (default true) puts the function into the VPC; false exists only for the local sandbox, whose EC2 ids (e.g. `subnet-06364d75-ea49-4e3`) fail the AWS id checks of a function's VPC configuration."
+  description = "Where the function and the cache live: `vpc_id` and `subnet_ids` (private subnets in two or more Availability Zones, e.g. `private_subnet_ids` of the vpc module). The function reaches DynamoDB, Secrets Manager and CloudWatch Logs only through those subnets' routes: a NAT gateway, or VPC endpoints (DynamoDB gateway endpoint, `secretsmanager` interface endpoint) — `endpoint_security_group_ids` are extra security groups for the function, e.g. one your interface endpoints admit."
   type = object({
     vpc_id                      = string
     subnet_ids                  = list(string)
     endpoint_security_group_ids = optional(list(string), [])
-    attach_function             = optional(bool, true)
   })
 
   validation {
@@ -71,6 +70,13 @@ variable "vpc" {
     condition     = alltrue([for s in var.vpc.endpoint_security_group_ids : can(regex("^sg-[0-9a-f][0-9a-f-]{7,}$", s))])
     error_message = "vpc.endpoint_security_group_ids must be security group IDs, sg-<hex>."
   }
+}
+
+variable "lambda_in_vpc" {
+  description = "Put the function into `vpc.subnet_ids` (default true), where it reaches the cache. false exists only for the local sandbox, whose EC2 ids (e.g. `subnet-06364d75-ea49-4e3`) fail the AWS id checks of a function's VPC configuration; never turn it off on AWS."
+  type        = bool
+  default     = true
+  nullable    = false
 }
 
 variable "cache" {

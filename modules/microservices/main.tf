@@ -79,7 +79,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "access_logs" {
     status = "Enabled"
     filter {}
     expiration {
-      days = var.access_log_retention_days
+      days = var.access_logs_retention_days
     }
   }
 }
@@ -169,7 +169,7 @@ module "service_a" {
   private_subnet_ids       = local.network.private_subnet_ids
   certificate_arn          = var.certificate_arn
   allow_plain_http         = var.allow_plain_http
-  access_logs              = local.access_logs["a"]
+  access_logs_bucket       = local.access_logs["a"]
   deletion_protection      = var.deletion_protection
   alarm_topic_arn          = local.alarm_topic_arn
   alarm_treat_missing_data = var.sandbox.alarm_treat_missing_data
@@ -202,10 +202,10 @@ module "service_b" {
   name           = "${var.name}-b"
   lambda_package = var.service_b.lambda_package
   vpc = {
-    vpc_id          = local.network.vpc_id
-    subnet_ids      = local.network.private_subnet_ids
-    attach_function = var.sandbox.lambda_in_vpc
+    vpc_id     = local.network.vpc_id
+    subnet_ids = local.network.private_subnet_ids
   }
+  lambda_in_vpc = var.sandbox.lambda_in_vpc
   cache = {
     node_type          = var.service_b.cache_node_type
     num_cache_clusters = var.service_b.cache_nodes
@@ -239,7 +239,7 @@ module "service_c" {
   private_subnet_ids       = local.network.private_subnet_ids
   certificate_arn          = var.certificate_arn
   allow_plain_http         = var.allow_plain_http
-  access_logs              = local.access_logs["c"]
+  access_logs_bucket       = local.access_logs["c"]
   deletion_protection      = var.deletion_protection
   alarm_topic_arn          = local.alarm_topic_arn
   alarm_treat_missing_data = var.sandbox.alarm_treat_missing_data

@@ -127,19 +127,19 @@ variable "messaging" {
 }
 
 variable "access_logs" {
-  description = "Write both load balancers' access logs to an S3 bucket the module creates (SSE-S3, TLS only, public access blocked, expiring after `access_log_retention_days`). Default true."
+  description = "Write both load balancers' access logs to an S3 bucket the module creates (SSE-S3, TLS only, public access blocked, expiring after `access_logs_retention_days`). Default true."
   type        = bool
   default     = true
 }
 
-variable "access_log_retention_days" {
+variable "access_logs_retention_days" {
   description = "Days the load balancers' access logs are kept (default 90)."
   type        = number
   default     = 90
 
   validation {
-    condition     = var.access_log_retention_days >= 1
-    error_message = "access_log_retention_days must be 1 or more."
+    condition     = var.access_logs_retention_days >= 1
+    error_message = "access_logs_retention_days must be 1 or more."
   }
 }
 

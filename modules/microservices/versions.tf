@@ -10,7 +10,7 @@ terraform {
     # tflint-ignore: terraform_unused_required_providers
     refarch = {
       source  = "refarch/refarch"
-      version = ">= 0.1.0"
+      version = ">= 0.1.0, < 1.0.0"
     }
   }
 }

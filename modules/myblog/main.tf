@@ -278,10 +278,10 @@ resource "aws_cloudfront_distribution" "site" {
   tags = var.tags
 }
 
-# Standard access logs: into the caller's bucket (cdn.access_logs) or, by default, a log bucket of this deployment.
+# Standard access logs: into the caller's bucket (cdn.access_logs_bucket) or, by default, a log bucket of this deployment.
 module "cdn_logs" {
   source = "../cdn-log-bucket"
-  count  = var.cdn.access_logs == null && var.cdn.logging ? 1 : 0
+  count  = var.cdn.access_logs_bucket == null && var.cdn.access_logs ? 1 : 0
 
   name_prefix        = substr(var.name, 0, 30)
   force_destroy      = var.buckets.force_destroy
@@ -291,7 +291,7 @@ module "cdn_logs" {
 }
 
 locals {
-  cdn_logs = var.cdn.access_logs != null ? var.cdn.access_logs : length(module.cdn_logs) > 0 ? {
+  cdn_logs = var.cdn.access_logs_bucket != null ? var.cdn.access_logs_bucket : length(module.cdn_logs) > 0 ? {
     bucket_domain_name = module.cdn_logs[0].bucket_domain_name
     prefix             = "cloudfront/"
   } : null
@@ -554,15 +554,15 @@ module "welcome" {
   # Only inserts can be new subscribers; the function ignores the rest anyway, this spares the invocations.
   event_names     = ["INSERT"]
   dlq_kms_key_arn = var.dlq_kms_key_arn
-  dlq_encryption  = var.queue_encryption
+  queue_sse       = var.queue_sse
 
   reserved_concurrent_executions = var.welcome.reserved_concurrent_executions
   alarm_topic_arn                = local.alarm_topic_arn
   alarm_treat_missing_data       = var.alarm_treat_missing_data
 
-  event_source_mapping = var.event_source_mappings
-  log_retention_days   = var.log_retention_days
-  tags                 = var.tags
+  event_source_mappings = var.event_source_mappings
+  log_retention_days    = var.log_retention_days
+  tags                  = var.tags
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -756,7 +756,7 @@ module "thumbnail_dlq" {
 
   name                     = "${local.thumbnail_name}-dlq"
   kms_key_arn              = var.dlq_kms_key_arn
-  queue_sse                = var.queue_encryption
+  queue_sse                = var.queue_sse
   alarm_description        = "Uploads the ${local.thumbnail_name} function failed to thumbnail after ${var.thumbnails.maximum_retry_attempts} retries: each message holds the S3 event and the error. Fix the cause, then re-upload the photo (or invoke the function with the event) and delete the message."
   alarm_topic_arn          = local.alarm_topic_arn
   alarm_treat_missing_data = var.alarm_treat_missing_data

@@ -168,7 +168,7 @@ variable "dlq_kms_key_arn" {
   }
 }
 
-variable "queue_encryption" {
+variable "queue_sse" {
   description = "Whether the welcome and thumbnail dead-letter queues are encrypted at rest (default `true`). Only for emulators without SQS encryption (the local sandbox returns no SqsManagedSseEnabled); never turn it off on AWS."
   type        = bool
   default     = true
@@ -283,17 +283,17 @@ variable "api" {
 }
 
 variable "cdn" {
-  description = "CloudFront settings: `price_class` (default `PriceClass_All`: the audience is global), `aliases` (alternate domain names) with `acm_certificate_arn` (a certificate in us-east-1 covering them; viewers then need TLS 1.2, policy TLSv1.2_2021) `access_logs` (`bucket_domain_name` of a log bucket with ACLs enabled, `prefix`) and `web_acl_arn` (an AWS WAF web ACL, scope CLOUDFRONT, created in us-east-1, in front of the distribution; default none). Standard access logs go by default (`logging`, true) to a log bucket this module creates (`cdn-log-bucket`: private, SSE-S3, TLS-only, ACLs only for log delivery, 365-day expiry); `access_logs` sends them to your bucket instead, `logging = false` turns them off."
+  description = "CloudFront settings: `price_class` (default `PriceClass_All`: the audience is global), `aliases` (alternate domain names) with `acm_certificate_arn` (a certificate in us-east-1 covering them; viewers then need TLS 1.2, policy TLSv1.2_2021) `access_logs_bucket` (`bucket_domain_name` of a log bucket with ACLs enabled, `prefix`) and `web_acl_arn` (an AWS WAF web ACL, scope CLOUDFRONT, created in us-east-1, in front of the distribution; default none). Standard access logs go by default (`access_logs`, true) to a log bucket this module creates (`cdn-log-bucket`: private, SSE-S3, TLS-only, ACLs only for log delivery, 365-day expiry); `access_logs_bucket` sends them to your bucket instead, `access_logs = false` turns them off."
   type = object({
     price_class         = optional(string, "PriceClass_All")
     aliases             = optional(list(string), [])
     acm_certificate_arn = optional(string)
-    access_logs = optional(object({
+    access_logs_bucket = optional(object({
       bucket_domain_name = string
       prefix             = optional(string, "cloudfront/")
     }))
     web_acl_arn = optional(string)
-    logging     = optional(bool, true)
+    access_logs = optional(bool, true)
   })
   default  = {}
   nullable = false
@@ -307,8 +307,8 @@ variable "cdn" {
     error_message = "cdn.aliases need cdn.acm_certificate_arn (an ACM certificate in us-east-1 covering them)."
   }
   validation {
-    condition     = var.cdn.access_logs == null || can(regex("\\.s3\\.amazonaws\\.com$", var.cdn.access_logs.bucket_domain_name))
-    error_message = "cdn.access_logs.bucket_domain_name must be a bucket's domain name, <bucket>.s3.amazonaws.com."
+    condition     = var.cdn.access_logs_bucket == null || can(regex("\\.s3\\.amazonaws\\.com$", var.cdn.access_logs_bucket.bucket_domain_name))
+    error_message = "cdn.access_logs_bucket.bucket_domain_name must be a bucket's domain name, <bucket>.s3.amazonaws.com."
   }
   validation {
     condition     = var.cdn.web_acl_arn == null || can(regex("^arn:aws[a-z-]*:wafv2:us-east-1:[0-9]{12}:global/webacl/[^/]+/[^/]+$", var.cdn.web_acl_arn))

@@ -60,7 +60,7 @@ module "storage" {
   force_destroy                      = var.storage.force_destroy
   ownership_controls                 = var.storage.ownership_controls
   lifecycle_rules                    = var.storage.lifecycle_rules
-  access_logs                        = var.storage.access_logs
+  access_logs_bucket                 = var.storage.access_logs_bucket
   tags                               = var.tags
 }
 

@@ -109,7 +109,7 @@ variable "auth" {
 }
 
 variable "storage" {
-  description = "Users' file bucket: `prefix` under which each identity gets its folder `<prefix><identity id>/` (default `private/`), `allowed_origins` for CORS (default none; native apps need none), `noncurrent_version_expiration_days` (30), `kms_key_arn` (null: SSE-S3; a key is also granted to the authenticated role), `force_destroy` (default false), `ownership_controls` and `lifecycle_rules` (default true; false only for the local sandbox, see the user-storage module) and `access_logs` (`target_bucket`, `target_prefix`; default off). See the user-storage module."
+  description = "Users' file bucket: `prefix` under which each identity gets its folder `<prefix><identity id>/` (default `private/`), `allowed_origins` for CORS (default none; native apps need none), `noncurrent_version_expiration_days` (30), `kms_key_arn` (null: SSE-S3; a key is also granted to the authenticated role), `force_destroy` (default false), `ownership_controls` and `lifecycle_rules` (default true; false only for the local sandbox, see the user-storage module) and `access_logs_bucket` (`bucket`, `prefix`; default off). See the user-storage module."
   type = object({
     prefix                             = optional(string, "private/")
     allowed_origins                    = optional(list(string), [])
@@ -118,9 +118,9 @@ variable "storage" {
     force_destroy                      = optional(bool, false)
     ownership_controls                 = optional(bool, true)
     lifecycle_rules                    = optional(bool, true)
-    access_logs = optional(object({
-      target_bucket = string
-      target_prefix = optional(string)
+    access_logs_bucket = optional(object({
+      bucket = string
+      prefix = optional(string)
     }))
   })
   default  = {}

@@ -274,10 +274,10 @@ resource "aws_cloudfront_distribution" "videos" {
   tags = var.tags
 }
 
-# Standard access logs: into the caller's bucket (cdn.access_logs) or, by default, a log bucket of this deployment.
+# Standard access logs: into the caller's bucket (cdn.access_logs_bucket) or, by default, a log bucket of this deployment.
 module "cdn_logs" {
   source = "../cdn-log-bucket"
-  count  = var.cdn.access_logs == null && var.cdn.logging ? 1 : 0
+  count  = var.cdn.access_logs_bucket == null && var.cdn.access_logs ? 1 : 0
 
   name_prefix        = substr(var.name, 0, 30)
   force_destroy      = var.bucket.force_destroy
@@ -287,7 +287,7 @@ module "cdn_logs" {
 }
 
 locals {
-  cdn_logs = var.cdn.access_logs != null ? var.cdn.access_logs : length(module.cdn_logs) > 0 ? {
+  cdn_logs = var.cdn.access_logs_bucket != null ? var.cdn.access_logs_bucket : length(module.cdn_logs) > 0 ? {
     bucket_domain_name = module.cdn_logs[0].bucket_domain_name
     prefix             = "cloudfront/"
   } : null

@@ -92,17 +92,17 @@ variable "signing_key" {
 }
 
 variable "cdn" {
-  description = "CloudFront settings: `price_class` (default `PriceClass_All`: the audience is global; `PriceClass_100` or `PriceClass_200` cost less), `aliases` (alternate domain names; the first is the host of the signed URLs) with `acm_certificate_arn` (a certificate in us-east-1 covering them; viewers then need TLS 1.2, policy TLSv1.2_2021), `logging` (default true: standard access logs under `cloudfront/` in a log bucket this module creates, see cdn-log-bucket), `access_logs` (`bucket_domain_name` of your own log bucket with ACLs enabled, `prefix`; replaces that bucket) and `web_acl_arn` (an AWS WAF web ACL, scope CLOUDFRONT, created in us-east-1, in front of the distribution; default none)."
+  description = "CloudFront settings: `price_class` (default `PriceClass_All`: the audience is global; `PriceClass_100` or `PriceClass_200` cost less), `aliases` (alternate domain names; the first is the host of the signed URLs) with `acm_certificate_arn` (a certificate in us-east-1 covering them; viewers then need TLS 1.2, policy TLSv1.2_2021), `access_logs` (default true: standard access logs under `cloudfront/` in a log bucket this module creates, see cdn-log-bucket), `access_logs_bucket` (`bucket_domain_name` of your own log bucket with ACLs enabled, `prefix`; replaces that bucket) and `web_acl_arn` (an AWS WAF web ACL, scope CLOUDFRONT, created in us-east-1, in front of the distribution; default none)."
   type = object({
     price_class         = optional(string, "PriceClass_All")
     aliases             = optional(list(string), [])
     acm_certificate_arn = optional(string)
-    access_logs = optional(object({
+    access_logs_bucket = optional(object({
       bucket_domain_name = string
       prefix             = optional(string, "cloudfront/")
     }))
     web_acl_arn = optional(string)
-    logging     = optional(bool, true)
+    access_logs = optional(bool, true)
   })
   default  = {}
   nullable = false
@@ -116,8 +116,8 @@ variable "cdn" {
     error_message = "cdn.aliases need cdn.acm_certificate_arn (an ACM certificate in us-east-1 covering them)."
   }
   validation {
-    condition     = var.cdn.access_logs == null || can(regex("\\.s3\\.amazonaws\\.com$", var.cdn.access_logs.bucket_domain_name))
-    error_message = "cdn.access_logs.bucket_domain_name must be a bucket's domain name, <bucket>.s3.amazonaws.com."
+    condition     = var.cdn.access_logs_bucket == null || can(regex("\\.s3\\.amazonaws\\.com$", var.cdn.access_logs_bucket.bucket_domain_name))
+    error_message = "cdn.access_logs_bucket.bucket_domain_name must be a bucket's domain name, <bucket>.s3.amazonaws.com."
   }
   validation {
     condition     = var.cdn.web_acl_arn == null || can(regex("^arn:aws[a-z-]*:wafv2:us-east-1:[0-9]{12}:global/webacl/[^/]+/[^/]+$", var.cdn.web_acl_arn))

@@ -115,7 +115,7 @@ resource "aws_cloudfront_distribution" "this" {
   aliases         = var.aliases
   http_version    = "http2and3"
   is_ipv6_enabled = true
-  web_acl_id      = var.web_acl_id
+  web_acl_id      = var.web_acl_arn
 
   origin {
     origin_id   = local.origin_id

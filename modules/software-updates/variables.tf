@@ -250,14 +250,14 @@ variable "price_class" {
   }
 }
 
-variable "web_acl_id" {
+variable "web_acl_arn" {
   description = "ARN of an AWS WAF (v2) web ACL with scope CLOUDFRONT (created in us-east-1) to attach, e.g. rate limiting per IP. Null (default): none."
   type        = string
   default     = null
 
   validation {
-    condition     = var.web_acl_id == null || can(regex("^arn:aws[a-z-]*:wafv2:us-east-1:\\d{12}:global/webacl/.+$", var.web_acl_id))
-    error_message = "web_acl_id must be a WAFv2 web ACL ARN with scope CLOUDFRONT, such as \"arn:aws:wafv2:us-east-1:123456789012:global/webacl/name/id\"."
+    condition     = var.web_acl_arn == null || can(regex("^arn:aws[a-z-]*:wafv2:us-east-1:\\d{12}:global/webacl/.+$", var.web_acl_arn))
+    error_message = "web_acl_arn must be a WAFv2 web ACL ARN with scope CLOUDFRONT, such as \"arn:aws:wafv2:us-east-1:123456789012:global/webacl/name/id\"."
   }
 }
 

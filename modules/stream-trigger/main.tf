@@ -21,7 +21,7 @@ module "dlq" {
 
   name                     = "${var.name}-dlq"
   kms_key_arn              = var.dlq_kms_key_arn
-  queue_sse                = var.dlq_encryption
+  queue_sse                = var.queue_sse
   alarm_description        = "Records of ${var.stream_arn} that ${var.name} failed to process after ${var.maximum_retry_attempts} retries: the messages hold their shard and sequence numbers (read the records from the stream within 24 hours, or from the table)."
   alarm_topic_arn          = var.alarm_topic_arn
   alarm_treat_missing_data = var.alarm_treat_missing_data
@@ -107,7 +107,7 @@ resource "aws_lambda_function" "this" {
 }
 
 resource "aws_lambda_event_source_mapping" "this" {
-  count = var.event_source_mapping ? 1 : 0
+  count = var.event_source_mappings ? 1 : 0
 
   event_source_arn               = var.stream_arn
   function_name                  = aws_lambda_function.this.arn

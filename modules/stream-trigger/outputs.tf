@@ -29,8 +29,8 @@ output "dlq_url" {
 }
 
 output "event_source_mapping" {
-  description = "The mapping as deployed: `uuid`, `event_source_arn`, `starting_position`, `batch_size`, `maximum_retry_attempts`, `bisect_batch_on_function_error`, `function_response_types` and `on_failure_destination_arn`; null when `event_source_mapping` is false."
-  value = !var.event_source_mapping ? null : {
+  description = "The mapping as deployed: `uuid`, `event_source_arn`, `starting_position`, `batch_size`, `maximum_retry_attempts`, `bisect_batch_on_function_error`, `function_response_types` and `on_failure_destination_arn`; null when `event_source_mappings` is false."
+  value = !var.event_source_mappings ? null : {
     uuid                           = aws_lambda_event_source_mapping.this[0].uuid
     event_source_arn               = aws_lambda_event_source_mapping.this[0].event_source_arn
     starting_position              = aws_lambda_event_source_mapping.this[0].starting_position
@@ -48,7 +48,7 @@ output "policy_json" {
 }
 
 output "stream_arn" {
-  description = "The stream the function reads (what a stand-in poller drives when `event_source_mapping` is false)."
+  description = "The stream the function reads (what a stand-in poller drives when `event_source_mappings` is false)."
   value       = var.stream_arn
 }
 

@@ -133,14 +133,14 @@ variable "dlq_kms_key_arn" {
   default     = null
 }
 
-variable "event_source_mapping" {
+variable "event_source_mappings" {
   description = "Whether to create the event source mapping that makes Lambda poll the stream (default `true`). Only for emulators that do not run mappings: the local sandbox stores a mapping without its starting position, filters, response types, retries or destination (so every plan would replace it) and never polls it; its test harness drives the stream itself. Never turn it off on AWS."
   type        = bool
   default     = true
   nullable    = false
 }
 
-variable "dlq_encryption" {
+variable "queue_sse" {
   description = "Whether the DLQ is encrypted at rest (default `true`: SSE-SQS, or the key in `dlq_kms_key_arn`). Only for emulators without SQS encryption (the local sandbox's GetQueueAttributes returns no SqsManagedSseEnabled, so the provider's wait never settles); never turn it off on AWS."
   type        = bool
   default     = true

@@ -88,10 +88,10 @@ resource "aws_s3_bucket_cors_configuration" "this" {
 }
 
 resource "aws_s3_bucket_logging" "this" {
-  count         = var.access_logs == null ? 0 : 1
+  count         = var.access_logs_bucket == null ? 0 : 1
   bucket        = aws_s3_bucket.this.id
-  target_bucket = var.access_logs.target_bucket
-  target_prefix = coalesce(var.access_logs.target_prefix, "s3/${aws_s3_bucket.this.id}/")
+  target_bucket = var.access_logs_bucket.bucket
+  target_prefix = coalesce(var.access_logs_bucket.prefix, "s3/${aws_s3_bucket.this.id}/")
 }
 
 # Deny every request that is not HTTPS, and every request over TLS older than 1.2, whoever makes it.

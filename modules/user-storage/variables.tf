@@ -82,11 +82,11 @@ variable "force_destroy" {
   default     = false
 }
 
-variable "access_logs" {
-  description = "S3 server access logging: `target_bucket` (an existing bucket in the same account and region that accepts S3 log delivery) and `target_prefix` (default `s3/<bucket>/`). Null (default): no access logs; CloudTrail data events are the alternative."
+variable "access_logs_bucket" {
+  description = "S3 server access logging into an existing bucket: `bucket` (in the same account and region, accepting S3 log delivery) and `prefix` (default `s3/<bucket>/`). Null (default): no access logs; CloudTrail data events are the alternative."
   type = object({
-    target_bucket = string
-    target_prefix = optional(string)
+    bucket = string
+    prefix = optional(string)
   })
   default = null
 }

@@ -8,9 +8,9 @@ type MyTodoList struct {
 	Name string `tf:"name"`
 	// TableEncryption is "AWS_MANAGED" (default, the aws/dynamodb KMS key) or "AWS_OWNED".
 	TableEncryption string `tf:"table_encryption"`
-	// DAX builds the DAX read cache in its own VPC (default true); VPCCIDR is that VPC's block (default 10.42.0.0/16).
-	DAX     *bool  `tf:"dax"`
-	VPCCIDR string `tf:"vpc_cidr"`
+	// DAX builds the DAX read cache in its own VPC (default true); VPCCIDRBlock is that VPC's block (default 10.42.0.0/16).
+	DAX          *bool  `tf:"dax"`
+	VPCCIDRBlock string `tf:"vpc_cidr_block"`
 	// IdentityPool builds the identity pool for per-user S3 folders (default true).
 	IdentityPool *bool `tf:"identity_pool"`
 	// StageCache turns on the API Gateway stage cache (default false).
@@ -58,7 +58,7 @@ func (a MyTodoList) Validate() error {
 	var c checks
 	checkName(&c, a.Name)
 	checkTableEncryption(&c, a.TableEncryption)
-	c.add(a.VPCCIDR == "" || cidrFits(a.VPCCIDR), "vpc_cidr must be an IPv4 CIDR block with room for 3 subnets (e.g. 10.42.0.0/16).")
+	c.add(a.VPCCIDRBlock == "" || cidrFits(a.VPCCIDRBlock), "vpc_cidr_block must be an IPv4 CIDR block with room for 3 subnets (e.g. 10.42.0.0/16).")
 	checkTokenValidity(&c, a.TokenValidityMinutes)
 	checkAlarmTopic(&c, a.AlarmTopicARN)
 	return c.err()

@@ -57,8 +57,8 @@ func TestValidateRuleFamilies(t *testing.T) {
 		{"name", MyTodoList{Name: "Todos"}, msgName},
 		{"empty name", PaidContent{}, msgName},
 		{"table encryption", MyTodoList{Name: "t", TableEncryption: "CUSTOMER"}, msgTableEncryption},
-		{"vpc cidr", MyTodoList{Name: "t", VPCCIDR: "10.0.0.0/30"}, "vpc_cidr must be an IPv4 CIDR block"},
-		{"vpc cidr not ipv4", MyTodoList{Name: "t", VPCCIDR: "fd00::/56"}, "vpc_cidr must be an IPv4 CIDR block"},
+		{"vpc cidr", MyTodoList{Name: "t", VPCCIDRBlock: "10.0.0.0/30"}, "vpc_cidr_block must be an IPv4 CIDR block"},
+		{"vpc cidr not ipv4", MyTodoList{Name: "t", VPCCIDRBlock: "fd00::/56"}, "vpc_cidr_block must be an IPv4 CIDR block"},
 		{"token validity", MyTodoList{Name: "t", TokenValidityMinutes: 2}, "id_token_validity_minutes must be between 5 and 1440"},
 		{"url ttl", PaidContent{Name: "p", URLTTLMinutes: 721}, "url_ttl_minutes must be a whole number from 1 to 720."},
 		{"price class", PaidContent{Name: "p", PriceClass: "PriceClass_50"}, msgPriceClass},
@@ -95,7 +95,7 @@ func TestValidateRuleFamilies(t *testing.T) {
 		})
 	}
 	for _, ok := range []Architecture{
-		MyTodoList{Name: "todos", VPCCIDR: "10.1.0.0/16", TokenValidityMinutes: 60},
+		MyTodoList{Name: "todos", VPCCIDRBlock: "10.1.0.0/16", TokenValidityMinutes: 60},
 		PaidContent{Name: "paid", URLTTLMinutes: 5, SecretRecoveryWindowDays: intp(0)},
 		MyBlog{Name: "blog", SenderAddress: "blog@example.com", PostsReplicaRegions: []string{"eu-west-1", "us-east-2"}},
 		SoftwareUpdates{Name: "swu", ALBCertificateARN: "arn:aws:acm:eu-west-1:123456789012:certificate/abcd", OriginDomainName: "origin.example.com"},
@@ -153,7 +153,7 @@ func TestValidateMessagesAreTheModules(t *testing.T) {
 		}
 	}
 	bad := []Architecture{
-		MyTodoList{Name: "X", TableEncryption: "X", VPCCIDR: "x", TokenValidityMinutes: 1, AlarmTopicARN: "x"},
+		MyTodoList{Name: "X", TableEncryption: "X", VPCCIDRBlock: "x", TokenValidityMinutes: 1, AlarmTopicARN: "x"},
 		PaidContent{Name: "X", URLTTLMinutes: -1, PriceClass: "x", TableEncryption: "x", TokenValidityMinutes: 1, AlarmTopicARN: "x"},
 		MyBlog{Name: "X", SenderAddress: "x", PostsReplicaRegions: []string{"x", "x"}, PriceClass: "x", TableEncryption: "x", AlarmTopicARN: "x"},
 		Ingestion{Name: "X", AlarmTopicARN: "x"},

@@ -139,7 +139,7 @@ run "plain_http_only_when_allowed" {
     certificate_arn     = null
     allow_plain_http    = true
     deletion_protection = false
-    access_logs         = { bucket = "alb-logs" }
+    access_logs_bucket  = { bucket = "alb-logs" }
   }
 
   assert {

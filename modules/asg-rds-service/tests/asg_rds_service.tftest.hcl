@@ -200,9 +200,9 @@ run "kms_insights_and_requests" {
   command = apply
 
   variables {
-    access_logs = { bucket = "alb-logs" }
-    instances   = { instance_type = "m7i.large", request_count_target = 500 }
-    database    = { instance_class = "db.m7g.large", performance_insights = true, kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/abcd", multi_az = true, final_snapshot = false }
+    access_logs_bucket = { bucket = "alb-logs" }
+    instances          = { instance_type = "m7i.large", request_count_target = 500 }
+    database           = { instance_class = "db.m7g.large", performance_insights = true, kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/abcd", multi_az = true, final_snapshot = false }
   }
 
   assert {

@@ -113,7 +113,7 @@ run "sandbox_switches" {
     glue_catalog_id          = "000000000000"
     bucket                   = { ownership_controls = false, lifecycle_rules = false }
     glue_table               = false
-    queue_managed_sse        = false
+    queue_sse                = false
     alarm_treat_missing_data = "missing"
     kms_key_rotation         = false
   }

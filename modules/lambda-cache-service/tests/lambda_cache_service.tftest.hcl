@@ -195,10 +195,10 @@ run "sandbox_override" {
   variables {
     cache_endpoint_override = { address = "127.0.0.1", port = 41234, tls = false }
     vpc = {
-      vpc_id          = "vpc-0123456789abcdef0"
-      subnet_ids      = ["subnet-0123456789abcdef0"]
-      attach_function = false
+      vpc_id     = "vpc-0123456789abcdef0"
+      subnet_ids = ["subnet-0123456789abcdef0"]
     }
+    lambda_in_vpc            = false
     point_in_time_recovery   = false
     table_encryption         = "AWS_OWNED"
     api                      = { tracing = false }
@@ -225,7 +225,7 @@ run "sandbox_override" {
   }
   assert {
     condition     = module.api.function_vpc == null && output.cache_replication_group_id == null && output.cache_security_group_id == null
-    error_message = "attach_function = false leaves the function outside the VPC"
+    error_message = "lambda_in_vpc = false leaves the function outside the VPC"
   }
 }
 

@@ -516,7 +516,7 @@ run "sandbox_switches" {
     point_in_time_recovery   = false
     table_encryption         = "AWS_OWNED"
     buckets                  = { ownership_controls = false, lifecycle_rules = false, force_destroy = true }
-    queue_encryption         = false
+    queue_sse                = false
     event_source_mappings    = false
     event_invoke_configs     = false
     api                      = { tracing = false }
@@ -567,7 +567,7 @@ run "custom_certificate_and_access_logs" {
     cdn = {
       aliases             = ["blog.example.com"]
       acm_certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/0b1e8e5c-0000-4000-8000-000000000001"
-      access_logs         = { bucket_domain_name = "my-logs.s3.amazonaws.com" }
+      access_logs_bucket  = { bucket_domain_name = "my-logs.s3.amazonaws.com" }
     }
   }
 
@@ -618,11 +618,11 @@ run "access_logs_off" {
   command = plan
 
   variables {
-    cdn = { logging = false }
+    cdn = { access_logs = false }
   }
 
   assert {
     condition     = length(module.cdn_logs) == 0 && length(aws_cloudfront_distribution.site.logging_config) == 0
-    error_message = "cdn.logging = false must leave out the log bucket and the logging config"
+    error_message = "cdn.access_logs = false must leave out the log bucket and the logging config"
   }
 }

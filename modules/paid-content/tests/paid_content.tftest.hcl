@@ -216,7 +216,7 @@ run "custom_certificate_kms_and_logs" {
       price_class         = "PriceClass_100"
       aliases             = ["videos.example.com"]
       acm_certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/abcd"
-      access_logs         = { bucket_domain_name = "logs.s3.amazonaws.com" }
+      access_logs_bucket  = { bucket_domain_name = "logs.s3.amazonaws.com" }
       web_acl_arn         = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/videos/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
     }
   }

@@ -151,7 +151,7 @@ run "origin_secret_shield_waf_alias_custom_ttls" {
   variables {
     origin_verify_secret      = "0123456789abcdef0123456789abcdef"
     origin_shield_region      = "eu-west-1"
-    web_acl_id                = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/updates/a1b2c3"
+    web_acl_arn               = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/updates/a1b2c3"
     aliases                   = ["updates.example.com"]
     acm_certificate_arn       = "arn:aws:acm:us-east-1:123456789012:certificate/abcd"
     price_class               = "PriceClass_100"
@@ -429,9 +429,9 @@ run "certificate_outside_us_east_1" {
 run "regional_waf" {
   command = plan
   variables {
-    web_acl_id = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/updates/a1b2c3"
+    web_acl_arn = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/updates/a1b2c3"
   }
-  expect_failures = [var.web_acl_id]
+  expect_failures = [var.web_acl_arn]
 }
 
 run "bad_price_class" {

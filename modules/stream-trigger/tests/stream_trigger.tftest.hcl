@@ -153,17 +153,17 @@ run "rejects_bad_alarm_and_concurrency_settings" {
   expect_failures = [var.alarm_topic_arn, var.alarm_treat_missing_data, var.reserved_concurrent_executions]
 }
 
-run "dlq_encryption_switch_for_emulators" {
+run "queue_sse_switch_for_emulators" {
   command = plan
 
   variables {
-    dlq_encryption           = false
+    queue_sse                = false
     alarm_treat_missing_data = "missing"
   }
 
   assert {
     condition     = output.dlq.encryption == "none" && output.dlq.tls_only && output.dlq.metric_name == "ApproximateNumberOfMessagesVisible"
-    error_message = "dlq_encryption = false must leave the DLQ without SSE-SQS (emulators only) and keep its TLS-only policy and alarm"
+    error_message = "queue_sse = false must leave the DLQ without SSE-SQS (emulators only) and keep its TLS-only policy and alarm"
   }
 }
 
@@ -171,11 +171,11 @@ run "no_mapping_for_emulators" {
   command = plan
 
   variables {
-    event_source_mapping = false
+    event_source_mappings = false
   }
 
   assert {
     condition     = length(aws_lambda_event_source_mapping.this) == 0 && output.stream_arn == var.stream_arn
-    error_message = "event_source_mapping = false must leave the mapping out and still name the stream"
+    error_message = "event_source_mappings = false must leave the mapping out and still name the stream"
   }
 }

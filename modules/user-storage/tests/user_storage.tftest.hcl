@@ -120,7 +120,7 @@ run "access_logs_when_asked" {
   command = apply
 
   variables {
-    access_logs = { target_bucket = "my-log-bucket" }
+    access_logs_bucket = { bucket = "my-log-bucket" }
   }
 
   assert {
