@@ -8,7 +8,8 @@
 # this VPC; the sandbox test applies modules/software-updates in front of a local origin instead).
 
 terraform {
-  required_version = ">= 1.6.0"
+  # 1.9 (OpenTofu 1.8): validations refer to other variables (origin_domain_name, allow_plain_http).
+  required_version = ">= 1.9.0"
 
   required_providers {
     aws = {

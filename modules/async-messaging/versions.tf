@@ -1,5 +1,6 @@
 terraform {
-  required_version = ">= 1.6.0"
+  # 1.9 (OpenTofu 1.8): consumer's validation refers to var.queues.
+  required_version = ">= 1.9.0"
 
   required_providers {
     aws = {
