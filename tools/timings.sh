@@ -44,7 +44,7 @@ table() {
     gorows="    (per package; below a package its top-level tests of ${min}s or more)"$'\n'"$gorows"
   fi
   echo
-  echo "== make test timings (seconds)"
+  echo "== ${TIMINGS_TITLE:-make test} timings (seconds)"
   # A stage's row is written when it ends, after its parts: print each stage, then its parts (the Go tests' from
   # the gotestsum JSON).
   GOROWS=$gorows WALL=$wall awk -F'\t' '
