@@ -19,6 +19,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -116,7 +117,7 @@ func dispatch(ctx context.Context, args []string) error {
 	}
 	switch args[0] {
 	case "architectures":
-		f, err := parseFlags(args[1:], 0)
+		f, err := parseFlags("architectures", args[1:], 0, optJSON)
 		if err != nil {
 			return err
 		}
@@ -127,25 +128,25 @@ func dispatch(ctx context.Context, args []string) error {
 		}
 		switch args[1] {
 		case "up":
-			f, err := parseFlags(args[2:], 1)
+			f, err := parseFlags("sandbox up", args[2:], 1, optVar, optPort, optJSON)
 			if err != nil {
 				return err
 			}
 			return sandboxUp(ctx, f)
 		case "status":
-			f, err := parseFlags(args[2:], 0)
+			f, err := parseFlags("sandbox status", args[2:], 0, optJSON)
 			if err != nil {
 				return err
 			}
 			return sandboxStatus(newReporter(f.json))
 		case "down":
-			f, err := parseFlags(args[2:], -1)
+			f, err := parseFlags("sandbox down", args[2:], -1, optJSON)
 			if err != nil {
 				return err
 			}
 			return sandboxDown(ctx, f)
 		case "demo":
-			f, err := parseFlags(args[2:], 1)
+			f, err := parseFlags("sandbox demo", args[2:], 1, optKeep)
 			if err != nil {
 				return err
 			}
@@ -157,7 +158,7 @@ func dispatch(ctx context.Context, args []string) error {
 		}
 		return usageError{fmt.Sprintf("unknown sandbox command %q", args[1])}
 	case "plan", "apply", "destroy":
-		f, err := parseFlags(args[1:], 1)
+		f, err := parseFlags(args[0], args[1:], 1, optDir, optRegion, optVar, optJSON)
 		if err != nil {
 			return err
 		}
@@ -182,74 +183,78 @@ type flags struct {
 	keep   bool
 }
 
-// parseFlags reads --var k=v (repeatable), --dir, --region, --port, --json, --keep and the positional
-// architecture: positional is 1 (required), 0 (none) or -1 (optional).
-func parseFlags(args []string, positional int) (flags, error) {
+// Each command's options (every command takes -h/--help).
+const (
+	optJSON   = "json"
+	optVar    = "var"
+	optDir    = "dir"
+	optRegion = "region"
+	optPort   = "port"
+	optKeep   = "keep"
+)
+
+// varFlag is the repeatable --var name=value.
+type varFlag map[string]string
+
+func (v varFlag) String() string { return "" }
+
+func (v varFlag) Set(s string) error {
+	k, val, ok := strings.Cut(s, "=")
+	if !ok || k == "" {
+		return fmt.Errorf("want name=value, got %q", s)
+	}
+	v[k] = val
+	return nil
+}
+
+// parseFlags parses one command's arguments with a flag.FlagSet of its own that knows only the options named in
+// opts (and -h/--help): any other option is a usage error. Options may stand before and after the
+// architecture, the positional argument: positional is 1 (required), 0 (none) or -1 (optional).
+func parseFlags(cmd string, args []string, positional int, opts ...string) (flags, error) {
 	f := flags{vars: map[string]string{}}
-	var pos []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if !strings.HasPrefix(a, "-") {
-			pos = append(pos, a)
-			continue
-		}
-		next := func() (string, error) {
-			if hasValue {
-				return value, nil
-			}
-			if i+1 >= len(args) {
-				return "", usageError{fmt.Sprintf("%s needs a value", a)}
-			}
-			i++
-			return args[i], nil
-		}
-		switch name {
-		case "h", "help":
-			return f, errHelp
-		case "json":
-			f.json = true
-		case "keep":
-			f.keep = true
-		case "var":
-			v, err := next()
-			if err != nil {
-				return f, err
-			}
-			k, val, ok := strings.Cut(v, "=")
-			if !ok || k == "" {
-				return f, usageError{fmt.Sprintf("--var %q: want name=value", v)}
-			}
-			f.vars[k] = val
-		case "dir":
-			v, err := next()
-			if err != nil {
-				return f, err
-			}
-			f.dir = v
-		case "region":
-			v, err := next()
-			if err != nil {
-				return f, err
-			}
-			f.region = v
-		case "port":
-			v, err := next()
-			if err != nil {
-				return f, err
-			}
-			if _, err := fmt.Sscanf(v, "%d", &f.port); err != nil || f.port < 0 || f.port > 65535 {
-				return f, usageError{fmt.Sprintf("--port %q: want a port number", v)}
-			}
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	for _, o := range opts {
+		switch o {
+		case optJSON:
+			fs.BoolVar(&f.json, optJSON, false, "")
+		case optVar:
+			fs.Var(varFlag(f.vars), optVar, "")
+		case optDir:
+			fs.StringVar(&f.dir, optDir, "", "")
+		case optRegion:
+			fs.StringVar(&f.region, optRegion, "", "")
+		case optPort:
+			fs.IntVar(&f.port, optPort, 0, "")
+		case optKeep:
+			fs.BoolVar(&f.keep, optKeep, false, "")
 		default:
-			return f, usageError{fmt.Sprintf("unknown option %s", a)}
+			panic("parseFlags: unknown option " + o)
 		}
+	}
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return f, errHelp
+			}
+			return f, usageError{cmd + ": " + err.Error()}
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		// flag stops at the first argument that is not an option: take it, and go on after it.
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if f.port < 0 || f.port > 65535 {
+		return f, usageError{fmt.Sprintf("%s: --port %d: want a port number", cmd, f.port)}
 	}
 	switch {
 	case positional == 1 && len(pos) != 1:
-		return f, usageError{"name one architecture (refarch architectures lists them)"}
+		return f, usageError{cmd + ": name one architecture (refarch architectures lists them)"}
 	case positional == 0 && len(pos) != 0, positional == -1 && len(pos) > 1:
-		return f, usageError{fmt.Sprintf("unexpected argument %q", pos[len(pos)-1])}
+		return f, usageError{fmt.Sprintf("%s: unexpected argument %q", cmd, pos[len(pos)-1])}
 	}
 	if len(pos) == 1 {
 		f.arch = pos[0]

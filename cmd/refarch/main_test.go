@@ -152,3 +152,49 @@ func TestMissingCLIFails(t *testing.T) {
 		t.Error("a run without a CLI created its working directory")
 	}
 }
+
+// TestParseFlags: each command knows only its own options (another command's is a usage error), options stand
+// before or after the architecture, --var repeats, and -h/--help is errHelp.
+func TestParseFlags(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		args       []string
+		positional int
+		opts       []string
+		want       flags
+		wantErr    string // "" ok, "help" errHelp, else a usage error containing it
+	}{
+		{"options after the architecture", []string{"mytodolist", "--var", "name=a", "--var=tags={}", "--port", "4567", "--json"}, 1,
+			[]string{optVar, optPort, optJSON}, flags{arch: "mytodolist", vars: map[string]string{"name": "a", "tags": "{}"}, port: 4567, json: true}, ""},
+		{"options before the architecture", []string{"-dir", "/tmp/x", "--region=eu-west-1", "myblog"}, 1,
+			[]string{optDir, optRegion, optVar, optJSON}, flags{arch: "myblog", vars: map[string]string{}, dir: "/tmp/x", region: "eu-west-1"}, ""},
+		{"optional architecture left out", nil, -1, []string{optJSON}, flags{vars: map[string]string{}}, ""},
+		{"another command's option", []string{"--port", "1"}, 0, []string{optJSON}, flags{}, "flag provided but not defined: -port"},
+		{"json where the command prints no JSON", []string{"mytodolist", "--json"}, 1, []string{optKeep}, flags{}, "not defined: -json"},
+		{"unknown option", []string{"mytodolist", "--bogus"}, 1, []string{optJSON}, flags{}, "not defined: -bogus"},
+		{"var without a value", []string{"mytodolist", "--var"}, 1, []string{optVar}, flags{}, "flag needs an argument: -var"},
+		{"var without =", []string{"mytodolist", "--var", "name"}, 1, []string{optVar}, flags{}, `want name=value, got "name"`},
+		{"port not a number", []string{"mytodolist", "--port", "http"}, 1, []string{optPort}, flags{}, "invalid value"},
+		{"port out of range", []string{"mytodolist", "--port", "70000"}, 1, []string{optPort}, flags{}, "want a port number"},
+		{"no architecture", []string{"--json"}, 1, []string{optJSON}, flags{}, "name one architecture"},
+		{"two architectures", []string{"myblog", "mytodolist"}, 1, nil, flags{}, "name one architecture"},
+		{"an argument where none is wanted", []string{"extra"}, 0, nil, flags{}, `unexpected argument "extra"`},
+		{"help", []string{"mytodolist", "-h"}, 1, nil, flags{}, "help"},
+		{"long help", []string{"--help"}, 1, []string{optVar}, flags{}, "help"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := parseFlags("cmd", tc.args, tc.positional, tc.opts...)
+			var ue usageError
+			switch {
+			case tc.wantErr == "" && err != nil:
+				t.Fatalf("error %v", err)
+			case tc.wantErr == "help" && !errors.Is(err, errHelp):
+				t.Fatalf("error %v, want errHelp", err)
+			case tc.wantErr != "" && tc.wantErr != "help" && (!errors.As(err, &ue) || !strings.Contains(ue.msg, tc.wantErr) || !strings.HasPrefix(ue.msg, "cmd: ")):
+				t.Fatalf("error %v, want a usage error \"cmd: …%s…\"", err, tc.wantErr)
+			case tc.wantErr == "" && fmt.Sprint(got) != fmt.Sprint(tc.want):
+				t.Fatalf("got %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
