@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -45,7 +46,12 @@ func demo(ctx context.Context, arch string, j journey, keep bool) (err error) {
 	}
 	r := newReporter(false)
 	r.step("starting the local AWS sandbox (kumo)")
-	sb, err := refarch.StartSandbox(ctx, refarch.SandboxOptions{})
+	// The logs stay after the demo (a temporary directory would go with the sandbox); each demo starts afresh.
+	logDir := filepath.Join(cacheDir(), "demo", arch, "logs")
+	if err := os.RemoveAll(logDir); err != nil {
+		return err
+	}
+	sb, err := refarch.StartSandbox(ctx, refarch.SandboxOptions{LogDir: logDir})
 	if err != nil {
 		return err
 	}

@@ -99,7 +99,7 @@ func sandboxUp(ctx context.Context, f flags) error {
 	}
 
 	r.step("starting the local AWS sandbox (kumo)")
-	sb, err := refarch.StartSandbox(ctx, refarch.SandboxOptions{Port: f.port})
+	sb, err := refarch.StartSandbox(ctx, refarch.SandboxOptions{Port: f.port, LogDir: filepath.Join(dir, "logs")})
 	if err != nil {
 		return err
 	}

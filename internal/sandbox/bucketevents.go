@@ -62,7 +62,7 @@ func (s *Sandbox) DriveBucketNotifications(ctx context.Context, bucket string) e
 		}
 		cancel()
 	}()
-	go func() {
+	s.goPoller(func() {
 		defer logFile.Close()
 		for sleep(ctx, pollWait) {
 			now, err := listETags(ctx, s3c, bucket)
@@ -94,7 +94,7 @@ func (s *Sandbox) DriveBucketNotifications(ctx context.Context, bucket string) e
 			}
 			seen = now
 		}
-	}()
+	})
 	return nil
 }
 

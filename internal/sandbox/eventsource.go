@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -141,19 +142,21 @@ func (s *Sandbox) DriveEventSource(ctx context.Context, src EventSource) error {
 		}
 		p.progress = s.trackStream(ctx, src, shards)
 		run = func(ctx context.Context) {
+			var wg sync.WaitGroup
 			for _, shard := range shards {
-				go p.pollShard(ctx, c, shard, a.Region)
+				wg.Go(func() { p.pollShard(ctx, c, shard, a.Region) })
 			}
+			wg.Wait() // the log file stays open while any shard is polled
 		}
 	default:
 		cancel()
 		logFile.Close()
 		return fmt.Errorf("sandbox: cannot drive event source %s: only SQS queues and DynamoDB streams are supported", src.EventSourceARN)
 	}
-	go func() {
+	s.goPoller(func() {
 		defer logFile.Close()
 		run(ctx)
-	}()
+	})
 	return nil
 }
 

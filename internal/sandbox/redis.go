@@ -46,6 +46,7 @@ type Redis struct {
 	cmd      *exec.Cmd
 	exited   chan struct{}
 	stopOnce sync.Once
+	tempDir  bool // Dir is a temporary directory StartRedis made, removed by Stop
 }
 
 // RedisServerPath finds redis-server as RedisOptions.Path describes.
@@ -75,10 +76,12 @@ func StartRedis(ctx context.Context, opts RedisOptions) (*Redis, error) {
 	if opts.ReadyTimeout == 0 {
 		opts.ReadyTimeout = 20 * time.Second
 	}
+	tempDir := false
 	if opts.Dir == "" {
 		if opts.Dir, err = os.MkdirTemp("", "refarch-redis-"); err != nil {
 			return nil, fmt.Errorf("sandbox: redis directory: %w", err)
 		}
+		tempDir = true
 	} else if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("sandbox: redis directory: %w", err)
 	}
@@ -91,11 +94,12 @@ func StartRedis(ctx context.Context, opts RedisOptions) (*Redis, error) {
 		}
 		r, err := launchRedis(ctx, path, port, opts)
 		if err == nil {
+			r.tempDir = tempDir
 			return r, nil
 		}
 		lastErr = err
 	}
-	return nil, lastErr
+	return nil, lastErr // the log stays: the error points at it
 }
 
 func launchRedis(ctx context.Context, path string, port int, opts RedisOptions) (*Redis, error) {
@@ -153,9 +157,15 @@ func launchRedis(ctx context.Context, path string, port int, opts RedisOptions) 
 	}
 }
 
-// Stop ends the server (SIGTERM, then SIGKILL after a grace period). It is safe to call more than once.
+// Stop ends the server (SIGTERM, then SIGKILL after a grace period) and removes Dir if StartRedis made it. It is
+// safe to call more than once.
 func (r *Redis) Stop() {
-	r.stopOnce.Do(func() { terminate(r.cmd, r.exited) })
+	r.stopOnce.Do(func() {
+		terminate(r.cmd, r.exited)
+		if r.tempDir {
+			_ = os.RemoveAll(r.Dir)
+		}
+	})
 }
 
 // Running reports whether the server process is still alive.

@@ -40,7 +40,8 @@ type Options struct {
 	Port int
 	// Region defaults to DefaultRegion.
 	Region string
-	// LogDir receives kumo.log and one log per function; default a new temporary directory.
+	// LogDir receives kumo.log and one log per function; default a new temporary directory, which Stop removes
+	// (give a directory of your own to keep the logs).
 	LogDir string
 	// ReadyTimeout bounds the wait for kumo's health check; default 60s.
 	ReadyTimeout time.Duration
@@ -63,6 +64,10 @@ type Sandbox struct {
 	exitErr  error
 	stopping chan struct{}
 	stopOnce sync.Once
+	// pollers are the goroutines DriveEventSource and DriveBucketNotifications started: Stop waits for them.
+	pollers sync.WaitGroup
+	// tempLogDir: LogDir is a temporary directory Start made, removed by Stop.
+	tempLogDir bool
 
 	mu        sync.Mutex
 	functions map[string]*function
@@ -92,10 +97,12 @@ func Start(ctx context.Context, opts Options) (*Sandbox, error) {
 	if opts.ReadyTimeout == 0 {
 		opts.ReadyTimeout = 60 * time.Second
 	}
+	tempLogDir := false
 	if opts.LogDir == "" {
 		if opts.LogDir, err = os.MkdirTemp("", "refarch-sandbox-"); err != nil {
 			return nil, fmt.Errorf("sandbox: log directory: %w", err)
 		}
+		tempLogDir = true
 	} else if err := os.MkdirAll(opts.LogDir, 0o755); err != nil {
 		return nil, fmt.Errorf("sandbox: log directory: %w", err)
 	}
@@ -117,11 +124,12 @@ func Start(ctx context.Context, opts Options) (*Sandbox, error) {
 		}
 		sb, err := launch(ctx, kumoPath, port, opts)
 		if err == nil {
+			sb.tempLogDir = tempLogDir
 			return sb, nil
 		}
 		lastErr = err
 	}
-	return nil, lastErr
+	return nil, lastErr // the logs stay: the error points at them
 }
 
 func launch(ctx context.Context, kumoPath string, port int, opts Options) (*Sandbox, error) {
@@ -216,10 +224,12 @@ func (s *Sandbox) Err() error {
 	return fmt.Errorf("%w (%v); see %s", ErrDied, s.exitErr, filepath.Join(s.LogDir, "kumo.log"))
 }
 
-// Stop ends every function runtime, then kumo, waiting at most a few seconds for each before killing it.
+// Stop ends the event-source and bucket-notification pollers and waits for them, then every function runtime, then
+// kumo, waiting at most a few seconds for each before killing it; last it removes LogDir if Start made it.
 func (s *Sandbox) Stop() {
 	s.stopOnce.Do(func() {
 		close(s.stopping)
+		s.pollers.Wait() // they see stopping and cancel their context
 		s.mu.Lock()
 		fns := s.functions
 		s.functions = map[string]*function{}
@@ -231,7 +241,19 @@ func (s *Sandbox) Stop() {
 			_ = s.athenaSrv.Close()
 		}
 		terminate(s.kumo, s.exited)
+		if s.tempLogDir {
+			_ = os.RemoveAll(s.LogDir)
+		}
 	})
+}
+
+// goPoller runs f in a goroutine that Stop waits for.
+func (s *Sandbox) goPoller(f func()) {
+	s.pollers.Add(1)
+	go func() {
+		defer s.pollers.Done()
+		f()
+	}()
 }
 
 // Env is the environment that points AWS SDKs and CLIs at the sandbox.

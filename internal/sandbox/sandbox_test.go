@@ -3,8 +3,10 @@ package sandbox_test
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"net"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -109,4 +111,31 @@ func TestSandboxDoesNotAdoptAnotherKumo(t *testing.T) {
 		t.Fatal("a second kumo on a taken port reported ready: it answered with the first one's health check")
 	}
 	sandboxtest.Alive(t, first)
+}
+
+// TestStopRemovesItsTemporaryLogDir: a sandbox started without a LogDir leaves no temporary directory behind once
+// stopped; one given a LogDir keeps it (the caller's logs).
+func TestStopRemovesItsTemporaryLogDir(t *testing.T) {
+	kept := t.TempDir()
+	for _, dir := range []string{"", kept} {
+		sb, err := sandbox.Start(context.Background(), sandbox.Options{LogDir: dir})
+		if err != nil {
+			if os.Getenv("TF_ACC") == "" && os.Getenv("REFARCH_KUMO") == "" {
+				t.Skipf("local AWS sandbox unavailable (%v); `make test` builds it and runs this test", err)
+			}
+			t.Fatal(err)
+		}
+		logDir := sb.LogDir
+		if _, err := os.Stat(filepath.Join(logDir, "kumo.log")); err != nil {
+			t.Fatalf("while it runs: %v", err)
+		}
+		sb.Stop()
+		_, err = os.Stat(logDir)
+		switch {
+		case dir == "" && !errors.Is(err, fs.ErrNotExist):
+			t.Errorf("the temporary log directory %s outlived the sandbox (stat: %v)", logDir, err)
+		case dir != "" && err != nil:
+			t.Errorf("the given log directory %s is gone after Stop: %v", logDir, err)
+		}
+	}
 }

@@ -50,7 +50,8 @@ type SandboxOptions struct {
 	Port int
 	// KumoPath is the kumo binary; default $REFARCH_KUMO, else the pinned build in the tool cache.
 	KumoPath string
-	// LogDir receives kumo's and the functions' logs; default a new temporary directory.
+	// LogDir receives kumo's and the functions' logs; default a new temporary directory, removed when the sandbox
+	// stops (give one to keep the logs).
 	LogDir string
 }
 
