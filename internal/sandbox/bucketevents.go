@@ -53,16 +53,9 @@ func (s *Sandbox) DriveBucketNotifications(ctx context.Context, bucket string) e
 	logger := log.New(logFile, "", log.LstdFlags|log.Lmicroseconds)
 	fn := lambda.NewFromConfig(cfg)
 
-	ctx, cancel := context.WithCancel(ctx)
-	go func() {
-		select {
-		case <-ctx.Done():
-		case <-s.stopping:
-		case <-s.exited:
-		}
-		cancel()
-	}()
+	ctx, cancel := s.pollerContext(ctx)
 	s.goPoller(func() {
+		defer cancel()
 		defer logFile.Close()
 		for sleep(ctx, pollWait) {
 			now, err := listETags(ctx, s3c, bucket)

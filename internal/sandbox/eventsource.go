@@ -100,15 +100,7 @@ func (s *Sandbox) DriveEventSource(ctx context.Context, src EventSource) error {
 	}
 	p := &poller{src: src, lambda: lambda.NewFromConfig(cfg), log: log.New(logFile, "", log.LstdFlags|log.Lmicroseconds)}
 
-	ctx, cancel := context.WithCancel(ctx)
-	go func() {
-		select {
-		case <-ctx.Done():
-		case <-s.stopping:
-		case <-s.exited:
-		}
-		cancel()
-	}()
+	ctx, cancel := s.pollerContext(ctx)
 
 	var run func(context.Context)
 	switch {

@@ -247,6 +247,20 @@ func (s *Sandbox) Stop() {
 	})
 }
 
+// pollerContext is ctx, canceled also when the sandbox stops or kumo dies: what a poller runs under.
+func (s *Sandbox) pollerContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(ctx)
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-s.stopping:
+		case <-s.exited:
+		}
+		cancel()
+	}()
+	return ctx, cancel
+}
+
 // goPoller runs f in a goroutine that Stop waits for.
 func (s *Sandbox) goPoller(f func()) {
 	s.pollers.Add(1)
