@@ -66,9 +66,11 @@ has_ephemeral() {
 
 # HashiCorp Terraform v1.15's mock provider cannot stand in for ephemeral resources: it fails while validating
 # any `ephemeral "aws_..."` block of the tree, also with count = 0 and in a child module under override_module
-# (OpenTofu's mock provider can). Such suites are not run under Terraform: they are named here, and
-# `make test-terraform` applies the architectures that contain those modules in the sandbox instead (real
-# providers, real ephemeral resources), see DEVELOPERS.md.
+# (OpenTofu's mock provider can). Under Terraform such suites are left to modules/terraform_ephemeral_test.go
+# (TestTerraformEphemeralSuites, which `make test-terraform` runs): the same run blocks and assertions with a real
+# hashicorp/aws whose resources and data sources are all overridden, and kumo answering the ephemeral resources.
+# They are named here; `make test-terraform` also applies the architectures that contain those modules in the
+# sandbox (real providers, real ephemeral resources), see DEVELOPERS.md.
 # (No pipe into head: the CLI would die of SIGPIPE on its later lines, and pipefail would end this script.)
 engine=$("$tofu" version 2>/dev/null || true)
 engine=${engine%% *}
@@ -83,8 +85,8 @@ for d in modules/*/ examples/*/; do
 done
 echo "module-tests: ${#suites[@]} suites, $jobs at a time (${engine:-unknown CLI})"
 for d in "${notrun[@]}"; do
-  echo "== tofu test $d: NOT RUN under Terraform (ephemeral resources in its tree; Terraform's mock provider has none)"
-  "$root/tools/timings.sh" row "module tests" "$d" 0 "not run (terraform mocks)"
+  echo "== tofu test $d: left to TestTerraformEphemeralSuites under Terraform (ephemeral resources in its tree; Terraform's mock provider has none)"
+  "$root/tools/timings.sh" row "module tests" "$d" 0 "in TestTerraformEphemeralSuites"
 done
 export REFARCH_TOFU="$tofu"
 # (A suite's failure is in results, not in xargs' status; a broken run shows up as a missing result below.)
@@ -94,5 +96,5 @@ printf '%s\n' "${suites[@]}" | xargs -P "$jobs" -I{} "$root/tools/module_tests.s
 failed=$(awk -F'\t' '$3 != "PASS" { printf "%s ", $1 }' "$out/results")
 ran=$(wc -l <"$out/results")
 [ "$ran" = ${#suites[@]} ] || failed="$failed(only $ran of ${#suites[@]} suites reported)"
-echo "module-tests: ${#suites[@]} suites, $(awk -F'\t' '$3 != "PASS"' "$out/results" | wc -l) failed${failed:+: $failed}${notrun:+; not run under Terraform: ${notrun[*]}}"
+echo "module-tests: ${#suites[@]} suites, $(awk -F'\t' '$3 != "PASS"' "$out/results" | wc -l) failed${failed:+: $failed}${notrun:+; left to TestTerraformEphemeralSuites: ${notrun[*]}}"
 [ -z "$failed" ]
