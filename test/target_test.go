@@ -12,6 +12,7 @@ import (
 	"github.com/gruntwork-io/terratest/modules/terraform"
 
 	"github.com/refarch/terraform-provider-refarch/internal/sandbox"
+	hclstage "github.com/refarch/terraform-provider-refarch/internal/stage"
 	"github.com/refarch/terraform-provider-refarch/internal/sweep"
 )
 
@@ -63,7 +64,7 @@ func stage(t *testing.T, tg target, example string, vars map[string]any) *terraf
 	if os.Getenv("TF_CLI_CONFIG_FILE") == "" {
 		t.Skip("TF_CLI_CONFIG_FILE is not set: run these tests with `make test`, which points OpenTofu at the provider mirror")
 	}
-	dir, err := sandbox.StageExample(example, t.TempDir())
+	dir, err := hclstage.Example(example, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

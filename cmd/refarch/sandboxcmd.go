@@ -155,23 +155,11 @@ func sandboxUp(ctx context.Context, f flags) error {
 
 	select {
 	case <-ctx.Done():
-	case <-waitDied(sb):
+	case <-sb.Exited(): // only kumo dying on its own gets here: Stop comes after
 		return fmt.Errorf("the sandbox died: %w", sb.Err())
 	}
 	r.step("tearing %s down", f.arch)
 	return nil
-}
-
-// waitDied closes when kumo has died on its own.
-func waitDied(sb *refarch.Sandbox) <-chan struct{} {
-	ch := make(chan struct{})
-	go func() {
-		for sb.Err() == nil {
-			time.Sleep(time.Second)
-		}
-		close(ch)
-	}()
-	return ch
 }
 
 // sandboxDefaults are the variables a sandbox deployment gets when the command line does not set them.

@@ -209,6 +209,9 @@ func (s *Sandbox) waitHealthy(ctx context.Context) error {
 	}
 }
 
+// Exited is closed once kumo has exited, on its own or through Stop; Err then says which.
+func (s *Sandbox) Exited() <-chan struct{} { return s.exited }
+
 // Err is nil while kumo runs (or after Stop) and wraps ErrDied, with the log's path, once it has died on its own.
 func (s *Sandbox) Err() error {
 	select {

@@ -66,9 +66,10 @@ func TestSandboxThatDiesIsReported(t *testing.T) {
 	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for sb.Err() == nil && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond)
+	select {
+	case <-sb.Exited():
+	case <-time.After(10 * time.Second):
+		t.Fatal("Exited() not closed 10 s after kumo was killed")
 	}
 	if err := sb.Err(); !errors.Is(err, sandbox.ErrDied) {
 		t.Fatalf("Err() = %v, want ErrDied", err)

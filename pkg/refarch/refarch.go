@@ -29,6 +29,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
+
+	"github.com/refarch/terraform-provider-refarch/internal/stage"
 )
 
 // Architecture is one deployable configuration: its runnable root and variables.
@@ -158,7 +160,7 @@ func (s *Stack) init(ctx context.Context) (*tfexec.Terraform, string, error) {
 	if _, err := s.binary(); err != nil {
 		return nil, "", err
 	}
-	root, err := stage(s.Architecture.Example(), s.Dir)
+	root, err := stageExample(s.Architecture.Example(), s.Dir)
 	if err != nil {
 		return nil, "", err
 	}
@@ -260,4 +262,16 @@ func (s *Stack) binary() (string, error) {
 		}
 	}
 	return "", fmt.Errorf("refarch: %w: set Stack.Binary or REFARCH_TOFU, or put tofu or terraform on PATH (`make tools` builds the pinned OpenTofu)", ErrNoBinary)
+}
+
+// stageExample writes the example and the modules embedded in this build into dir (state files there are kept).
+func stageExample(example, dir string) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("refarch: %w", err)
+	}
+	root, err := stage.Example(example, dir)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Clean(root), nil
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/firehose"
 	fhtypes "github.com/aws/aws-sdk-go-v2/service/firehose/types"
@@ -31,6 +32,9 @@ type FirehoseSink struct {
 	API    FirehoseAPI
 	Stream string
 }
+
+// partialFailureBackoff spaces the retries of the records a PutRecordBatch refused (FailedPutCount).
+var partialFailureBackoff = retry.NewExponentialJitterBackoff(2 * time.Second)
 
 // MaxBatch is PutRecordBatch's record limit.
 func (FirehoseSink) MaxBatch() int { return 500 }
@@ -52,14 +56,24 @@ func (s FirehoseSink) Send(ctx context.Context, records []Record) error {
 			if attempt == 4 {
 				return fmt.Errorf("firehose PutRecordBatch %s: %d records still failing after 5 attempts", s.Stream, aws.ToInt32(out.FailedPutCount))
 			}
-			var retry []fhtypes.Record
+			var failed []fhtypes.Record
 			for i, r := range out.RequestResponses {
 				if r.ErrorCode != nil {
-					retry = append(retry, chunk[i])
+					failed = append(failed, chunk[i])
 				}
 			}
-			chunk = retry
-			time.Sleep(time.Duration(100<<attempt) * time.Millisecond)
+			chunk = failed
+			// Records Firehose refused inside a successful call (throttled, an internal error) are not the SDK
+			// retryer's to retry; they wait the SDK's exponential jitter backoff, or the context.
+			delay, err := partialFailureBackoff.BackoffDelay(attempt, nil)
+			if err != nil {
+				return err
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(delay):
+			}
 		}
 		chunk, size = nil, 0
 		return nil

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
@@ -13,29 +12,6 @@ import (
 
 	"github.com/refarch/terraform-provider-refarch/internal/sandbox"
 )
-
-// AWS is real AWS with the credentials of the usual chain (environment, shared config and SSO, instance roles).
-// Region defaults to $AWS_REGION, then $AWS_DEFAULT_REGION.
-type AWS struct {
-	Region string
-}
-
-func (a AWS) prepare(string, string) (map[string]any, error) {
-	region := a.Region
-	for _, v := range []string{os.Getenv("AWS_REGION"), os.Getenv("AWS_DEFAULT_REGION")} {
-		if region == "" {
-			region = v
-		}
-	}
-	if region == "" {
-		return nil, fmt.Errorf("refarch: %w: no AWS region: set AWS.Region or AWS_REGION", ErrInvalid)
-	}
-	return map[string]any{"region": region}, nil
-}
-
-func (AWS) env() map[string]string { return nil }
-
-func (AWS) beforeDestroy(context.Context, *tfexec.Terraform) error { return nil }
 
 // Sandbox is the local AWS (kumo) this process runs: no account, no Docker. Stacks deployed to it get an override
 // file pointing both providers at it and the variables that switch off what it lacks (never weaker real-AWS
@@ -78,6 +54,9 @@ func (s *Sandbox) Stop() { s.sb.Stop() }
 
 // Err is non-nil once kumo has died on its own.
 func (s *Sandbox) Err() error { return s.sb.Err() }
+
+// Exited is closed once kumo has exited, on its own or through Stop; Err then says which.
+func (s *Sandbox) Exited() <-chan struct{} { return s.sb.Exited() }
 
 // RunFunctions builds the stack's Lambda handlers for this machine and runs each against the sandbox with its
 // deployed configuration, as the Lambda service would; it returns the functions' names.
@@ -201,16 +180,4 @@ func addresses(m *tfjson.StateModule) string {
 		b.WriteString(addresses(c))
 	}
 	return b.String()
-}
-
-// stage writes the example and the modules embedded in this build into dir (state files there are kept).
-func stage(example, dir string) (string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("refarch: %w", err)
-	}
-	root, err := sandbox.StageExample(example, dir)
-	if err != nil {
-		return "", err
-	}
-	return filepath.Clean(root), nil
 }
