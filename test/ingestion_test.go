@@ -103,7 +103,7 @@ func TestIngestionPipeline(t *testing.T) {
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = tg.sandbox() })
 	deadline := 2 * time.Minute
 	if !tg.sandbox() {
-		deadline = 12 * time.Minute // Firehose buffers up to 300 s after the stream
+		deadline = 5 * time.Minute // Firehose buffers up to 60 s after the stream, after the transform's 60 s batches
 	}
 	var lines []map[string]any
 	var rejections []map[string]any

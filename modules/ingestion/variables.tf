@@ -88,10 +88,10 @@ variable "kinesis" {
 }
 
 variable "firehose" {
-  description = "The delivery stream: S3 buffering `buffering_size_mb` (64, 64-128 with a Lambda transform) and `buffering_interval_seconds` (300, 0-900); the transform's `lambda_buffer_size_mb` (1, 0.2-3) and `lambda_buffer_interval_seconds` (60, 0-900) and `lambda_retries` (3, 0-300); `source_backup` (default true: every untransformed record is also kept, gzip'd, under `raw/`; false only for the local sandbox, which does not keep the backup configuration); `encryption` (default true: Firehose encrypts records at rest while it buffers them — applies when there is no Kinesis stream, whose own encryption covers them otherwise; false only for the local sandbox)."
+  description = "The delivery stream: S3 buffering `buffering_size_mb` (64, 64-128 with a Lambda transform) and `buffering_interval_seconds` (60, 0-900: the lake gets each minute's records about a minute after they arrive, as the course asks; raise it for fewer, larger objects); the transform's `lambda_buffer_size_mb` (1, 0.2-3) and `lambda_buffer_interval_seconds` (60, 0-900) and `lambda_retries` (3, 0-300); `source_backup` (default true: every untransformed record is also kept, gzip'd, under `raw/`; false only for the local sandbox, which does not keep the backup configuration); `encryption` (default true: Firehose encrypts records at rest while it buffers them — applies when there is no Kinesis stream, whose own encryption covers them otherwise; false only for the local sandbox)."
   type = object({
     buffering_size_mb              = optional(number, 64)
-    buffering_interval_seconds     = optional(number, 300)
+    buffering_interval_seconds     = optional(number, 60)
     lambda_buffer_size_mb          = optional(number, 1)
     lambda_buffer_interval_seconds = optional(number, 60)
     lambda_retries                 = optional(number, 3)

@@ -202,6 +202,10 @@ run "real_aws_defaults" {
     error_message = "records land gzip'd under data/dt=YYYY-MM-DD/, failures under errors/<type>/dt=YYYY-MM-DD/"
   }
   assert {
+    condition     = one(aws_kinesis_firehose_delivery_stream.this.extended_s3_configuration).buffering_interval == 60 && one(aws_kinesis_firehose_delivery_stream.this.extended_s3_configuration).buffering_size == 64
+    error_message = "the lake is offloaded every minute (60 s buffers, or 64 MB if that comes first)"
+  }
+  assert {
     condition = {
       for p in one(one(one(aws_kinesis_firehose_delivery_stream.this.extended_s3_configuration).processing_configuration).processors).parameters : p.parameter_name => p.parameter_value
       } == {
