@@ -14,11 +14,11 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/refarch/terraform-provider-refarch/internal/sandbox"
+	"github.com/refarch/terraform-provider-refarch/modules"
 )
 
 // HashiCorp Terraform's mock provider has no ephemeral resource types: it fails while validating any
@@ -37,20 +37,12 @@ import (
 // modules' counts are 0-or-1 switches); one with for_each has keys a static reading cannot know, and is an error.
 func tfModuleAddrs(dir, prefix string) (managed, data map[string]string, err error) {
 	managed, data = map[string]string{}, map[string]string{}
-	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+	files, err := modules.ParseTFDir(dir)
 	if err != nil {
 		return nil, nil, err
 	}
-	p := hclparse.NewParser()
-	for _, f := range files {
-		file, diags := p.ParseHCLFile(f)
-		if diags.HasErrors() {
-			return nil, nil, fmt.Errorf("%s: %v", f, diags)
-		}
-		body, ok := file.Body.(*hclsyntax.Body)
-		if !ok {
-			return nil, nil, fmt.Errorf("%s: not native HCL syntax", f)
-		}
+	for _, tf := range files {
+		f, body := tf.Path, tf.Body
 		for _, b := range body.Blocks {
 			switch {
 			case b.Type == "resource" && len(b.Labels) == 2 && strings.HasPrefix(b.Labels[0], "aws_"):
@@ -247,17 +239,12 @@ func engineName(t *testing.T, cli string) string {
 // tools/module_tests.sh applies to leave a suite to this test under Terraform.
 func hasEphemeral(t *testing.T, dir string) bool {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
-	p := hclparse.NewParser()
-	for _, f := range files {
-		file, diags := p.ParseHCLFile(f)
-		if diags.HasErrors() {
-			t.Fatalf("%s: %v", f, diags)
-		}
-		body, ok := file.Body.(*hclsyntax.Body)
-		if !ok {
-			t.Fatalf("%s: not native HCL syntax", f)
-		}
+	files, err := modules.ParseTFDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tf := range files {
+		f, body := tf.Path, tf.Body
 		for _, b := range body.Blocks {
 			switch b.Type {
 			case "ephemeral":

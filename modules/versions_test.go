@@ -8,29 +8,19 @@ import (
 
 	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclparse"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
 // crossVariableValidations returns "a -> b" for every validation of variable a whose condition refers to another
 // variable b: Terraform accepts that from 1.9 and OpenTofu from 1.8; older CLIs refuse the whole configuration.
 func crossVariableValidations(t *testing.T, dir string) []string {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+	files, err := ParseTFDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out []string
-	p := hclparse.NewParser()
 	for _, f := range files {
-		file, diags := p.ParseHCLFile(f)
-		if diags.HasErrors() {
-			t.Fatalf("%s: %v", f, diags)
-		}
-		body, ok := file.Body.(*hclsyntax.Body)
-		if !ok {
-			t.Fatalf("%s: not native HCL syntax", f)
-		}
+		body := f.Body
 		for _, b := range body.Blocks {
 			if b.Type != "variable" || len(b.Labels) != 1 {
 				continue
