@@ -30,7 +30,7 @@ run_suite() {
     cd "$d" || exit 1
     rm -f .terraform.lock.hcl
     "$tofu" init -backend=false -input=false -no-color >"$log.init" 2>&1 || { cat "$log.init"; exit 1; }
-    "$tofu" test -no-color
+    TF_REATTACH_PROVIDERS=${MODULE_TESTS_REATTACH:-} "$tofu" test -no-color
   ) >"$log" 2>&1 || rc=$?
   secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
   status=PASS; [ $rc = 0 ] || status=FAIL
@@ -89,6 +89,37 @@ for d in "${notrun[@]}"; do
   "$root/tools/timings.sh" row "module tests" "$d" 0 "in TestTerraformEphemeralSuites"
 done
 export REFARCH_TOFU="$tofu"
+
+# One hashicorp/aws process serves every suite's `test` (TF_REATTACH_PROVIDERS, the CLIs' documented way to use a
+# provider started in debug mode). The suites mock aws, so the plugin only answers schema and validation calls,
+# which hold no state; but OpenTofu starts it once or more per run block (myblog: 51 starts for 20 runs), and its
+# start-up was most of the CPU of `tofu test` (~0.6 CPU s a start; measured on myblog: 45 CPU s → 32). `init` runs
+# without it, as before. If the provider does not start, the suites start their own (a line says so).
+aws_pid=
+start_shared_aws() {
+  local bin log line i
+  bin=$("$root/tools/tool.sh" path aws 2>/dev/null) && [ -x "$bin" ] || return 1
+  log=$out/aws-provider.log
+  "$bin" -debug >"$log" 2>&1 &
+  aws_pid=$!
+  for i in $(seq 200); do # its address within 20 s, or not at all
+    line=$(grep -o "TF_REATTACH_PROVIDERS='[^']*'" "$log" || true)
+    [ -n "$line" ] && break
+    kill -0 "$aws_pid" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  [ -n "$line" ] || return 1
+  line=${line#TF_REATTACH_PROVIDERS=\'}
+  line=${line%\'}
+  # The provider names itself registry.terraform.io/hashicorp/aws; OpenTofu looks for registry.opentofu.org's.
+  MODULE_TESTS_REATTACH=$(printf '%s' "$line" | jq -c 'to_entries[0].value as $v | {"registry.terraform.io/hashicorp/aws": $v, "registry.opentofu.org/hashicorp/aws": $v}') || return 1
+  export MODULE_TESTS_REATTACH
+}
+trap '[ -z "$aws_pid" ] || kill "$aws_pid" 2>/dev/null; rm -rf "$out"' EXIT
+if ! start_shared_aws; then
+  echo "module-tests: could not start a shared hashicorp/aws (each suite starts its own): $(tail -c 300 "$out/aws-provider.log" 2>/dev/null)"
+  unset MODULE_TESTS_REATTACH
+fi
 # (A suite's failure is in results, not in xargs' status; a broken run shows up as a missing result below.)
 printf '%s\n' "${suites[@]}" | xargs -P "$jobs" -I{} "$root/tools/module_tests.sh" --suite {} "$out" ||
   echo "module-tests: xargs exited $?" >&2
