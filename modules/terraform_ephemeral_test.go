@@ -31,32 +31,46 @@ import (
 // and which never reach the provider's API), carrying the values the suite's mock_resource / mock_data defaults
 // gave. Only the ephemeral resources reach an API: Secrets Manager's GetRandomPassword, answered by kumo.
 
-// tfModuleAddrs lists the addresses of the aws_* managed resources and data sources in dir and in the local modules
-// it calls (transitively), as a test's override target names them ("module.api.aws_lambda_function.this",
-// "module.vpc[0].data.aws_region.this"), with each one's type. A module call with count gets instance key [0] (the
-// modules' counts are 0-or-1 switches); one with for_each has keys a static reading cannot know, and is an error.
-func tfModuleAddrs(dir, prefix string) (managed, data map[string]string, err error) {
-	managed, data = map[string]string{}, map[string]string{}
+// tfTree is what the rewrite needs to know of a module tree: dir and the local modules it calls, transitively.
+type tfTree struct {
+	// managed and data: the aws_* managed resources and data sources, by address as a test's override target names
+	// them ("module.api.aws_lambda_function.this", "module.vpc[0].data.aws_region.this"), with each one's type. A
+	// module call with count gets instance key [0] (the modules' counts are 0-or-1 switches).
+	managed, data map[string]string
+	// ephemeral: the tree has an `ephemeral` block (the rule tools/module_tests.sh applies to leave a suite here).
+	ephemeral bool
+	// forEach: module calls with for_each, whose instance keys a static reading cannot know (no override targets).
+	forEach []string
+}
+
+func readTFTree(dir string) (*tfTree, error) {
+	tree := &tfTree{managed: map[string]string{}, data: map[string]string{}}
+	return tree, tree.read(dir, "")
+}
+
+func (tree *tfTree) read(dir, prefix string) error {
 	files, err := modules.ParseTFDir(dir)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
 	for _, tf := range files {
 		f, body := tf.Path, tf.Body
 		for _, b := range body.Blocks {
 			switch {
+			case b.Type == "ephemeral":
+				tree.ephemeral = true
 			case b.Type == "resource" && len(b.Labels) == 2 && strings.HasPrefix(b.Labels[0], "aws_"):
-				managed[prefix+b.Labels[0]+"."+b.Labels[1]] = b.Labels[0]
+				tree.managed[prefix+b.Labels[0]+"."+b.Labels[1]] = b.Labels[0]
 			case b.Type == "data" && len(b.Labels) == 2 && strings.HasPrefix(b.Labels[0], "aws_"):
-				data[prefix+"data."+b.Labels[0]+"."+b.Labels[1]] = b.Labels[0]
+				tree.data[prefix+"data."+b.Labels[0]+"."+b.Labels[1]] = b.Labels[0]
 			case b.Type == "module" && len(b.Labels) == 1:
 				src, ok := b.Body.Attributes["source"]
 				if !ok {
-					return nil, nil, fmt.Errorf("%s: module %q has no source", f, b.Labels[0])
+					return fmt.Errorf("%s: module %q has no source", f, b.Labels[0])
 				}
 				v, diags := src.Expr.Value(nil)
 				if diags.HasErrors() || v.Type() != cty.String || !v.IsKnown() || v.IsNull() {
-					return nil, nil, fmt.Errorf("%s: module %q: source is not a literal", f, b.Labels[0])
+					return fmt.Errorf("%s: module %q: source is not a literal", f, b.Labels[0])
 				}
 				source := v.AsString()
 				if !strings.HasPrefix(source, "./") && !strings.HasPrefix(source, "../") {
@@ -67,22 +81,15 @@ func tfModuleAddrs(dir, prefix string) (managed, data map[string]string, err err
 					key = "[0]"
 				}
 				if _, ok := b.Body.Attributes["for_each"]; ok {
-					return nil, nil, fmt.Errorf("%s: module %q has for_each: its instance keys cannot be read statically", f, b.Labels[0])
+					tree.forEach = append(tree.forEach, prefix+"module."+b.Labels[0])
 				}
-				m, d, err := tfModuleAddrs(filepath.Join(dir, source), prefix+"module."+b.Labels[0]+key+".")
-				if err != nil {
-					return nil, nil, err
-				}
-				for k, v := range m {
-					managed[k] = v
-				}
-				for k, v := range d {
-					data[k] = v
+				if err := tree.read(filepath.Join(dir, source), prefix+"module."+b.Labels[0]+key+"."); err != nil {
+					return err
 				}
 			}
 		}
 	}
-	return managed, data, nil
+	return nil
 }
 
 // tfProviderBlock is the real aws provider the Terraform variant of a suite uses: no credentials lookup, no account
@@ -235,38 +242,6 @@ func engineName(t *testing.T, cli string) string {
 	return name
 }
 
-// hasEphemeral reports whether dir or a local module it calls (transitively) has an `ephemeral` block: the rule
-// tools/module_tests.sh applies to leave a suite to this test under Terraform.
-func hasEphemeral(t *testing.T, dir string) bool {
-	t.Helper()
-	files, err := modules.ParseTFDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tf := range files {
-		f, body := tf.Path, tf.Body
-		for _, b := range body.Blocks {
-			switch b.Type {
-			case "ephemeral":
-				return true
-			case "module":
-				if src, ok := b.Body.Attributes["source"]; ok {
-					v, diags := src.Expr.Value(nil)
-					if diags.HasErrors() || v.Type() != cty.String || v.IsNull() {
-						t.Fatalf("%s: module %q: source is not a literal", f, b.Labels[0])
-					}
-					if s := v.AsString(); strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../") {
-						if hasEphemeral(t, filepath.Join(dir, s)) {
-							return true
-						}
-					}
-				}
-			}
-		}
-	}
-	return false
-}
-
 // TestTerraformEphemeralSuites runs, under HashiCorp Terraform (REFARCH_TOFU names it: `make test-terraform`), the
 // module test suites whose tree has an ephemeral resource, rewritten by terraformVariant, against a kumo started for
 // the purpose. Under OpenTofu it has nothing to do: tools/module_tests.sh runs those suites with OpenTofu's mock
@@ -283,9 +258,15 @@ func TestTerraformEphemeralSuites(t *testing.T) {
 	dirs, _ := filepath.Glob("*/tests") // this package's directory is modules/
 	examples, _ := filepath.Glob("../examples/*/tests")
 	dirs = append(dirs, examples...)
+	trees := map[string]*tfTree{}
 	for _, d := range dirs {
-		if hasEphemeral(t, filepath.Dir(d)) {
+		tree, err := readTFTree(filepath.Dir(d))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tree.ephemeral {
 			suites = append(suites, filepath.Dir(d))
+			trees[filepath.Dir(d)] = tree
 		}
 	}
 	if len(suites) == 0 {
@@ -301,7 +282,7 @@ func TestTerraformEphemeralSuites(t *testing.T) {
 	for _, dir := range suites {
 		t.Run(dir, func(t *testing.T) {
 			t.Parallel()
-			runTerraformVariant(t, cli, dir, sb.Endpoint, sb.Region)
+			runTerraformVariant(t, cli, dir, trees[dir], sb.Endpoint, sb.Region)
 		})
 	}
 }
@@ -310,10 +291,9 @@ func TestTerraformEphemeralSuites(t *testing.T) {
 // .terraform/ is ignored by git and belongs to the working directory's init anyway.
 const tfVariantDir = ".terraform/refarch-terraform-tests"
 
-func runTerraformVariant(t *testing.T, cli, dir, endpoint, region string) {
-	managed, data, err := tfModuleAddrs(dir, "")
-	if err != nil {
-		t.Fatal(err)
+func runTerraformVariant(t *testing.T, cli, dir string, tree *tfTree, endpoint, region string) {
+	if len(tree.forEach) > 0 {
+		t.Fatalf("%s: module calls with for_each (%s): their resources' addresses cannot be overridden statically", dir, strings.Join(tree.forEach, ", "))
 	}
 	srcs, _ := filepath.Glob(filepath.Join(dir, "tests", "*.tftest.hcl"))
 	if len(srcs) == 0 {
@@ -331,7 +311,7 @@ func runTerraformVariant(t *testing.T, cli, dir, endpoint, region string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		v, err := terraformVariant(s, src, managed, data, endpoint, region)
+		v, err := terraformVariant(s, src, tree.managed, tree.data, endpoint, region)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -426,11 +406,19 @@ run "planned" {
 	}
 }
 
-// TestTfModuleAddrs reads a real tree: modules/myblog calls modules with count (instance [0]) and reads data sources.
-func TestTfModuleAddrs(t *testing.T) {
-	managed, data, err := tfModuleAddrs("myblog", "")
+// TestReadTFTree reads a real tree: modules/myblog calls modules with count (instance [0]), reads data sources and
+// has an ephemeral resource through modules/origin-verify; modules/vpc has none.
+func TestReadTFTree(t *testing.T) {
+	tree, err := readTFTree("myblog")
 	if err != nil {
 		t.Fatal(err)
+	}
+	managed, data := tree.managed, tree.data
+	if !tree.ephemeral {
+		t.Error("modules/myblog's tree has an ephemeral resource (modules/origin-verify's password)")
+	}
+	if vpc, err := readTFTree("vpc"); err != nil || vpc.ephemeral {
+		t.Errorf("modules/vpc: %+v, %v; want no ephemeral resource", vpc, err)
 	}
 	for addr, typ := range map[string]string{
 		"aws_dynamodb_table.users":                               "aws_dynamodb_table",
